@@ -1,0 +1,102 @@
+// `lockstep diff`: the drop-in replacement for the reference's command line.
+import { writeFileSync } from 'node:fs';
+import { pyStr } from '../py/format';
+import { IndexedLog } from '../diff/indexedLog';
+import { diffLogs } from '../diff/diffLogs';
+import { ingestPair } from '../ingest/ingestPair';
+import { pythonPathStr } from '../ingest/logErrors';
+import { assertEncodable, renderReferenceReport } from '../report/referenceMarkdown';
+import { openIndex } from '../store/indexLocation';
+import { parseArgs, type CommandSpec } from './args';
+import { TerminalProgress } from './progressBar';
+import { writeStderr, writeStdout } from './output';
+
+export const DIFF_SPEC: CommandSpec = {
+  prog: 'lockstep diff',
+  summary:
+    'Find, per guest thread, the first event where two schema-v1 logs differ, and print the\n' +
+    "reference tool's Markdown report (byte-identical to diff_events.py).",
+  options: [
+    { name: '--canary', value: 'CANARY', required: true, help: 'log of the trusted reference engine' },
+    { name: '--ours', value: 'OURS', required: true, help: 'log of the engine under development' },
+    { name: '--out', value: 'OUT', help: 'write the Markdown report here (else stdout)' },
+    {
+      name: '--tid-map',
+      value: 'TID_MAP',
+      help: "manual thread mapping like '6=1,7=2' (canary=ours, any Python int form: 0x6, 1_000); replaces the automatic mapping by first kernel.call name",
+    },
+    { name: '--validate-identical', help: 'exit 1 if any mapped thread pair diverges (a CI gate)' },
+    {
+      name: '--no-canonicalize-allocators',
+      help: 'compare allocator return values raw instead of as per-thread ordinals <alloc:NAME_N>',
+    },
+    {
+      name: '--db',
+      value: 'PATH',
+      help: 'keep the SQLite index at PATH and reuse it for unchanged logs (default: a temporary index, removed at exit)',
+    },
+    { name: '--quiet', help: 'no progress bars on a terminal' },
+  ],
+  epilog:
+    'Exit status: 0 done; 1 bad input (one line on stderr naming file and line) or, with\n' +
+    '--validate-identical, a divergence; 2 no thread mapping or a usage error.',
+};
+
+export async function runDiff(argv: string[]): Promise<number> {
+  const args = parseArgs(DIFF_SPEC, argv);
+  const canaryArg = args.get('--canary') as string;
+  const oursArg = args.get('--ours') as string;
+  const out = args.get('--out') as string | undefined;
+  const progress = args.has('--quiet') ? null : new TerminalProgress();
+  const index = openIndex((args.get('--db') as string | undefined) ?? null);
+  try {
+    const canary = { path: canaryArg, label: pythonPathStr(canaryArg) };
+    const ours = { path: oursArg, label: pythonPathStr(oursArg) };
+    let pair;
+    try {
+      pair = await ingestPair(index.db, index.path, canary, ours, {
+        onProgress: (side, p) => progress?.update(side === 'canary' ? 'canary' : 'ours  ', p),
+      });
+    } finally {
+      progress?.clear();
+    }
+    const c = new IndexedLog(index.db, pair.canary, canary.label, canaryArg);
+    const o = new IndexedLog(index.db, pair.ours, ours.label, oursArg);
+    try {
+      const result = diffLogs(c, o, {
+        canonicalize: !args.has('--no-canonicalize-allocators'),
+        tidMapArg: (args.get('--tid-map') as string | undefined) ?? null,
+      });
+      for (const w of result.warnings) writeStderr(w + '\n');
+      const report = renderReferenceReport(result);
+      if (out !== undefined) {
+        try {
+          assertEncodable(report);
+        } catch (e) {
+          writeFileSync(out, ''); // the reference has opened (and truncated) the file before it fails
+          throw e;
+        }
+        writeFileSync(out, report, 'utf8');
+        writeStderr(`diff report written to ${pythonPathStr(out)}\n`);
+      } else {
+        assertEncodable(report);
+        writeStdout(report);
+      }
+      if (args.has('--validate-identical')) {
+        const bad = result.pairs.find((r) => r.divergence !== null);
+        if (bad) {
+          writeStderr(
+            `validate-identical: divergence in canary_tid=${pyStr(bad.canaryTid)} at tid_event_idx=${bad.divergence!.position} (${bad.divergence!.difference.description})\n`,
+          );
+          return 1;
+        }
+      }
+      return 0;
+    } finally {
+      c.close();
+      o.close();
+    }
+  } finally {
+    index.dispose();
+  }
+}

@@ -1,0 +1,74 @@
+// The `lockstep` command line: one process, one command, one clear line on
+// any error (never a stack trace for bad input).
+import { LogInputError, IngestCancelled } from '../ingest/logErrors';
+import { DiffOptionError, NoTidMapping } from '../diff/diffLogs';
+import { PyError } from '../py/value';
+import { HelpRequested, UsageError } from './args';
+import { runDiff } from './diffCommand';
+import { runGenerate } from './generateCommand';
+import { writeStderr, writeStdout } from './output';
+
+const OVERVIEW = `usage: lockstep <command> [options]
+
+Lockstep finds, per guest thread, where two schema-v1 event logs (canary: the
+trusted engine; ours: the engine under development) first behave differently.
+
+commands:
+  diff        compare two logs; prints the reference tool's Markdown report
+  generate    write a deterministic pair of demo/benchmark logs
+
+Run 'lockstep <command> --help' for a command's options.
+`;
+
+async function run(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'diff':
+      return runDiff(rest);
+    case 'generate':
+      return runGenerate(rest);
+    case undefined:
+    case '-h':
+    case '--help':
+    case 'help':
+      writeStdout(OVERVIEW);
+      return cmd === undefined ? 2 : 0;
+    default:
+      writeStderr(`lockstep: unknown command '${cmd}'\n\n${OVERVIEW}`);
+      return 2;
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    return await run(argv);
+  } catch (e) {
+    if (e instanceof HelpRequested) {
+      writeStdout(e.text);
+      return 0;
+    }
+    if (e instanceof UsageError) {
+      writeStderr(e.render());
+      return e.exitStatus;
+    }
+    if (e instanceof NoTidMapping) {
+      writeStderr(e.message + '\n');
+      return e.exitStatus;
+    }
+    if (e instanceof LogInputError || e instanceof DiffOptionError) {
+      writeStderr(`error: ${e.message}\n`);
+      return e.exitStatus;
+    }
+    if (e instanceof PyError) {
+      writeStderr(`error: the reference fails on this input (${e.message})\n`);
+      return 1;
+    }
+    if (e instanceof IngestCancelled) {
+      writeStderr('cancelled\n');
+      return 130;
+    }
+    const err = e as Error;
+    writeStderr(`lockstep: internal error: ${err.message}${process.env.LOCKSTEP_DEBUG ? `\n${err.stack}` : ' (set LOCKSTEP_DEBUG=1 for details)'}\n`);
+    return 70;
+  }
+}

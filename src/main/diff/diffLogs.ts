@@ -1,0 +1,175 @@
+// The diff of two indexed logs with the reference's semantics, as one
+// structured result that the report renderers and the workbench share.
+import { pyStr } from '../py/format';
+import { PyError, pyHashKey, type PyDict, type PyValue } from '../py/value';
+import { LogInputError } from '../ingest/logErrors';
+import type { FieldDifference } from './compareEvents';
+import { firstDivergence, type ThreadSide } from './firstDivergence';
+import type { IndexedLog, ThreadInfo } from './indexedLog';
+import { autoTidMap, parseTidMapArg, sortedPairs, TidMapError, type TidPair } from './tidMap';
+
+export interface DiffOptions {
+  /** Allocator canonicalization (the reference's default; --no-canonicalize-allocators turns it off). */
+  canonicalize: boolean;
+  /** The --tid-map text; empty or absent means the automatic mapping. */
+  tidMapArg?: string | null;
+  /** A mapping chosen in the workbench (takes precedence over tidMapArg). */
+  tidPairs?: TidPair[] | null;
+}
+
+export interface EventPair {
+  canary: PyDict;
+  ours: PyDict;
+}
+
+export interface Divergence {
+  /** Position in both threads (the reference prints it as `tid_event_idx=`). */
+  position: number;
+  difference: FieldDifference;
+  /** Up to five matching pairs before the divergence, oldest first. */
+  preContext: EventPair[];
+  canary: PyDict;
+  ours: PyDict;
+  nextCanary: PyDict | null;
+  nextOurs: PyDict | null;
+}
+
+export interface PairResult {
+  canaryTid: PyValue;
+  oursTid: PyValue;
+  reason: TidPair['reason'];
+  canaryThread: ThreadInfo;
+  oursThread: ThreadInfo;
+  matched: number;
+  canaryTotal: number;
+  oursTotal: number;
+  /** The first divergence. Later work adds the ones after realignment to `divergences`. */
+  divergence: Divergence | null;
+  divergences: Divergence[];
+}
+
+export interface DiffResult {
+  pairs: PairResult[];
+  /** The reference's `warn:` lines (a mapped tid missing from its log). */
+  warnings: string[];
+  unmappedCanary: ThreadInfo[];
+  unmappedOurs: ThreadInfo[];
+  canonicalize: boolean;
+}
+
+/** No pair of threads to compare: the reference exits with status 2. */
+export class NoTidMapping extends Error {
+  readonly exitStatus = 2;
+  constructor() {
+    super('no tid mapping (auto-mapping found no shared first-kernel-call). Pass --tid-map manually.');
+  }
+}
+
+/** A problem with the options, not a log: exit status 1, one line. */
+export class DiffOptionError extends Error {
+  readonly exitStatus = 1;
+}
+
+const CONTEXT = 5;
+
+export function resolveTidMap(canary: IndexedLog, ours: IndexedLog, opts: DiffOptions): Map<string, TidPair> {
+  if (opts.tidPairs) {
+    const m = new Map<string, TidPair>();
+    for (const p of opts.tidPairs) m.set(pyHashKey(p.canaryTid), p);
+    return m;
+  }
+  if (opts.tidMapArg) {
+    try {
+      return parseTidMapArg(opts.tidMapArg);
+    } catch (e) {
+      if (e instanceof TidMapError) throw new DiffOptionError(e.message);
+      if (e instanceof PyError) throw new DiffOptionError(`--tid-map: ${e.message.replace(/^ValueError: /, '')}`);
+      throw e;
+    }
+  }
+  return autoTidMap(canary, ours);
+}
+
+function checkCanonicalizable(log: IndexedLog): void {
+  const crash = log.log.canonCrash;
+  if (crash) throw new LogInputError(log.label, crash.line, crash.message);
+}
+
+function divergenceDetail(c: ThreadSide, o: ThreadSide, position: number, difference: FieldDifference, canonicalize: boolean): Divergence {
+  const ct = c.thread.threadNo;
+  const ot = o.thread.threadNo;
+  const preContext: EventPair[] = [];
+  for (let p = Math.max(0, position - CONTEXT); p < position; p++) {
+    preContext.push({ canary: c.log.event(ct, p, canonicalize), ours: o.log.event(ot, p, canonicalize) });
+  }
+  return {
+    position,
+    difference,
+    preContext,
+    canary: c.log.event(ct, position, canonicalize),
+    ours: o.log.event(ot, position, canonicalize),
+    nextCanary: position + 1 < c.thread.eventCount ? c.log.event(ct, position + 1, canonicalize) : null,
+    nextOurs: position + 1 < o.thread.eventCount ? o.log.event(ot, position + 1, canonicalize) : null,
+  };
+}
+
+export function diffPair(c: ThreadSide, o: ThreadSide, pair: TidPair, canonicalize: boolean): PairResult {
+  const first = firstDivergence(c, o, canonicalize);
+  const n = Math.min(c.thread.eventCount, o.thread.eventCount);
+  const divergence = first && divergenceDetail(c, o, first.position, first.difference, canonicalize);
+  return {
+    canaryTid: pair.canaryTid,
+    oursTid: pair.oursTid,
+    reason: pair.reason,
+    canaryThread: c.thread,
+    oursThread: o.thread,
+    matched: first ? first.position : n,
+    canaryTotal: c.thread.eventCount,
+    oursTotal: o.thread.eventCount,
+    divergence,
+    divergences: divergence ? [divergence] : [],
+  };
+}
+
+/** The reference's main(): canonicalization check, mapping, per-pair first divergence. */
+export function diffLogs(canary: IndexedLog, ours: IndexedLog, opts: DiffOptions): DiffResult {
+  if (opts.canonicalize) {
+    checkCanonicalizable(canary);
+    checkCanonicalizable(ours);
+  }
+  const mapping = resolveTidMap(canary, ours, opts);
+  if (mapping.size === 0) throw new NoTidMapping();
+  let ordered: TidPair[];
+  try {
+    ordered = sortedPairs(mapping);
+  } catch (e) {
+    if (!(e instanceof PyError)) throw e;
+    throw new DiffOptionError(`the mapped tids cannot be sorted (the reference fails here with ${e.message})`);
+  }
+  const warnings: string[] = [];
+  const pairs: PairResult[] = [];
+  const usedCanary = new Set<number>();
+  const usedOurs = new Set<number>();
+  for (const pair of ordered) {
+    const ct = canary.threadByKey(pyHashKey(pair.canaryTid));
+    if (!ct) {
+      warnings.push(`warn: canary tid ${pyStr(pair.canaryTid)} not in stream; skipping`);
+      continue;
+    }
+    const ot = ours.threadByKey(pyHashKey(pair.oursTid));
+    if (!ot) {
+      warnings.push(`warn: ours tid ${pyStr(pair.oursTid)} not in stream; skipping`);
+      continue;
+    }
+    usedCanary.add(ct.threadNo);
+    usedOurs.add(ot.threadNo);
+    pairs.push(diffPair({ log: canary, thread: ct }, { log: ours, thread: ot }, pair, opts.canonicalize));
+  }
+  return {
+    pairs,
+    warnings,
+    unmappedCanary: canary.threads.filter((t) => !usedCanary.has(t.threadNo)),
+    unmappedOurs: ours.threads.filter((t) => !usedOurs.has(t.threadNo)),
+    canonicalize: opts.canonicalize,
+  };
+}

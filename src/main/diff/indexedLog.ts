@@ -1,0 +1,118 @@
+// Read access to one indexed log: its threads, the compact keys of any event
+// by position, and the full event read back from the log file.
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { pyJsonLoads } from '../py/parse';
+import { isDict, type PyDict, type PyValue } from '../py/value';
+import type { Db } from '../store/db';
+import { BLOCK_SIZE, type EventBlock } from '../store/eventBlock';
+import { blockSummaries, listThreads, readBlock, type BlockSummary, type LogRow, type ThreadRow } from '../store/logIndex';
+import { LogInputError } from '../ingest/logErrors';
+import { allocatorSentinel } from './referenceRules';
+
+export interface ThreadInfo extends ThreadRow {
+  /** The tid as the reference keys it (first-seen value). */
+  tid: PyValue;
+  /** payload.name of the first kernel.call, if any and not None. */
+  firstCallName: PyValue | undefined;
+}
+
+export class IndexedLog {
+  readonly threads: ThreadInfo[];
+  private readonly byKey = new Map<string, ThreadInfo>();
+  private readonly summaries = new Map<number, BlockSummary[]>();
+  private readonly cache = new Map<string, EventBlock>();
+  private fd: number | null = null;
+
+  constructor(
+    private readonly db: Db,
+    readonly log: LogRow,
+    /** How messages name the file (the path as the user gave it). */
+    readonly label: string,
+    /** Where the log is read from now (it may have moved since it was indexed). */
+    readonly path: string = log.path,
+  ) {
+    this.threads = listThreads(db, log.logId).map((t) => ({
+      ...t,
+      tid: pyJsonLoads(t.tidJson),
+      firstCallName: t.firstCallNameJson === null ? undefined : pyJsonLoads(t.firstCallNameJson),
+    }));
+    for (const t of this.threads) this.byKey.set(t.tidKey, t);
+  }
+
+  threadByKey(tidKey: string): ThreadInfo | undefined {
+    return this.byKey.get(tidKey);
+  }
+
+  blockSummaries(threadNo: number): BlockSummary[] {
+    let s = this.summaries.get(threadNo);
+    if (!s) {
+      s = blockSummaries(this.db, this.log.logId, threadNo);
+      this.summaries.set(threadNo, s);
+    }
+    return s;
+  }
+
+  block(threadNo: number, blockNo: number): EventBlock {
+    const key = `${threadNo}:${blockNo}`;
+    let b = this.cache.get(key);
+    if (b) {
+      this.cache.delete(key); // refresh its place in the LRU order
+    } else {
+      b = readBlock(this.db, this.log.logId, threadNo, blockNo);
+      if (this.cache.size >= 8) this.cache.delete(this.cache.keys().next().value!);
+    }
+    this.cache.set(key, b);
+    return b;
+  }
+
+  /** The block holding position `pos` of a thread, and the slot in it. */
+  locate(threadNo: number, pos: number): [EventBlock, number] {
+    return [this.block(threadNo, Math.floor(pos / BLOCK_SIZE)), pos % BLOCK_SIZE];
+  }
+
+  private file(): number {
+    if (this.fd === null) {
+      const st = statSync(this.path);
+      if (st.size !== this.log.size || st.mtimeMs !== this.log.mtimeMs) {
+        throw new LogInputError(this.label, null, 'the log changed since it was indexed; open it again to re-index it');
+      }
+      this.fd = openSync(this.path, 'r');
+    }
+    return this.fd;
+  }
+
+  /** The line of an event, as text. */
+  lineText(threadNo: number, pos: number): string {
+    const [b, i] = this.locate(threadNo, pos);
+    const len = b.length[i]!;
+    const buf = Buffer.allocUnsafe(len);
+    const got = readSync(this.file(), buf, 0, len, b.offset[i]!);
+    if (got !== len) throw new LogInputError(this.label, b.line[i]!, 'the log is shorter than when it was indexed');
+    return buf.toString('utf8');
+  }
+
+  /** The event at a position of a thread, exactly as json.loads reads it, canonicalized as asked. */
+  event(threadNo: number, pos: number, canonicalize: boolean): PyDict {
+    const [b, i] = this.locate(threadNo, pos);
+    const ev = pyJsonLoads(this.lineText(threadNo, pos));
+    if (!isDict(ev)) throw new LogInputError(this.label, b.line[i]!, 'the log changed since it was indexed');
+    const ordinal = b.ordinal[i]!;
+    if (canonicalize && ordinal >= 0) {
+      const payload = ev.get('payload') as PyDict;
+      const sentinel = allocatorSentinel(payload.get('name') as string, ordinal);
+      payload.set('return_value', sentinel);
+      if (payload.has('status')) payload.set('status', sentinel);
+    }
+    return ev;
+  }
+
+  lineNumber(threadNo: number, pos: number): number {
+    const [b, i] = this.locate(threadNo, pos);
+    return b.line[i]!;
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}

@@ -1,0 +1,552 @@
+// Deterministic generator of schema-v1 log pairs (canary, ours) for the demo,
+// the tests and the benchmarks. Both sides play the same per-thread script;
+// each side adds its own engine-local values (timestamps, raw handles,
+// allocator addresses, wait durations), its own tids and its own interleaving,
+// and "ours" gets the injected divergences.
+//
+// The "hostile" profile adds what real logs and the reference's semantics make
+// tricky: integers past 2^53, 1.0 against 1 against true, 1e16, unicode and
+// quotes, shuffled key order, ours-only fields, gaps in tid_event_idx, threads
+// without kernel.call, shared first-call names, CRLF and blank lines, threads
+// of unequal length.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { Rng } from './prng';
+
+/** A number written with a chosen spelling ("2.50", "1E2", "1.0"): what Python reads is what counts. */
+export class NumberLiteral {
+  constructor(readonly text: string) {}
+}
+export type GenValue = null | boolean | bigint | number | string | NumberLiteral | GenValue[] | Map<string, GenValue>;
+type GenMap = Map<string, GenValue>;
+
+export type Profile = 'realistic' | 'hostile';
+
+export interface GenerateOptions {
+  seed: number | string;
+  /** Events per thread on average (canary side). */
+  eventsPerThread: number;
+  threads: number;
+  profile: Profile;
+  /** How many threads get an injected divergence on the ours side. */
+  divergences: number;
+}
+
+export interface GeneratedPair {
+  canaryEvents: number;
+  oursEvents: number;
+  canaryBytes: number;
+  oursBytes: number;
+}
+
+type Side = 'canary' | 'ours';
+
+const CALL_NAMES = [
+  'NtCreateFile',
+  'NtReadFile',
+  'NtWriteFile',
+  'NtClose',
+  'KeWaitForSingleObject',
+  'KeSetEvent',
+  'NtQueryInformationFile',
+  'RtlEnterCriticalSection',
+  'RtlLeaveCriticalSection',
+  'XexGetProcedureAddress',
+  'KeQueryPerformanceCounter',
+  'NtDeviceIoControlFile',
+  'ObReferenceObjectByHandle',
+  'KeDelayExecutionThread',
+];
+const ALLOCATORS = ['MmAllocatePhysicalMemoryEx', 'MmAllocatePhysicalMemory', 'NtAllocateVirtualMemory', 'RtlAllocateHeap', 'MmCreateKernelStack'];
+const ENTRY_NAMES = ['KeInitializeThread', 'XamTaskSchedule', 'ExCreateThread', 'KeResumeThread', 'VdInitializeEngines'];
+const STRINGS = [
+  'game:\\default.xex',
+  'cache:\\shader_42.bin',
+  'Ünïcödé ✓',
+  '日本語のパス',
+  'emoji 😀 here',
+  "it's quoted",
+  'say "hi"',
+  'back\\slash',
+  'tab\there',
+  'line\nbreak',
+  'nul\u0000byte',
+  'del\u007fchar',
+  'zero\u200bwidth',
+  'ﬁligature',
+  '',
+];
+
+interface Template {
+  kind: string;
+  payload: GenMap | null; // null: no payload key
+  alloc?: string; // allocator kernel.return: return_value/status per side
+  rawHandle?: boolean;
+  waitEnd?: boolean;
+}
+
+interface Divergence {
+  at: number; // template position in the thread
+  type: 'value' | 'insert' | 'drop' | 'kind' | 'idx' | 'extra-field' | 'truncate' | 'alloc-extra' | 'bigint-near';
+}
+
+/** One guest thread's behaviour: the same on both sides. */
+class ThreadScript {
+  private readonly rng: Rng;
+  private readonly queue: Template[] = [];
+  private made = 0;
+  readonly length: number;
+  readonly entryName: string | null;
+  readonly idxGaps: boolean;
+
+  constructor(
+    seed: string,
+    readonly index: number,
+    eventsPerThread: number,
+    private readonly profile: Profile,
+  ) {
+    this.rng = new Rng(seed);
+    const r = this.rng;
+    this.length = Math.max(1, Math.round(eventsPerThread * (profile === 'hostile' ? r.float() * 1.6 + 0.2 : 0.85 + r.float() * 0.3)));
+    const noCalls = profile === 'hostile' && r.chance(0.12);
+    this.entryName = noCalls ? null : profile === 'hostile' ? r.pick(ENTRY_NAMES.slice(0, 3)) : ENTRY_NAMES[index % ENTRY_NAMES.length]!;
+    this.idxGaps = profile === 'hostile' && r.chance(0.3);
+  }
+
+  next(): Template | null {
+    if (this.made >= this.length) return null;
+    if (this.queue.length === 0) this.plan();
+    this.made++;
+    return this.queue.shift()!;
+  }
+
+  private value(depth = 0): GenValue {
+    const r = this.rng;
+    if (this.profile === 'realistic') return r.chance(0.6) ? BigInt(r.int(0, 0xffff)) : r.pick(STRINGS.slice(0, 2));
+    switch (r.int(0, depth > 1 ? 8 : 11)) {
+      case 0:
+        return BigInt(r.int(-5, 100000));
+      case 1:
+        return r.pick([2n ** 53n, 2n ** 53n + 1n, 2n ** 63n - 1n, -(2n ** 63n), 2n ** 64n + 7n, 18446744073709551615n, 9007199254740993n]);
+      case 2:
+        return r.pick([1.5, 0.1, -0.0, 1e16, 1e-7, 123456789.125, 1e300, 2.5, 3.0, 1e22, 5e-324]);
+      case 3:
+        return r.chance(0.5);
+      case 4:
+        return null;
+      case 5:
+      case 6:
+        return r.pick(STRINGS);
+      case 7:
+        return BigInt(r.pick([0, 1, 16, 255]));
+      case 8:
+        return r.pick([new NumberLiteral('2.50'), new NumberLiteral('1E2'), new NumberLiteral('-0'), new NumberLiteral('1.0'), new NumberLiteral('0.0')]);
+      case 9:
+      case 10: {
+        const m: GenMap = new Map();
+        const n = r.int(0, 4);
+        for (let i = 0; i < n; i++) m.set(r.pick(['a', 'b', 'size', 'flags', '0', '10', 'é', 'z']), this.value(depth + 1));
+        return m;
+      }
+      default: {
+        const n = r.int(0, 3);
+        const l: GenValue[] = [];
+        for (let i = 0; i < n; i++) l.push(this.value(depth + 1));
+        return l;
+      }
+    }
+  }
+
+  private returnValue(): GenValue {
+    const r = this.rng;
+    if (r.chance(0.8)) return 0n;
+    if (this.profile === 'hostile' && r.chance(0.4)) return r.pick([2n ** 53n, 2n ** 64n - 1n, -(2n ** 63n), 1e16, new NumberLiteral('1.0')]);
+    return BigInt(0xc0000000 + r.int(0, 0x100));
+  }
+
+  private args(): GenMap {
+    const r = this.rng;
+    const m: GenMap = new Map();
+    const n = this.profile === 'hostile' ? r.int(0, 4) : r.int(1, 3);
+    const names = ['handle', 'buffer', 'length', 'timeout', 'flags', 'path', 'offset', 'count'];
+    for (let i = 0; i < n; i++) m.set(names[(i + this.made) % names.length]!, this.value());
+    return m;
+  }
+
+  private plan(): void {
+    const r = this.rng;
+    const q = this.queue;
+    if (this.made === 0 && this.entryName !== null) {
+      q.push(
+        { kind: 'kernel.call', payload: new Map<string, GenValue>([['name', this.entryName], ['ord', BigInt(100 + this.index)], ['args_resolved', this.args()]]) },
+        { kind: 'kernel.return', payload: new Map<string, GenValue>([['name', this.entryName], ['ord', BigInt(100 + this.index)], ['return_value', 0n], ['status', '0x00000000']]) },
+      );
+      return;
+    }
+    if (this.made === 0 && this.profile === 'hostile') {
+      q.push({ kind: 'thread.create', payload: new Map<string, GenValue>([['entry', BigInt(0x82000000 + this.index)], ['suspended', false]]) });
+      return;
+    }
+    const roll = r.float();
+    const calls = this.entryName !== null;
+    if (calls && roll < 0.08) {
+      const name = r.pick(ALLOCATORS);
+      const ord = BigInt(ALLOCATORS.indexOf(name) + 186);
+      const ret: GenMap = new Map<string, GenValue>([['name', name], ['ord', ord], ['return_value', 0n]]);
+      if (r.chance(0.8)) ret.set('status', '0x0');
+      q.push({ kind: 'kernel.call', payload: new Map<string, GenValue>([['name', name], ['ord', ord], ['args_resolved', this.args()]]) }, { kind: 'kernel.return', payload: ret, alloc: name });
+    } else if (calls && roll < 0.6) {
+      const name = r.pick(CALL_NAMES);
+      const ord = BigInt(CALL_NAMES.indexOf(name) + 1);
+      q.push(
+        { kind: 'kernel.call', payload: new Map<string, GenValue>([['name', name], ['ord', ord], ['args_resolved', this.args()]]) },
+        {
+          kind: 'kernel.return',
+          payload: new Map<string, GenValue>([['name', name], ['ord', ord], ['return_value', this.returnValue()], ['status', '0x00000000']]),
+        },
+      );
+    } else if (roll < 0.72) {
+      const sid = `h${this.index}_${this.made}`;
+      q.push({ kind: 'handle.create', payload: new Map<string, GenValue>([['handle_semantic_id', sid], ['raw_handle_id', 0n], ['type', r.pick(['event', 'file', 'thread'])]]), rawHandle: true });
+      if (r.chance(0.7)) q.push({ kind: 'handle.destroy', payload: new Map<string, GenValue>([['handle_semantic_id', sid], ['raw_handle_id', 0n]]), rawHandle: true });
+    } else if (roll < 0.86) {
+      const obj = `obj${r.int(0, 20)}`;
+      q.push(
+        { kind: 'wait.begin', payload: new Map<string, GenValue>([['object', obj], ['timeout', r.chance(0.5) ? null : BigInt(r.int(0, 1000))]]) },
+        { kind: 'wait.end', payload: new Map<string, GenValue>([['object', obj], ['result', 0n], ['wait_duration_cycles', 0n]]), waitEnd: true },
+      );
+    } else if (roll < 0.93) {
+      const m: GenMap = new Map();
+      if (this.profile === 'hostile' && r.chance(0.3)) m.set('name', '');
+      else m.set('name', r.pick(['XamInputGetState', 'XNotifyGetNext', 'XamUserGetSigninState']));
+      m.set('ord', BigInt(r.int(400, 900)));
+      q.push({ kind: 'import.call', payload: m });
+    } else if (this.profile === 'hostile' && roll < 0.97) {
+      q.push({ kind: r.pick(['custom.marker', 'gpu.swap']), payload: r.chance(0.3) ? null : new Map<string, GenValue>([['frame', BigInt(this.made)], ['note', r.pick(STRINGS)]]) });
+    } else {
+      q.push({ kind: 'thread.exit', payload: new Map<string, GenValue>([['exit_code', 0n]]) });
+    }
+  }
+}
+
+/** Python-equal respellings for the ours side: 1 as true or 1.0, 1e16 as an int, 2.5 as "2.50", keys reordered. */
+function respell(v: GenValue, r: Rng): GenValue {
+  if (typeof v === 'bigint') {
+    if (v === 1n && r.chance(0.3)) return r.chance(0.5) ? true : new NumberLiteral('1.0');
+    if (v === 0n && r.chance(0.3)) return r.chance(0.5) ? false : new NumberLiteral('0.0');
+    if (v === 16n && r.chance(0.3)) return new NumberLiteral('1.6e1');
+    return v;
+  }
+  if (typeof v === 'number') {
+    if (v === 1e16 && r.chance(0.5)) return 10000000000000000n;
+    if (v === 2.5 && r.chance(0.5)) return new NumberLiteral('2.50');
+    if (v === 3.0 && r.chance(0.5)) return 3n;
+    return v;
+  }
+  if (Array.isArray(v)) return v.map((x) => respell(x, r));
+  if (v instanceof Map) {
+    const entries = [...v.entries()].map(([k, x]) => [k, respell(x, r)] as [string, GenValue]);
+    if (r.chance(0.5)) r.shuffle(entries);
+    return new Map(entries);
+  }
+  return v;
+}
+
+function clonePayload(p: GenMap): GenMap {
+  return new Map([...p.entries()]);
+}
+
+// --- writing ------------------------------------------------------------------
+
+function hex(n: number, w: number): string {
+  return n.toString(16).padStart(w, '0');
+}
+
+function writeString(s: string, ascii: boolean): string {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0)!;
+    if (ch === '"') out += '\\"';
+    else if (ch === '\\') out += '\\\\';
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\t') out += '\\t';
+    else if (c < 0x20) out += '\\u' + hex(c, 4);
+    else if (ascii && c > 0x7e) {
+      for (let i = 0; i < ch.length; i++) out += '\\u' + hex(ch.charCodeAt(i), 4);
+    } else out += ch;
+  }
+  return out + '"';
+}
+
+function floatText(x: number): string {
+  if (Number.isInteger(x)) return Object.is(x, -0) ? '-0.0' : Math.abs(x) >= 1e16 ? x.toExponential().replace('e+', 'e') : x.toFixed(1);
+  return String(x).replace('e+', 'e');
+}
+
+export function writeValue(v: GenValue, ascii: boolean, sep: string): string {
+  if (v === null) return 'null';
+  switch (typeof v) {
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'bigint':
+      return v.toString();
+    case 'number':
+      return floatText(v);
+    case 'string':
+      return writeString(v, ascii);
+  }
+  if (v instanceof NumberLiteral) return v.text;
+  if (Array.isArray(v)) return '[' + v.map((x) => writeValue(x, ascii, sep)).join(sep) + ']';
+  const parts: string[] = [];
+  for (const [k, x] of v) parts.push(`${writeString(k, ascii)}:${sep === ',' ? '' : ' '}${writeValue(x, ascii, sep)}`);
+  return '{' + parts.join(sep) + '}';
+}
+
+class LineFile {
+  private readonly fd: number;
+  private buf: string[] = [];
+  private size = 0;
+  bytes = 0;
+
+  constructor(path: string) {
+    this.fd = openSync(path, 'w');
+  }
+  write(s: string): void {
+    this.buf.push(s);
+    this.size += s.length;
+    if (this.size > 1 << 20) this.flush();
+  }
+  flush(): void {
+    if (this.buf.length === 0) return;
+    const b = Buffer.from(this.buf.join(''), 'utf8');
+    writeSync(this.fd, b);
+    this.bytes += b.length;
+    this.buf = [];
+    this.size = 0;
+  }
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+}
+
+interface SideStyle {
+  crlf: boolean;
+  blankLines: number;
+  ascii: boolean;
+  sep: string;
+  respell: boolean;
+  oursOnlyNull: boolean;
+  keyOrder: 'canary' | 'ours';
+  trailingNewline: boolean;
+}
+
+function sideStyle(profile: Profile, r: Rng, side: Side): SideStyle {
+  if (profile === 'realistic') {
+    return { crlf: false, blankLines: 0, ascii: true, sep: ', ', respell: false, oursOnlyNull: false, keyOrder: side, trailingNewline: true };
+  }
+  return {
+    crlf: r.chance(0.2),
+    blankLines: r.chance(0.3) ? 0.05 : 0,
+    ascii: r.chance(0.5),
+    sep: r.pick([', ', ',']),
+    respell: side === 'ours' && r.chance(0.7),
+    oursOnlyNull: side === 'ours' && r.chance(0.3),
+    keyOrder: side,
+    trailingNewline: r.chance(0.85),
+  };
+}
+
+/** Renders one side's events: its tids, its engine-local values, its interleaving. */
+class SideWriter {
+  private readonly file: LineFile;
+  private readonly style: SideStyle;
+  private hostNs = 1732700000000000000n;
+  private cycle = 0;
+  private readonly allocBase: number;
+  private readonly ordinalsLeft = new Map<string, number>();
+  private first = true;
+  events = 0;
+
+  constructor(
+    path: string,
+    readonly side: Side,
+    profile: Profile,
+    private readonly rng: Rng,
+  ) {
+    this.file = new LineFile(path);
+    this.style = sideStyle(profile, rng, side);
+    this.allocBase = side === 'canary' ? 0xbc220000 : 0x40105000;
+    this.line(writeValue(new Map<string, GenValue>([['kind', 'schema_version'], ['schema_version', 1n], ['engine', side === 'canary' ? 'canary' : 'ours']]), true, ', '));
+  }
+
+  private line(s: string): void {
+    const nl = this.style.crlf ? '\r\n' : '\n';
+    if (!this.first && this.style.blankLines > 0 && this.rng.chance(this.style.blankLines)) this.file.write(nl);
+    this.file.write((this.first ? '' : nl) + s);
+    this.first = false;
+  }
+
+  emit(tid: bigint, idx: bigint, t: Template, extra: GenMap | null): void {
+    const r = this.rng;
+    let payload: GenValue | undefined = t.payload === null ? undefined : clonePayload(t.payload);
+    if (payload instanceof Map) {
+      if (t.alloc) {
+        const va = this.allocBase + 0x1000 * (this.ordinalsLeft.get(t.alloc) ?? 0);
+        this.ordinalsLeft.set(t.alloc, (this.ordinalsLeft.get(t.alloc) ?? 0) + 1);
+        payload.set('return_value', BigInt(va));
+        if (payload.has('status')) payload.set('status', '0x' + va.toString(16).toUpperCase().padStart(8, '0'));
+      }
+      if (t.rawHandle) payload.set('raw_handle_id', BigInt(this.side === 'canary' ? 0x1000 + r.int(0, 4000) : 0xf8000000 + r.int(0, 4000)));
+      if (t.waitEnd) payload.set('wait_duration_cycles', BigInt(r.int(0, 500000)));
+      if (this.style.respell) payload = respell(payload, r);
+      if (this.style.oursOnlyNull && r.chance(0.2)) (payload as GenMap).set('ours_debug', null);
+      if (extra) for (const [k, v] of extra) (payload as GenMap).set(k, v);
+    }
+    this.hostNs += BigInt(r.int(100, 90000));
+    this.cycle += r.int(10, 5000);
+    const ev: GenMap = new Map();
+    const fields: [string, GenValue | undefined][] =
+      this.side === 'canary'
+        ? [['engine', 'canary'], ['tid', tid], ['tid_event_idx', idx], ['kind', t.kind], ['payload', payload], ['host_ns', this.hostNs], ['guest_cycle', BigInt(this.cycle)], ['deterministic', true]]
+        : [['tid', tid], ['kind', t.kind], ['tid_event_idx', idx], ['payload', payload], ['engine', 'ours'], ['host_ns', this.hostNs], ['guest_cycle', BigInt(this.cycle)], ['deterministic', r.chance(0.9)]];
+    for (const [k, v] of fields) if (v !== undefined) ev.set(k, v);
+    this.line(writeValue(ev, this.style.ascii, this.style.sep));
+    this.events++;
+  }
+
+  close(): number {
+    if (this.style.trailingNewline) this.file.write(this.style.crlf ? '\r\n' : '\n');
+    this.file.close();
+    return this.file.bytes;
+  }
+}
+
+function chooseDivergences(opts: GenerateOptions, scripts: ThreadScript[], r: Rng): Map<number, Divergence> {
+  const out = new Map<number, Divergence>();
+  const order = r.shuffle(scripts.map((s) => s.index));
+  const types: Divergence['type'][] =
+    opts.profile === 'hostile'
+      ? ['value', 'insert', 'drop', 'kind', 'idx', 'extra-field', 'truncate', 'alloc-extra', 'bigint-near']
+      : ['value', 'insert', 'drop', 'extra-field', 'alloc-extra'];
+  for (const i of order.slice(0, opts.divergences)) {
+    const len = scripts[i]!.length;
+    out.set(i, { at: r.int(Math.min(len - 1, 2), len - 1), type: r.pick(types) });
+  }
+  return out;
+}
+
+/**
+ * Write a pair of logs. Thread scripts are generated lazily, so a pair of any
+ * size is written in constant memory.
+ */
+export function generatePair(canaryPath: string, oursPath: string, opts: GenerateOptions): GeneratedPair {
+  const root = new Rng(`lockstep:${opts.seed}`);
+  const scripts = Array.from({ length: opts.threads }, (_, i) => `${opts.seed}:thread:${i}`);
+  const divRng = root.fork('divergences');
+  const probe = scripts.map((s, i) => new ThreadScript(s, i, opts.eventsPerThread, opts.profile));
+  const divergences = chooseDivergences(opts, probe, divRng);
+
+  // tids: canary numbers its threads from 6, ours from 1, each in its own order.
+  const canaryTids = probe.map((_, i) => BigInt(6 + i));
+  const tidRng = root.fork('ours-tids');
+  const oursOrder = tidRng.shuffle(probe.map((_, i) => i));
+  const oursTids = new Array<bigint>(probe.length);
+  oursOrder.forEach((threadIndex, k) => (oursTids[threadIndex] = BigInt(1 + k)));
+  // Threads that share a first call name are usually created in the same order
+  // by both engines: keep their tids in the same order so that the automatic
+  // mapping (sorted tids zipped) pairs them right. Hostile runs sometimes don't.
+  if (!(opts.profile === 'hostile' && tidRng.chance(0.25))) {
+    const groups = new Map<string | null, number[]>();
+    probe.forEach((s, i) => groups.set(s.entryName, [...(groups.get(s.entryName) ?? []), i]));
+    for (const members of groups.values()) {
+      const tids = members.map((i) => oursTids[i]!).sort((a, b) => (a < b ? -1 : 1));
+      members.forEach((i, k) => (oursTids[i] = tids[k]!));
+    }
+  }
+
+  const sides: [Side, string][] = [
+    ['canary', canaryPath],
+    ['ours', oursPath],
+  ];
+  const result: GeneratedPair = { canaryEvents: 0, oursEvents: 0, canaryBytes: 0, oursBytes: 0 };
+  for (const [side, path] of sides) {
+    const sideRng = root.fork(`side:${side}`);
+    const w = new SideWriter(path, side, opts.profile, sideRng);
+    const live = probe.map((_, i) => ({
+      i,
+      script: new ThreadScript(scripts[i]!, i, opts.eventsPerThread, opts.profile),
+      pos: 0,
+      idx: 0n,
+      done: false,
+    }));
+    let active = live.slice();
+    while (active.length > 0) {
+      const k = sideRng.int(0, active.length - 1);
+      const th = active[k]!;
+      const tid = side === 'canary' ? canaryTids[th.i]! : oursTids[th.i]!;
+      const t = th.script.next();
+      const div = side === 'ours' ? divergences.get(th.i) : undefined;
+      if (t === null || (div && div.type === 'truncate' && th.pos === div.at)) {
+        active.splice(k, 1);
+        continue;
+      }
+      let extra: GenMap | null = null;
+      let template = t;
+      if (div && th.pos === div.at) {
+        switch (div.type) {
+          case 'insert':
+            w.emit(tid, th.idx, { kind: 'kernel.call', payload: new Map<string, GenValue>([['name', 'NtYieldExecution'], ['ord', 999n]]) }, null);
+            th.idx += 1n;
+            break;
+          case 'drop':
+            th.pos++;
+            continue;
+          case 'kind':
+            template = { ...t, kind: t.kind === 'kernel.call' ? 'import.call' : 'kernel.call' };
+            break;
+          case 'idx':
+            th.idx += 1n;
+            break;
+          case 'extra-field':
+            extra = new Map<string, GenValue>([['ours_note', 'unexpected']]);
+            break;
+          case 'alloc-extra':
+            w.emit(tid, th.idx, { kind: 'kernel.return', payload: new Map<string, GenValue>([['name', 'RtlAllocateHeap'], ['ord', 189n], ['return_value', 0n]]), alloc: 'RtlAllocateHeap' }, null);
+            th.idx += 1n;
+            break;
+          case 'bigint-near': {
+            // A difference only past 2^53: invisible to anything that reads numbers as doubles.
+            const p = new Map(t.payload ?? []);
+            const big = [...p.entries()].find(([, v]) => typeof v === 'bigint' && (v >= 2n ** 53n || v <= -(2n ** 53n)));
+            if (big) p.set(big[0], (big[1] as bigint) + 1n);
+            else p.set('big', 2n ** 53n + 1n);
+            template = { ...t, payload: p };
+            break;
+          }
+          case 'value':
+            if (t.payload && t.payload.size > 0) {
+              const p = new Map(t.payload);
+              const key = [...p.keys()][sideRng.int(0, p.size - 1)]!;
+              p.set(key, typeof p.get(key) === 'bigint' ? (p.get(key) as bigint) + 1n : 'changed');
+              template = { ...t, payload: p };
+            } else extra = new Map<string, GenValue>([['changed', true]]);
+            break;
+          case 'truncate':
+            break;
+        }
+      }
+      w.emit(tid, th.idx, template, extra);
+      th.pos++;
+      th.idx += th.script.idxGaps ? BigInt(1 + (th.pos % 3)) : 1n;
+    }
+    const bytes = w.close();
+    if (side === 'canary') {
+      result.canaryEvents = w.events;
+      result.canaryBytes = bytes;
+    } else {
+      result.oursEvents = w.events;
+      result.oursBytes = bytes;
+    }
+  }
+  return result;
+}

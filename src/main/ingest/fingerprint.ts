@@ -1,0 +1,45 @@
+// Identifies a log's content cheaply, without reading gigabytes: its size, its
+// first and last MiB, and 64 samples spread across it. Together with the
+// modification time this decides whether an existing index can be reused
+// (a changed file that kept size, mtime and all samples is beyond reason).
+import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export interface FileFingerprint {
+  path: string; // absolute
+  size: number;
+  mtimeMs: number;
+  fingerprint: string; // hex sha256 of size + samples
+}
+
+const EDGE = 1 << 20;
+const SAMPLES = 64;
+const SAMPLE = 4096;
+
+export function fingerprintFile(path: string): FileFingerprint {
+  const abs = resolve(path);
+  const fd = openSync(abs, 'r');
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTFILE' });
+    const size = st.size;
+    const h = createHash('sha256');
+    h.update(`lockstep-fp-1:${size}:`);
+    const buf = Buffer.allocUnsafe(EDGE);
+    const take = (at: number, n: number): void => {
+      const got = readSync(fd, buf, 0, n, at);
+      h.update(buf.subarray(0, got));
+    };
+    if (size <= 2 * EDGE + SAMPLES * SAMPLE) {
+      for (let at = 0; at < size; at += EDGE) take(at, Math.min(EDGE, size - at));
+    } else {
+      take(0, EDGE);
+      for (let i = 1; i <= SAMPLES; i++) take(Math.floor((size * i) / (SAMPLES + 1)), SAMPLE);
+      take(size - EDGE, EDGE);
+    }
+    return { path: abs, size, mtimeMs: st.mtimeMs, fingerprint: h.digest('hex') };
+  } finally {
+    closeSync(fd);
+  }
+}

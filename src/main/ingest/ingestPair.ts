@@ -1,0 +1,149 @@
+// Ingest the canary and the ours log of a pair: both at once in worker
+// threads when they are large, in this thread when they are small (a worker
+// costs more to start than a small log costs to read). Errors are reported as
+// the reference reports them: canary's first, then ours'.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Db } from '../store/db';
+import { getLog, type LogRow } from '../store/logIndex';
+import { fingerprintFile, type FileFingerprint } from './fingerprint';
+import { fileError, ingestLog, type IngestProgress } from './ingestLog';
+import { IngestCancelled, LogInputError } from './logErrors';
+import type { WorkerReply, WorkerRequest } from './workerProtocol';
+
+export type Side = 'canary' | 'ours';
+
+export interface LogSource {
+  path: string;
+  /** How messages name the file. */
+  label: string;
+}
+
+export interface PairIngestHooks {
+  onProgress?: (side: Side, p: IngestProgress) => void;
+  /** Aborting cancels the ingest and discards what it wrote. */
+  signal?: AbortSignal;
+  /** Use worker threads for logs at least this large (bytes). */
+  workerThreshold?: number;
+  nativeBinding?: string;
+}
+
+export interface IngestedPair {
+  canary: LogRow;
+  ours: LogRow;
+  reused: { canary: boolean; ours: boolean };
+}
+
+const WORKER_SCRIPT = join(__dirname, 'ingestWorker.js');
+const DEFAULT_WORKER_THRESHOLD = 16 << 20;
+
+type Outcome = { ok: true; log: LogRow; reused: boolean } | { ok: false; error: Error };
+
+function inThread(db: Db, src: LogSource, fp: FileFingerprint, side: Side, hooks: PairIngestHooks): Outcome {
+  try {
+    const r = ingestLog(
+      db,
+      src.path,
+      src.label,
+      { onProgress: (p) => hooks.onProgress?.(side, p), isCancelled: () => hooks.signal?.aborted ?? false },
+      fp,
+    );
+    return { ok: true, log: r.log, reused: r.reused };
+  } catch (e) {
+    return { ok: false, error: e as Error };
+  }
+}
+
+function inWorker(
+  db: Db,
+  dbPath: string,
+  src: LogSource,
+  fp: FileFingerprint,
+  side: Side,
+  hooks: PairIngestHooks,
+  cancelOthers: { flags: Int32Array[] },
+): Promise<Outcome> {
+  const cancelFlag = new SharedArrayBuffer(4);
+  const flag = new Int32Array(cancelFlag);
+  cancelOthers.flags.push(flag);
+  const onAbort = (): void => void Atomics.store(flag, 0, 1);
+  hooks.signal?.addEventListener('abort', onAbort);
+  const req: WorkerRequest = { dbPath, path: src.path, label: src.label, fingerprint: fp, cancelFlag, nativeBinding: hooks.nativeBinding };
+  return new Promise<Outcome>((resolve) => {
+    const w = new Worker(WORKER_SCRIPT, { workerData: req });
+    let settled = false;
+    const finish = (o: Outcome): void => {
+      if (settled) return;
+      settled = true;
+      hooks.signal?.removeEventListener('abort', onAbort);
+      resolve(o);
+    };
+    w.on('message', (m: WorkerReply) => {
+      switch (m.type) {
+        case 'progress':
+          hooks.onProgress?.(side, m.progress);
+          break;
+        case 'done':
+          finish({ ok: true, log: getLog(db, m.logId)!, reused: m.reused });
+          break;
+        case 'input-error':
+          finish({ ok: false, error: new LogInputError(m.file, m.line, m.reason) });
+          break;
+        case 'cancelled':
+          finish({ ok: false, error: new IngestCancelled() });
+          break;
+        case 'failed':
+          finish({ ok: false, error: Object.assign(new Error(m.message), { stack: m.stack }) });
+          break;
+      }
+    });
+    w.on('error', (e) => finish({ ok: false, error: e }));
+    w.on('exit', (code) => finish({ ok: false, error: new Error(`ingest worker exited with code ${code}`) }));
+  });
+}
+
+/**
+ * Index both logs of a pair into the database at `dbPath` (`db` is this
+ * thread's connection to it). Resolves with both logs, or rejects with the
+ * error the reference would report first.
+ */
+export async function ingestPair(
+  db: Db,
+  dbPath: string,
+  canary: LogSource,
+  ours: LogSource,
+  hooks: PairIngestHooks = {},
+): Promise<IngestedPair> {
+  const fp = (src: LogSource): FileFingerprint | Error => {
+    try {
+      return fingerprintFile(src.path);
+    } catch (e) {
+      return fileError(src.label, e);
+    }
+  };
+  const cfp = fp(canary);
+  if (cfp instanceof Error) throw cfp;
+  const ofp = fp(ours);
+  const sameContent = !(ofp instanceof Error) && ofp.fingerprint === cfp.fingerprint && ofp.size === cfp.size && ofp.mtimeMs === cfp.mtimeMs;
+
+  const threshold = hooks.workerThreshold ?? DEFAULT_WORKER_THRESHOLD;
+  const useWorkers = existsSync(WORKER_SCRIPT) && dbPath !== ':memory:';
+  const cancel = { flags: [] as Int32Array[] };
+  const run = (src: LogSource, f: FileFingerprint, side: Side): Promise<Outcome> | Outcome =>
+    useWorkers && f.size >= threshold ? inWorker(db, dbPath, src, f, side, hooks, cancel) : inThread(db, src, f, side, hooks);
+
+  // Start both (the large ones run in parallel); the small ones run here in order.
+  const cPromise = run(canary, cfp, 'canary');
+  const oPromise = ofp instanceof Error || sameContent ? null : run(ours, ofp, 'ours');
+  const c = await cPromise;
+  if (!c.ok) {
+    for (const f of cancel.flags) Atomics.store(f, 0, 1);
+    if (oPromise) await oPromise;
+    throw c.error;
+  }
+  if (ofp instanceof Error) throw ofp;
+  const o = oPromise ? await oPromise : { ok: true as const, log: c.log, reused: true };
+  if (!o.ok) throw o.error;
+  return { canary: c.log, ours: o.log, reused: { canary: c.reused, ours: o.reused } };
+}

@@ -1,0 +1,241 @@
+// Queries on the per-log event index (tables logs, threads, blocks).
+import type { FileFingerprint } from '../ingest/fingerprint';
+import type { Db } from './db';
+import { decodeBlock, summarize, type EventBlock, type EventBlockBuilder } from './eventBlock';
+
+export interface LogRow {
+  logId: number;
+  path: string;
+  size: number;
+  mtimeMs: number;
+  fingerprint: string;
+  eventCount: number;
+  lineCount: number;
+  threadCount: number;
+  canonCrash: { line: number; message: string } | null;
+}
+
+export interface ThreadRow {
+  threadNo: number;
+  tidKey: string;
+  tidJson: string;
+  eventCount: number;
+  firstLine: number;
+  firstCallLine: number | null;
+  firstCallNameJson: string | null;
+  firstCallCrash: string | null;
+  firstIdx: number | null;
+  lastIdx: number | null;
+}
+
+export interface BlockSummary {
+  blockNo: number;
+  eventCount: number;
+  firstIdx: number | null;
+  lastIdx: number | null;
+  sumCanon: string;
+  sumRaw: string;
+  anyFlags: number;
+}
+
+interface RawLogRow {
+  log_id: number;
+  path: string;
+  size: number;
+  mtime_ms: number;
+  fingerprint: string;
+  event_count: number;
+  line_count: number;
+  thread_count: number;
+  canon_crash: string | null;
+}
+
+function toLogRow(r: RawLogRow): LogRow {
+  return {
+    logId: r.log_id,
+    path: r.path,
+    size: r.size,
+    mtimeMs: r.mtime_ms,
+    fingerprint: r.fingerprint,
+    eventCount: r.event_count,
+    lineCount: r.line_count,
+    threadCount: r.thread_count,
+    canonCrash: r.canon_crash === null ? null : (JSON.parse(r.canon_crash) as LogRow['canonCrash']),
+  };
+}
+
+/** A complete index of exactly this file content, if one exists. */
+export function findReusableLog(db: Db, fp: FileFingerprint): LogRow | undefined {
+  const r = db
+    .prepare(
+      `SELECT * FROM logs WHERE state = 'complete' AND fingerprint = ? AND size = ? AND mtime_ms = ?
+       ORDER BY (path = ?) DESC, log_id DESC LIMIT 1`,
+    )
+    .get(fp.fingerprint, fp.size, fp.mtimeMs, fp.path) as RawLogRow | undefined;
+  return r && toLogRow(r);
+}
+
+export function getLog(db: Db, logId: number): LogRow | undefined {
+  const r = db.prepare(`SELECT * FROM logs WHERE log_id = ? AND state = 'complete'`).get(logId) as RawLogRow | undefined;
+  return r && toLogRow(r);
+}
+
+export function beginLog(db: Db, fp: FileFingerprint): number {
+  const info = db
+    .prepare(
+      `INSERT INTO logs (path, size, mtime_ms, fingerprint, state, owner_pid) VALUES (?, ?, ?, ?, 'ingesting', ?)`,
+    )
+    .run(fp.path, fp.size, fp.mtimeMs, fp.fingerprint, process.pid);
+  return Number(info.lastInsertRowid);
+}
+
+/** Remove a log and everything indexed for it (cancelled or failed ingest). */
+export function deleteLog(db: Db, logId: number): void {
+  db.transaction(() => {
+    db.prepare('DELETE FROM blocks WHERE log_id = ?').run(logId);
+    db.prepare('DELETE FROM threads WHERE log_id = ?').run(logId);
+    db.prepare('DELETE FROM logs WHERE log_id = ?').run(logId);
+  }).immediate();
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Ingests whose process died (killed mid-way) leave partial rows: drop them. */
+export function removeAbandonedLogs(db: Db): number {
+  const rows = db.prepare(`SELECT log_id, owner_pid FROM logs WHERE state = 'ingesting'`).all() as {
+    log_id: number;
+    owner_pid: number | null;
+  }[];
+  let removed = 0;
+  for (const r of rows) {
+    if (r.owner_pid === null || (r.owner_pid !== process.pid && !processAlive(r.owner_pid))) {
+      deleteLog(db, r.log_id);
+      removed++;
+    }
+  }
+  return removed;
+}
+
+export function listThreads(db: Db, logId: number): ThreadRow[] {
+  return db
+    .prepare(
+      `SELECT thread_no AS threadNo, tid_key AS tidKey, tid_json AS tidJson, event_count AS eventCount,
+              first_line AS firstLine, first_call_line AS firstCallLine,
+              first_call_name_json AS firstCallNameJson, first_call_crash AS firstCallCrash,
+              first_idx AS firstIdx, last_idx AS lastIdx
+       FROM threads WHERE log_id = ? ORDER BY thread_no`,
+    )
+    .all(logId) as ThreadRow[];
+}
+
+export function blockSummaries(db: Db, logId: number, threadNo: number): BlockSummary[] {
+  return db
+    .prepare(
+      `SELECT block_no AS blockNo, event_count AS eventCount, first_idx AS firstIdx, last_idx AS lastIdx,
+              sum_canon AS sumCanon, sum_raw AS sumRaw, any_flags AS anyFlags
+       FROM blocks WHERE log_id = ? AND thread_no = ? ORDER BY block_no`,
+    )
+    .all(logId, threadNo) as BlockSummary[];
+}
+
+export function readBlock(db: Db, logId: number, threadNo: number, blockNo: number): EventBlock {
+  const r = db
+    .prepare('SELECT data FROM blocks WHERE log_id = ? AND thread_no = ? AND block_no = ?')
+    .get(logId, threadNo, blockNo) as { data: Buffer } | undefined;
+  if (!r) throw new Error(`index has no block ${blockNo} of thread ${threadNo} in log ${logId}; delete the index to rebuild it`);
+  return decodeBlock(r.data);
+}
+
+/** Writes one log's index as the ingest produces it, a few blocks per transaction. */
+export class LogWriter {
+  private pending: unknown[][] = [];
+  private readonly insertBlock;
+
+  constructor(
+    private readonly db: Db,
+    readonly logId: number,
+  ) {
+    this.insertBlock = db.prepare(
+      `INSERT INTO blocks (log_id, thread_no, block_no, event_count, first_idx, last_idx, sum_canon, sum_raw, any_flags, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+  }
+
+  addBlock(threadNo: number, blockNo: number, builder: EventBlockBuilder): void {
+    const b = builder.block;
+    const n = b.count;
+    let flags = 0;
+    for (let i = 0; i < n; i++) flags |= b.flags[i]!;
+    const first = b.idx[0]!;
+    const last = b.idx[n - 1]!;
+    const row = [
+      this.logId,
+      threadNo,
+      blockNo,
+      n,
+      Number.isNaN(first) ? null : first,
+      Number.isNaN(last) ? null : last,
+      summarize(b.hashCanon, n),
+      summarize(b.hashRaw, n),
+      flags,
+      builder.take(),
+    ];
+    this.pending.push(row);
+    if (this.pending.length >= 16) this.flush();
+  }
+
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const rows = this.pending;
+    this.pending = [];
+    this.db.transaction(() => {
+      for (const r of rows) this.insertBlock.run(...r);
+    }).immediate();
+  }
+
+  /** Write the threads and mark the log complete, atomically. */
+  finish(threads: ThreadRow[], stats: { eventCount: number; lineCount: number; canonCrash: LogRow['canonCrash'] }): void {
+    this.flush();
+    const ins = this.db.prepare(
+      `INSERT INTO threads (log_id, thread_no, tid_key, tid_json, event_count, first_line, first_call_line,
+                            first_call_name_json, first_call_crash, first_idx, last_idx)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.db.transaction(() => {
+      for (const t of threads) {
+        ins.run(
+          this.logId,
+          t.threadNo,
+          t.tidKey,
+          t.tidJson,
+          t.eventCount,
+          t.firstLine,
+          t.firstCallLine,
+          t.firstCallNameJson,
+          t.firstCallCrash,
+          t.firstIdx,
+          t.lastIdx,
+        );
+      }
+      this.db
+        .prepare(
+          `UPDATE logs SET state = 'complete', owner_pid = NULL, event_count = ?, line_count = ?, thread_count = ?, canon_crash = ?
+           WHERE log_id = ?`,
+        )
+        .run(
+          stats.eventCount,
+          stats.lineCount,
+          threads.length,
+          stats.canonCrash === null ? null : JSON.stringify(stats.canonCrash),
+          this.logId,
+        );
+    }).immediate();
+  }
+}

