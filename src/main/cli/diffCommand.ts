@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { pyStr } from '../py/format';
 import { IndexedLog } from '../diff/indexedLog';
-import { diffLogs } from '../diff/diffLogs';
+import { DiffOptionError, diffLogs } from '../diff/diffLogs';
 import { ingestPair } from '../ingest/ingestPair';
 import { pythonPathStr } from '../ingest/logErrors';
 import { assertEncodable, renderReferenceReport } from '../report/referenceMarkdown';
@@ -70,13 +70,7 @@ export async function runDiff(argv: string[]): Promise<number> {
       for (const w of result.warnings) writeStderr(w + '\n');
       const report = renderReferenceReport(result);
       if (out !== undefined) {
-        try {
-          assertEncodable(report);
-        } catch (e) {
-          writeFileSync(out, ''); // the reference has opened (and truncated) the file before it fails
-          throw e;
-        }
-        writeFileSync(out, report, 'utf8');
+        writeReportFile(out, report);
         writeStderr(`diff report written to ${pythonPathStr(out)}\n`);
       } else {
         assertEncodable(report);
@@ -99,4 +93,20 @@ export async function runDiff(argv: string[]): Promise<number> {
   } finally {
     index.dispose();
   }
+}
+
+/** Write the --out file; a report the reference could not encode leaves it empty, as the reference does. */
+function writeReportFile(out: string, report: string): void {
+  let encodable = true;
+  try {
+    assertEncodable(report);
+  } catch {
+    encodable = false;
+  }
+  try {
+    writeFileSync(out, encodable ? report : '', 'utf8');
+  } catch (e) {
+    throw new DiffOptionError(`cannot write the report to ${pythonPathStr(out)}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}`);
+  }
+  if (!encodable) assertEncodable(report);
 }
