@@ -14,21 +14,114 @@ export interface TidPair {
 
 export class TidMapError extends Error {}
 
-// Python's str.isspace() characters, which str.strip() and int() strip.
+// Python's str.isspace() characters, which str.strip() strips (int() skips the
+// non-ASCII ones and only the ASCII ones Py_ISSPACE knows: see pyIntBase0).
 const PY_SPACE = '[ \\t\\n\\r\\x0b\\x0c\\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
 const STRIP = new RegExp(`^${PY_SPACE}+|${PY_SPACE}+$`, 'g');
 export function pyStrip(s: string): string {
   return s.replace(STRIP, '');
 }
 
-/** Python's int(text, 0): 0x/0o/0b prefixes, underscores between digits, no leading zeros in decimal. */
+// The first code point ("0") of each run of ten Unicode decimal digits (category
+// Nd) in Python 3.11's Unicode 14.0.0 database; int() reads them as 0..9.
+const DECIMAL_ZEROS: readonly number[] = [
+  0x30, 0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66, 0xce6, 0xd66, 0xde6, 0xe50, 0xed0,
+  0xf20, 0x1040, 0x1090, 0x17e0, 0x1810, 0x1946, 0x19d0, 0x1a80, 0x1a90, 0x1b50, 0x1bb0, 0x1c40, 0x1c50, 0xa620,
+  0xa8d0, 0xa900, 0xa9d0, 0xa9f0, 0xaa50, 0xabf0, 0xff10, 0x104a0, 0x10d30, 0x11066, 0x110f0, 0x11136, 0x111d0,
+  0x112f0, 0x11450, 0x114d0, 0x11650, 0x116c0, 0x11730, 0x118e0, 0x11950, 0x11c50, 0x11d50, 0x11da0, 0x16a60,
+  0x16ac0, 0x16b50, 0x1d7ce, 0x1d7d8, 0x1d7e2, 0x1d7ec, 0x1d7f6, 0x1e140, 0x1e2f0, 0x1e950, 0x1fbf0,
+];
+const PY_SPACE_CHAR = new RegExp(`^${PY_SPACE}$`);
+/** Python's int() limit on decimal digits (sys.get_int_max_str_digits() default). */
+const INT_MAX_STR_DIGITS = 4300;
+
+/** _PyUnicode_TransformDecimalAndSpaceToASCII: non-ASCII spaces to ' ', decimal digits to '0'..'9', anything else to '?'. */
+function toAsciiDigits(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    const cp = ch.codePointAt(0)!;
+    if (cp < 0x7f) out += ch;
+    else if (PY_SPACE_CHAR.test(ch)) out += ' ';
+    else {
+      let digit = '?';
+      for (const z of DECIMAL_ZEROS) {
+        if (cp >= z && cp <= z + 9) {
+          digit = String(cp - z);
+          break;
+        }
+      }
+      out += digit;
+    }
+  }
+  return out;
+}
+
+/** The ASCII whitespace int() skips around the number (Py_ISSPACE: not \x1c-\x1f, unlike str.strip()). */
+const isAsciiSpace = (c: string | undefined): boolean =>
+  c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\x0b' || c === '\x0c';
+
+/**
+ * Python's int(text, 0): 0x/0o/0b prefixes, underscores between digits, no
+ * leading zeros in decimal, Unicode decimal digits and whitespace, and the
+ * 4300-digit limit on decimal strings. ValueError as Python words it.
+ */
 export function pyIntBase0(text: string): bigint {
-  const s = pyStrip(text);
-  const m = /^([+-]?)(?:(0[xX](?:_?[0-9a-fA-F])+)|(0[oO](?:_?[0-7])+)|(0[bB](?:_?[01])+)|([1-9](?:_?[0-9])*)|(0(?:_?0)*))$/.exec(s);
-  if (!m) throw new PyError('ValueError', `invalid literal for int() with base 0: ${pyRepr(text)}`);
-  const body = (m[2] ?? m[3] ?? m[4] ?? m[5] ?? m[6])!.replace(/_/g, '');
-  const v = m[5] !== undefined || m[6] !== undefined ? BigInt(body) : BigInt(body.toLowerCase());
-  return m[1] === '-' ? -v : v;
+  const invalid = (): PyError => {
+    // "%.200R": the repr, cut to 200 characters.
+    const r = [...pyRepr(text)];
+    return new PyError('ValueError', `invalid literal for int() with base 0: ${r.length > 200 ? r.slice(0, 200).join('') : r.join('')}`);
+  };
+  const s = toAsciiDigits(text);
+  let i = 0;
+  while (isAsciiSpace(s[i])) i++;
+  let negative = false;
+  if (s[i] === '+') i++;
+  else if (s[i] === '-') {
+    i++;
+    negative = true;
+  }
+  let base = 10;
+  let errorIfNonzero = false;
+  if (s[i] === '0') {
+    const p = s[i + 1];
+    if (p === 'x' || p === 'X') base = 16;
+    else if (p === 'o' || p === 'O') base = 8;
+    else if (p === 'b' || p === 'B') base = 2;
+    else errorIfNonzero = true; // "old" C-style octal: only zeros allowed
+    if (base !== 10) {
+      i += 2;
+      if (s[i] === '_') i++; // one underscore allowed after the prefix
+    }
+  }
+  if (s[i] === '_') throw invalid();
+  const digitValue = (c: string | undefined): number => (c === undefined ? 99 : parseInt(c, 36));
+  let body = '';
+  let digits = 0;
+  let prev = '';
+  for (; i < s.length && (s[i] === '_' || digitValue(s[i]) < base); i++) {
+    const c = s[i]!;
+    if (c === '_') {
+      if (prev === '_') throw invalid();
+    } else {
+      body += c;
+      digits++;
+    }
+    prev = c;
+  }
+  if (prev === '_') throw invalid();
+  if (base === 10 && digits > INT_MAX_STR_DIGITS) {
+    throw new PyError(
+      'ValueError',
+      `Exceeds the limit (${INT_MAX_STR_DIGITS} digits) for integer string conversion: value has ${digits} digits; use sys.set_int_max_str_digits() to increase the limit`,
+    );
+  }
+  if (digits === 0) throw invalid();
+  while (isAsciiSpace(s[i])) i++;
+  if (i !== s.length) throw invalid();
+  const prefix = base === 16 ? '0x' : base === 8 ? '0o' : base === 2 ? '0b' : '';
+  const v = BigInt(prefix + body);
+  if (errorIfNonzero && v !== 0n) throw invalid();
+  return negative ? -v : v;
 }
 
 /** parse_tid_map_arg: "6=1,7=2" (later tokens override earlier ones for the same canary tid). */

@@ -121,12 +121,8 @@ export function pyStrCompare(a: string, b: string): number {
   return codePointCompare(a, b);
 }
 
-/**
- * Python's ordering for `sorted()` and `<=`: negative, 0 or positive. Throws
- * the TypeError Python raises for unorderable pairs (str with int, None, dicts).
- * Returns NaN where both `<` and `>` are false (NaN operands).
- */
-export function pyCompare(a: PyValue | undefined, b: PyValue | undefined): number {
+/** `a OP b` for OP in `<`, `<=` (list comparison applies OP to the first unequal items). */
+function compareWith(a: PyValue | undefined, b: PyValue | undefined, op: '<' | '<='): number {
   if (a === undefined) a = null;
   if (b === undefined) b = null;
   if (a !== null && b !== null) {
@@ -135,20 +131,26 @@ export function pyCompare(a: PyValue | undefined, b: PyValue | undefined): numbe
     if (Array.isArray(a) && Array.isArray(b)) {
       const n = Math.min(a.length, b.length);
       for (let i = 0; i < n; i++) {
-        if (!pyEq(a[i], b[i], true)) return pyCompare(a[i], b[i]);
+        if (!pyEq(a[i], b[i], true)) return compareWith(a[i], b[i], op);
       }
       return a.length - b.length;
     }
   }
-  throw new PyError(
-    'TypeError',
-    `'<' not supported between instances of '${pyTypeName(a)}' and '${pyTypeName(b)}'`,
-  );
+  throw new PyError('TypeError', `'${op}' not supported between instances of '${pyTypeName(a)}' and '${pyTypeName(b)}'`);
 }
 
-/** Python's `a <= b`, TypeError included. */
+/**
+ * Python's ordering for `sorted()` and `<`: negative, 0 or positive. Throws
+ * the TypeError Python raises for `a < b` on unorderable pairs (str with int,
+ * None, dicts). Returns NaN where both `<` and `>` are false (NaN operands).
+ */
+export function pyCompare(a: PyValue | undefined, b: PyValue | undefined): number {
+  return compareWith(a, b, '<');
+}
+
+/** Python's `a <= b`, TypeError included (worded with '<=', as Python words it). */
 export function pyLe(a: PyValue | undefined, b: PyValue | undefined): boolean {
-  const c = pyCompare(a, b);
+  const c = compareWith(a, b, '<=');
   return c <= 0; // NaN <= x is false, as in Python
 }
 
