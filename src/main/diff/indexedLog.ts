@@ -106,6 +106,33 @@ export class IndexedLog {
     return ev;
   }
 
+  /**
+   * The position of the first event whose tid_event_idx is >= `idx`
+   * (tid_event_idx increases along a thread in valid logs), or the thread's
+   * length when there is none. Binary search: on the blocks, then in one.
+   */
+  positionOfIdx(threadNo: number, idx: number): number {
+    const blocks = this.blockSummaries(threadNo);
+    let lo = 0;
+    let hi = blocks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const last = blocks[mid]!.lastIdx;
+      if (last !== null && last < idx) lo = mid + 1;
+      else hi = mid;
+    }
+    if (blocks.length === 0) return 0;
+    const b = this.block(threadNo, blocks[lo]!.blockNo);
+    let a = 0;
+    let z = b.count;
+    while (a < z) {
+      const mid = (a + z) >> 1;
+      if (b.idx[mid]! < idx) a = mid + 1;
+      else z = mid;
+    }
+    return blocks[lo]!.blockNo * BLOCK_SIZE + a;
+  }
+
   lineNumber(threadNo: number, pos: number): number {
     const [b, i] = this.locate(threadNo, pos);
     return b.line[i]!;

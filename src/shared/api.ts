@@ -1,0 +1,177 @@
+// The one contract between the workbench UI and Lockstep's core: every
+// request (name, argument, result) and every pushed event. The main process
+// implements it once (src/main/service); transports (Electron IPC, the
+// HTTP/WebSocket host of `lockstep serve`) only carry it. Errors cross as
+// data, never as thrown objects.
+
+export type Side = 'canary' | 'ours';
+
+export type ErrorCode =
+  | 'bad-request' // the request does not match its schema
+  | 'not-found' // no such session, pair, bookmark, file
+  | 'input' // a log (or session file) is invalid: message names file and line
+  | 'cancelled'
+  | 'no-mapping' // no pair of threads to compare
+  | 'conflict'
+  | 'internal';
+
+export interface ApiError {
+  code: ErrorCode;
+  message: string;
+  detail?: { file?: string; line?: number | null; [k: string]: unknown };
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
+
+// --- views ------------------------------------------------------------------
+
+export interface LogView {
+  side: Side;
+  path: string;
+  size: number;
+  events: number;
+  threads: number;
+  fingerprint: string;
+}
+
+export interface ThreadView {
+  side: Side;
+  threadNo: number;
+  /** The tid as the reference prints it. */
+  tid: string;
+  /** Python dict identity of the tid ("n6", "s6"): stable key for mappings. */
+  tidKey: string;
+  eventCount: number;
+  /** payload.name of the thread's first kernel.call, as printed (null: none). */
+  firstCallName: string | null;
+}
+
+export interface DivergenceView {
+  position: number;
+  /** The reference's one-line description. */
+  description: string;
+  field: 'kind' | 'tid_event_idx' | 'payload';
+  key?: string;
+}
+
+export interface PairView {
+  /** The canary thread's tidKey: names the pair in requests. */
+  key: string;
+  canary: ThreadView;
+  ours: ThreadView;
+  mappedBy: 'first-call' | 'manual';
+  /** For mappedBy 'first-call': the shared first kernel.call name. */
+  firstCallName: string | null;
+  matched: number;
+  canaryTotal: number;
+  oursTotal: number;
+  divergence: DivergenceView | null;
+}
+
+export interface SessionView {
+  id: string;
+  name: string;
+  canary: LogView;
+  ours: LogView;
+  canonicalize: boolean;
+  manualMap: boolean;
+  pairs: PairView[];
+  unmappedCanary: ThreadView[];
+  unmappedOurs: ThreadView[];
+  /** The reference's warn: lines (a mapped tid absent from its log). */
+  warnings: string[];
+  /** Where the user was: pair key and position. */
+  place: { pairKey: string; position: number } | null;
+}
+
+export interface FieldView {
+  key: string;
+  /** The value as JSON text (exact: big integers and floats as written by Python). */
+  value: string;
+}
+
+export interface EventView {
+  position: number;
+  /** 1-based line in the log. */
+  line: number;
+  tidEventIdx: string;
+  kind: string;
+  /** The reference's render_event line. */
+  summary: string;
+  /** Payload fields in the log's order; null when the payload is absent or not an object. */
+  payload: FieldView[] | null;
+  /** The whole event, pretty JSON, as read from the log. */
+  json: string;
+}
+
+export type RowStatus = 'same' | 'differs' | 'only-canary' | 'only-ours';
+
+export interface RowView {
+  position: number;
+  canary: EventView | null;
+  ours: EventView | null;
+  status: RowStatus;
+  /** Where the two events differ (status 'differs'). */
+  difference?: { field: 'kind' | 'tid_event_idx' | 'payload' | 'error'; key?: string; description: string };
+}
+
+export interface RecentEntry {
+  sessionId: string;
+  name: string;
+  canaryPath: string;
+  oursPath: string;
+  openedAt: string;
+}
+
+export interface AppInfo {
+  version: string;
+  host: 'electron' | 'browser';
+  demo: { canaryPath: string; oursPath: string } | null;
+  recent: RecentEntry[];
+}
+
+export type ReportFormat = 'reference-md';
+
+// --- requests ---------------------------------------------------------------
+
+export interface Requests {
+  'app/info': { arg: Record<string, never>; result: AppInfo };
+  /** Ingest (or reuse) both logs and compute the summary. Progress: 'ingest/progress' with this jobId. */
+  'session/open': { arg: { jobId: string; canaryPath: string; oursPath: string; canonicalize?: boolean }; result: SessionView };
+  'session/cancel': { arg: { jobId: string }; result: { cancelled: boolean } };
+  'session/get': { arg: { sessionId: string }; result: SessionView };
+  /** A window of aligned rows of one pair: positions [from, from + count). */
+  'diff/rows': { arg: { sessionId: string; pairKey: string; from: number; count: number }; result: { total: number; rows: RowView[] } };
+  /** The position of the first event of a side's thread with tid_event_idx >= value. */
+  'diff/jump': { arg: { sessionId: string; pairKey: string; side: Side; tidEventIdx: number }; result: { position: number } };
+  /** The next (or previous) row that differs, from a position, within the pair. */
+  'diff/seek': { arg: { sessionId: string; pairKey: string; from: number; direction: 1 | -1 }; result: { position: number | null } };
+  'report/export': { arg: { sessionId: string; format: ReportFormat; path?: string }; result: { text: string; path: string | null } };
+}
+
+export type RequestName = keyof Requests;
+export type RequestArg<K extends RequestName> = Requests[K]['arg'];
+export type RequestResult<K extends RequestName> = Requests[K]['result'];
+
+// --- pushed events -----------------------------------------------------------
+
+export interface IngestProgressEvent {
+  jobId: string;
+  side: Side;
+  bytesDone: number;
+  bytesTotal: number;
+  events: number;
+  elapsedMs: number;
+}
+
+export interface Events {
+  'ingest/progress': IngestProgressEvent;
+}
+
+export type EventName = keyof Events;
+
+/** What a transport offers the renderer: one way to ask, one way to listen. */
+export interface Transport {
+  request<K extends RequestName>(name: K, arg: RequestArg<K>): Promise<Result<RequestResult<K>>>;
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+}
