@@ -140,6 +140,8 @@ export interface Requests {
   'session/open': { arg: { jobId: string; canaryPath: string; oursPath: string; canonicalize?: boolean }; result: SessionView };
   'session/cancel': { arg: { jobId: string }; result: { cancelled: boolean } };
   'session/get': { arg: { sessionId: string }; result: SessionView };
+  /** Remember where the user is (saved with the session). */
+  'session/place': { arg: { sessionId: string; pairKey: string; position: number }; result: { saved: true } };
   /** A window of aligned rows of one pair: positions [from, from + count). */
   'diff/rows': { arg: { sessionId: string; pairKey: string; from: number; count: number }; result: { total: number; rows: RowView[] } };
   /** The position of the first event of a side's thread with tid_event_idx >= value. */

@@ -6,6 +6,7 @@ import { PyError } from '../py/value';
 import { HelpRequested, UsageError } from './args';
 import { runDiff } from './diffCommand';
 import { runGenerate } from './generateCommand';
+import { runServe } from './serveCommand';
 import { writeStderr, writeStdout } from './output';
 
 const OVERVIEW = `usage: lockstep <command> [options]
@@ -15,6 +16,7 @@ trusted engine; ours: the engine under development) first behave differently.
 
 commands:
   diff        compare two logs; prints the reference tool's Markdown report
+  serve       the workbench in a browser (http://127.0.0.1 only, token-protected)
   generate    write a deterministic pair of demo/benchmark logs
 
 Run 'lockstep <command> --help' for a command's options.
@@ -27,6 +29,8 @@ async function run(argv: string[]): Promise<number> {
       return runDiff(rest);
     case 'generate':
       return runGenerate(rest);
+    case 'serve':
+      return runServe(rest);
     case undefined:
     case '-h':
     case '--help':

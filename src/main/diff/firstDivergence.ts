@@ -19,6 +19,42 @@ export interface FirstDifference {
   difference: FieldDifference;
 }
 
+/**
+ * Whether the events at `pos` are equal by their hashes: true or false when
+ * the hashes decide, null when the exact comparison must (flagged events).
+ */
+export function equalByHash(c: ThreadSide, o: ThreadSide, pos: number, canonicalize: boolean): boolean | null {
+  const [ba, i] = c.log.locate(c.thread.threadNo, pos);
+  const [bb, j] = o.log.locate(o.thread.threadNo, pos);
+  if (((ba.flags[i]! | bb.flags[j]!) & FLAG_FORCE_EXACT) !== 0) return null;
+  const ha = canonicalize ? ba.hashCanon : ba.hashRaw;
+  const hb = canonicalize ? bb.hashCanon : bb.hashRaw;
+  return ha[2 * i] === hb[2 * j] && ha[2 * i + 1] === hb[2 * j + 1] ? true : null;
+}
+
+/**
+ * The last position in [to, from] (scanning down from `from`) where the two
+ * threads differ, or null: the backward twin of firstDivergence.
+ */
+export function lastDivergence(c: ThreadSide, o: ThreadSide, canonicalize: boolean, from: number, to = 0): FirstDifference | null {
+  const cs = c.log.blockSummaries(c.thread.threadNo);
+  const os = o.log.blockSummaries(o.thread.threadNo);
+  for (let k = Math.floor(from / BLOCK_SIZE); k >= 0 && (k + 1) * BLOCK_SIZE > to; k--) {
+    const lo = Math.max(to, k * BLOCK_SIZE);
+    const hi = Math.min(from, (k + 1) * BLOCK_SIZE - 1);
+    const a = cs[k]!;
+    const b = os[k]!;
+    const whole = lo === k * BLOCK_SIZE && hi - lo + 1 === a.eventCount && a.eventCount === b.eventCount;
+    if (whole && ((a.anyFlags | b.anyFlags) & FLAG_FORCE_EXACT) === 0 && (canonicalize ? a.sumCanon === b.sumCanon : a.sumRaw === b.sumRaw)) continue;
+    for (let pos = hi; pos >= lo; pos--) {
+      if (equalByHash(c, o, pos, canonicalize) === true) continue;
+      const difference = compareAt(c, o, pos, canonicalize);
+      if (difference !== null) return { position: pos, difference };
+    }
+  }
+  return null;
+}
+
 /** Compare the events at one position exactly (the reference's compare_event). */
 export function compareAt(c: ThreadSide, o: ThreadSide, pos: number, canonicalize: boolean): FieldDifference | null {
   const ec = c.log.event(c.thread.threadNo, pos, canonicalize);

@@ -1,7 +1,7 @@
 // repr / str / json.dumps(sort_keys=True) of json.loads values against python3,
 // and jsonDumpsExact's round trip through both parsers.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { floatRepr, jsonDumpsExact, jsonDumpsSorted, pyRepr, pyStr, strRepr } from './format';
+import { floatRepr, jsonDumps, jsonDumpsExact, jsonDumpsSorted, pyRepr, pyStr, strRepr } from './format';
 import { pyJsonLoads } from './parse';
 import {
   enc,
@@ -30,7 +30,7 @@ def main():
         except Exception as e:
             texts.append(['E'] + err(e))
             continue
-        texts.append([type(v).__name__, repr(v), str(v), json.dumps(v, sort_keys=True)])
+        texts.append([type(v).__name__, repr(v), str(v), json.dumps(v, sort_keys=True), json.dumps(v, ensure_ascii=False, indent=2), json.dumps(v, ensure_ascii=False)])
     blocks = [[repr(s), json.dumps(s, sort_keys=True)] for s in inp['blocks']]
     exact = [[enc(json.loads(t)), enc(json.loads(x))] for t, x in inp['exact']]
     write_output({'texts': texts, 'blocks': blocks, 'exact': exact})
@@ -51,7 +51,7 @@ function ours(text: string): TextOutcome {
     : typeof v === 'number' ? 'float' : typeof v === 'string' ? 'str' : Array.isArray(v) ? 'list' : 'dict';
   if (type === 'float') expect(floatRepr(v as number)).toBe(pyRepr(v));
   if (type === 'str') expect(strRepr(v as string)).toBe(pyRepr(v));
-  return [type, pyRepr(v), pyStr(v), jsonDumpsSorted(v)];
+  return [type, pyRepr(v), pyStr(v), jsonDumpsSorted(v), jsonDumps(v, { ensureAscii: false, indent: 2 }), jsonDumps(v, { ensureAscii: false })];
 }
 
 function bitsToDouble(bits: bigint): number {

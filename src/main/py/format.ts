@@ -130,8 +130,41 @@ function jsonFloat(x: number): string {
   return floatRepr(x);
 }
 
-/** json.dumps(v, sort_keys=True) with the default separators and ensure_ascii. */
-export function jsonDumpsSorted(v: PyValue | undefined): string {
+/** json.dumps' string literal without ensure_ascii: only quotes, backslashes and control characters escaped. */
+export function jsonStringUnicode(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return '"' + s.replace(/[\\"\u0000-\u001f]/g, (c) => {
+    switch (c) {
+      case '"':
+        return '\\"';
+      case '\\':
+        return '\\\\';
+      case '\n':
+        return '\\n';
+      case '\r':
+        return '\\r';
+      case '\t':
+        return '\\t';
+      case '\b':
+        return '\\b';
+      case '\f':
+        return '\\f';
+      default:
+        return '\\u' + hex(c.charCodeAt(0), 4);
+    }
+  }) + '"';
+}
+
+export interface JsonDumpsOptions {
+  sortKeys?: boolean;
+  /** Escape everything outside ASCII (Python's default). */
+  ensureAscii?: boolean;
+  /** Spaces per level; with it, items go one per line (separators ',' and ': '). */
+  indent?: number;
+}
+
+/** Python's json.dumps(v, sort_keys=…, ensure_ascii=…, indent=…). */
+export function jsonDumps(v: PyValue | undefined, opts: JsonDumpsOptions = {}, level = 0): string {
   if (v === undefined || v === null) return 'null';
   switch (typeof v) {
     case 'boolean':
@@ -141,11 +174,25 @@ export function jsonDumpsSorted(v: PyValue | undefined): string {
     case 'number':
       return jsonFloat(v);
     case 'string':
-      return jsonStringAscii(v);
+      return opts.ensureAscii === false ? jsonStringUnicode(v) : jsonStringAscii(v);
   }
-  if (Array.isArray(v)) return '[' + v.map((x) => jsonDumpsSorted(x)).join(', ') + ']';
-  const keys = [...v.keys()].sort(pyStrCompare);
-  return '{' + keys.map((k) => `${jsonStringAscii(k)}: ${jsonDumpsSorted(v.get(k))}`).join(', ') + '}';
+  const ind = opts.indent;
+  const open = ind === undefined ? '' : '\n' + ' '.repeat(ind * (level + 1));
+  const close = ind === undefined ? '' : '\n' + ' '.repeat(ind * level);
+  const sep = ind === undefined ? ', ' : ',' + open;
+  if (Array.isArray(v)) {
+    if (v.length === 0) return '[]';
+    return '[' + open + v.map((x) => jsonDumps(x, opts, level + 1)).join(sep) + close + ']';
+  }
+  if (v.size === 0) return '{}';
+  const keys = opts.sortKeys ? [...v.keys()].sort(pyStrCompare) : [...v.keys()];
+  const key = (k: string): string => (opts.ensureAscii === false ? jsonStringUnicode(k) : jsonStringAscii(k));
+  return '{' + open + keys.map((k) => `${key(k)}: ${jsonDumps(v.get(k), opts, level + 1)}`).join(sep) + close + '}';
+}
+
+/** json.dumps(v, sort_keys=True) with the default separators and ensure_ascii. */
+export function jsonDumpsSorted(v: PyValue | undefined): string {
+  return jsonDumps(v, { sortKeys: true });
 }
 
 /**

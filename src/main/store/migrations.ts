@@ -53,4 +53,23 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE UNIQUE INDEX blocks_by_position ON blocks (log_id, thread_no, block_no);
   `,
+  // 2: workbench sessions (the two logs, settings, where the user was).
+  `
+  CREATE TABLE sessions (
+    session_id         TEXT PRIMARY KEY,
+    name               TEXT NOT NULL,
+    canary_path        TEXT NOT NULL,
+    canary_fingerprint TEXT,
+    canary_size        INTEGER,
+    ours_path          TEXT NOT NULL,
+    ours_fingerprint   TEXT,
+    ours_size          INTEGER,
+    canonicalize       INTEGER NOT NULL DEFAULT 1,
+    tid_map            TEXT,  -- JSON [[canary tid, ours tid], ...] (exact JSON texts), NULL: automatic
+    place              TEXT,  -- JSON {pairKey, position}
+    created_at         TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    opened_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE INDEX sessions_by_opened ON sessions (opened_at);
+  `,
 ];

@@ -1,0 +1,92 @@
+// Queries on workbench sessions.
+import type { Db } from './db';
+
+export interface SessionRow {
+  sessionId: string;
+  name: string;
+  canaryPath: string;
+  canaryFingerprint: string | null;
+  canarySize: number | null;
+  oursPath: string;
+  oursFingerprint: string | null;
+  oursSize: number | null;
+  canonicalize: boolean;
+  tidMap: [string, string][] | null;
+  place: { pairKey: string; position: number } | null;
+  createdAt: string;
+  openedAt: string;
+}
+
+interface Raw {
+  session_id: string;
+  name: string;
+  canary_path: string;
+  canary_fingerprint: string | null;
+  canary_size: number | null;
+  ours_path: string;
+  ours_fingerprint: string | null;
+  ours_size: number | null;
+  canonicalize: number;
+  tid_map: string | null;
+  place: string | null;
+  created_at: string;
+  opened_at: string;
+}
+
+function toRow(r: Raw): SessionRow {
+  return {
+    sessionId: r.session_id,
+    name: r.name,
+    canaryPath: r.canary_path,
+    canaryFingerprint: r.canary_fingerprint,
+    canarySize: r.canary_size,
+    oursPath: r.ours_path,
+    oursFingerprint: r.ours_fingerprint,
+    oursSize: r.ours_size,
+    canonicalize: r.canonicalize !== 0,
+    tidMap: r.tid_map === null ? null : (JSON.parse(r.tid_map) as [string, string][]),
+    place: r.place === null ? null : (JSON.parse(r.place) as SessionRow['place']),
+    createdAt: r.created_at,
+    openedAt: r.opened_at,
+  };
+}
+
+export function getSession(db: Db, sessionId: string): SessionRow | undefined {
+  const r = db.prepare('SELECT * FROM sessions WHERE session_id = ?').get(sessionId) as Raw | undefined;
+  return r && toRow(r);
+}
+
+/** The session last used with these two logs, if any. */
+export function findSessionByPaths(db: Db, canaryPath: string, oursPath: string): SessionRow | undefined {
+  const r = db
+    .prepare('SELECT * FROM sessions WHERE canary_path = ? AND ours_path = ? ORDER BY opened_at DESC LIMIT 1')
+    .get(canaryPath, oursPath) as Raw | undefined;
+  return r && toRow(r);
+}
+
+export function recentSessions(db: Db, limit = 12): SessionRow[] {
+  return (db.prepare('SELECT * FROM sessions ORDER BY opened_at DESC LIMIT ?').all(limit) as Raw[]).map(toRow);
+}
+
+export function upsertSession(db: Db, s: Omit<SessionRow, 'createdAt' | 'openedAt'>): void {
+  db.prepare(
+    `INSERT INTO sessions (session_id, name, canary_path, canary_fingerprint, canary_size, ours_path, ours_fingerprint, ours_size,
+                           canonicalize, tid_map, place)
+     VALUES (@sessionId, @name, @canaryPath, @canaryFingerprint, @canarySize, @oursPath, @oursFingerprint, @oursSize,
+             @canonicalize, @tidMap, @place)
+     ON CONFLICT (session_id) DO UPDATE SET
+       name = excluded.name, canary_path = excluded.canary_path, canary_fingerprint = excluded.canary_fingerprint,
+       canary_size = excluded.canary_size, ours_path = excluded.ours_path, ours_fingerprint = excluded.ours_fingerprint,
+       ours_size = excluded.ours_size, canonicalize = excluded.canonicalize, tid_map = excluded.tid_map, place = excluded.place,
+       opened_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
+  ).run({
+    ...s,
+    canonicalize: s.canonicalize ? 1 : 0,
+    tidMap: s.tidMap === null ? null : JSON.stringify(s.tidMap),
+    place: s.place === null ? null : JSON.stringify(s.place),
+  });
+}
+
+export function setSessionPlace(db: Db, sessionId: string, place: SessionRow['place']): void {
+  db.prepare('UPDATE sessions SET place = ? WHERE session_id = ?').run(place === null ? null : JSON.stringify(place), sessionId);
+}
