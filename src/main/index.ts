@@ -1,2 +1,2 @@
-// Electron shell entry (the workbench window arrives with issue 4).
-export {};
+// Electron's entry (package.json "main"): the shell lives in src/main/electron/.
+import './electron/main';

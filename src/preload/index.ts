@@ -1,2 +1,22 @@
-// Preload: exposes the typed contract to the renderer (issue 4).
-export {};
+// Preload (sandboxed, context-isolated): exposes exactly the contract's
+// transport to the page — request, events, and the two shell helpers — and
+// nothing of Node or Electron.
+import { contextBridge, ipcRenderer, webUtils } from 'electron';
+import type { EventName, Events, RequestArg, RequestName, RequestResult, Result, Transport } from '../shared/api';
+
+const transport: Transport = {
+  request<K extends RequestName>(name: K, arg: RequestArg<K>): Promise<Result<RequestResult<K>>> {
+    return ipcRenderer.invoke('lockstep:request', name, arg) as Promise<Result<RequestResult<K>>>;
+  },
+  on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {
+    const handler = (_: unknown, name: EventName, payload: Events[E]): void => {
+      if (name === event) listener(payload);
+    };
+    ipcRenderer.on('lockstep:event', handler);
+    return () => ipcRenderer.removeListener('lockstep:event', handler);
+  },
+  pathForFile: (file: File) => webUtils.getPathForFile(file),
+  pickLogs: () => ipcRenderer.invoke('lockstep:pick-logs') as Promise<{ canaryPath: string; oursPath: string } | null>,
+};
+
+contextBridge.exposeInMainWorld('lockstep', transport);

@@ -168,6 +168,10 @@ export interface IngestProgressEvent {
 
 export interface Events {
   'ingest/progress': IngestProgressEvent;
+  /** From the Electron shell's File menu or a drop of two files: open this pair. */
+  'shell/open-logs': { canaryPath: string; oursPath: string };
+  /** File > Export report…: the user chose where to write it. */
+  'shell/export': { path: string };
 }
 
 export type EventName = keyof Events;
@@ -176,4 +180,8 @@ export type EventName = keyof Events;
 export interface Transport {
   request<K extends RequestName>(name: K, arg: RequestArg<K>): Promise<Result<RequestResult<K>>>;
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
+  /** Electron only: the path of a dropped file (the page cannot see paths). */
+  pathForFile?(file: File): string;
+  /** Electron only: the native open dialog; null when cancelled. */
+  pickLogs?(): Promise<{ canaryPath: string; oursPath: string } | null>;
 }

@@ -4,8 +4,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-/** The project root (holds package.json, out/, resources/). */
-export const APP_ROOT = resolve(__dirname, '..', '..');
+import { APP_ROOT } from '../appRoot';
+
+export { APP_ROOT };
 
 export const RENDERER_DIR = join(APP_ROOT, 'out', 'renderer');
 

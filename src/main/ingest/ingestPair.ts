@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { APP_ROOT } from '../appRoot';
 import type { Db } from '../store/db';
 import { getLog, type LogRow } from '../store/logIndex';
 import { fingerprintFile, type FileFingerprint } from './fingerprint';
@@ -35,7 +36,7 @@ export interface IngestedPair {
   reused: { canary: boolean; ours: boolean };
 }
 
-const WORKER_SCRIPT = join(__dirname, 'ingestWorker.js');
+const WORKER_SCRIPT = join(APP_ROOT, 'out', 'main', 'ingestWorker.js');
 const DEFAULT_WORKER_THRESHOLD = 16 << 20;
 
 type Outcome = { ok: true; log: LogRow; reused: boolean } | { ok: false; error: Error };

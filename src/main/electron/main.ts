@@ -1,0 +1,137 @@
+// The Electron shell: a window, the File menu with native dialogs, drag and
+// drop, and the IPC transport of the contract. Everything else is the same
+// Workbench service `lockstep serve` carries.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type MenuItemConstructorOptions } from 'electron';
+import type { EventName, Events } from '../../shared/api';
+import { appVersion, APP_ROOT, demoPair, RENDERER_DIR } from '../hosts/appPaths';
+import { Workbench } from '../service/workbench';
+import { useNativeBinding } from '../store/db';
+import { recentSessions } from '../store/sessions';
+import { secureWebPreferences } from './security';
+
+/** better-sqlite3 built for this Electron's ABI by `npm start` (Node's build cannot load here). */
+function electronNativeBinding(): string | undefined {
+  const p = join(APP_ROOT, 'build', 'electron-native', `better_sqlite3-${process.versions.electron}.node`);
+  return process.env.LOCKSTEP_NATIVE_BINDING ?? (existsSync(p) ? p : undefined);
+}
+
+let workbench: Workbench;
+let win: BrowserWindow | null = null;
+const INDEX_HTML = join(RENDERER_DIR, 'index.html');
+
+function push<E extends EventName>(event: E, payload: Events[E]): void {
+  win?.webContents.send('lockstep:event', event, payload);
+}
+
+async function pickLogs(): Promise<{ canaryPath: string; oursPath: string } | null> {
+  if (!win) return null;
+  const filters = [{ name: 'Event logs', extensions: ['jsonl', 'json', 'log'] }, { name: 'All files', extensions: ['*'] }];
+  const c = await dialog.showOpenDialog(win, { title: 'Open the canary log (the trusted engine)', properties: ['openFile'], filters });
+  if (c.canceled || !c.filePaths[0]) return null;
+  const o = await dialog.showOpenDialog(win, { title: 'Open the ours log (the engine under development)', properties: ['openFile'], filters });
+  if (o.canceled || !o.filePaths[0]) return null;
+  return { canaryPath: c.filePaths[0], oursPath: o.filePaths[0] };
+}
+
+function buildMenu(): void {
+  const recent = recentSessions(workbench.db).map<MenuItemConstructorOptions>((r) => ({
+    label: r.name,
+    click: () => push('shell/open-logs', { canaryPath: r.canaryPath, oursPath: r.oursPath }),
+  }));
+  const template: MenuItemConstructorOptions[] = [
+    {
+      label: 'File',
+      submenu: [
+        {
+          label: 'Open logs…',
+          accelerator: 'CmdOrCtrl+O',
+          click: async () => {
+            const picked = await pickLogs();
+            if (picked) push('shell/open-logs', picked);
+          },
+        },
+        { label: 'Open recent', submenu: recent.length ? recent : [{ label: 'No recent sessions', enabled: false }] },
+        { type: 'separator' },
+        {
+          label: 'Export report…',
+          accelerator: 'CmdOrCtrl+E',
+          click: async () => {
+            if (!win) return;
+            const r = await dialog.showSaveDialog(win, { title: 'Export the report', defaultPath: 'lockstep-report.md', filters: [{ name: 'Markdown', extensions: ['md'] }] });
+            if (!r.canceled && r.filePath) push('shell/export', { path: r.filePath });
+          },
+        },
+        { type: 'separator' },
+        { role: 'quit' },
+      ],
+    },
+    { role: 'editMenu' },
+    { role: 'viewMenu' },
+    { role: 'windowMenu' },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+function createWindow(): void {
+  win = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    title: 'Lockstep',
+    backgroundColor: '#1b1d22',
+    webPreferences: secureWebPreferences(join(__dirname, '../preload/index.js')),
+  });
+  win.on('closed', () => (win = null));
+  void win.loadFile(INDEX_HTML);
+}
+
+function lockDown(): void {
+  const ours = pathToFileURL(INDEX_HTML).href;
+  // No permission (camera, notifications, …) is ever granted.
+  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  app.on('web-contents-created', (_e, contents) => {
+    contents.setWindowOpenHandler(({ url }) => {
+      if (url.startsWith('https://')) void shell.openExternal(url);
+      return { action: 'deny' };
+    });
+    contents.on('will-navigate', (e, url) => {
+      if (url !== ours) e.preventDefault();
+    });
+    contents.on('will-attach-webview', (e) => e.preventDefault());
+  });
+}
+
+app.whenReady().then(() => {
+  const nativeBinding = electronNativeBinding();
+  useNativeBinding(nativeBinding);
+  try {
+    workbench = new Workbench({ dataDir: app.getPath('userData'), host: 'electron', version: appVersion(), demo: demoPair(), nativeBinding });
+  } catch (e) {
+    dialog.showErrorBox('Lockstep cannot open its index', `${(e as Error).message}\n\nRun npm start, which builds the SQLite driver for Electron.`);
+    app.exit(1);
+    return;
+  }
+  workbench.onEvent((event, payload) => push(event, payload));
+  ipcMain.handle('lockstep:request', (e, name: unknown, arg: unknown) => {
+    if (e.senderFrame?.url !== pathToFileURL(INDEX_HTML).href) return { ok: false, error: { code: 'bad-request', message: 'unknown sender' } };
+    return workbench.handle(name, arg).then((r) => {
+      if (name === 'session/open' && r.ok) buildMenu(); // Open recent follows what was opened
+      return r;
+    });
+  });
+  ipcMain.handle('lockstep:pick-logs', () => pickLogs());
+  lockDown();
+  buildMenu();
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+app.on('will-quit', () => workbench?.close());
