@@ -5,32 +5,18 @@
 // the comparison sees (an integral number past 2^53, NaN/Infinity, very deep
 // nesting, very long digit runs); then Lockstep's exact Python-compatible
 // parser reads it. Both feed the same hash (valueHash.ts).
-import { jsonDumpsExact } from '../py/format';
-import { JsonDecodeError, PYTHON_INT_MAX_STR_DIGITS, PYTHON_MAX_NESTING, pyJsonLoads } from '../py/parse';
-import { pyRepr } from '../py/format';
-import { PyError, pyEq, pyHashKey, pyLe, pyTypeName, type PyValue } from '../py/value';
-import { ALLOCATOR_RETURN_FNS, allocatorSentinel, skippedPayloadFields } from '../diff/referenceRules';
+import { jsonDumpsExact, pyRepr } from '../py/format';
+import { JsonDecodeError, pyJsonLoads } from '../py/parse';
+import { PyError, pyEq, pyHashKey, pyLe, pyTruthy, pyTypeName, type PyDict, type PyValue } from '../py/value';
+import { ALLOCATOR_RETURN_FNS, allocatorSentinel } from '../diff/referenceRules';
 import type { Db } from '../store/db';
-import {
-  BLOCK_SIZE,
-  EventBlockBuilder,
-  FLAG_ALLOCATOR,
-  FLAG_FORCE_EXACT,
-  FLAG_IDX_INEXACT,
-} from '../store/eventBlock';
+import { BLOCK_SIZE, EventBlockBuilder, FLAG_ALLOCATOR, FLAG_FORCE_EXACT, FLAG_IDX_INEXACT } from '../store/eventBlock';
 import { beginLog, deleteLog, findReusableLog, getLog, LogWriter, type LogRow, type ThreadRow } from '../store/logIndex';
+import { EventScanner } from './eventScanner';
 import { fingerprintFile, type FileFingerprint } from './fingerprint';
 import { IngestCancelled, LogInputError } from './logErrors';
 import { splitLines } from './lineSplitter';
-import {
-  beginHash,
-  endHash,
-  hashEntriesInto,
-  hashValueInto,
-  InexactNumber,
-  type Dict,
-  type JsonLike,
-} from './valueHash';
+import { entryBegin, eventHash, feedPyValue, hashPyValue, KEY_STATUS, PayloadEntries, skipMaskFor, specialKey, type PayloadShape } from './valueHash';
 
 export interface IngestProgress {
   bytesDone: number;
@@ -43,6 +29,8 @@ export interface IngestHooks {
   onProgress?: (p: IngestProgress) => void;
   /** Polled once per chunk (a few MiB); return true to stop and discard the partial index. */
   isCancelled?: () => boolean;
+  /** Diagnostics and tests: read every line with the exact parser, never the fast scanner. */
+  exactOnly?: boolean;
 }
 
 export interface IngestedLog {
@@ -50,50 +38,8 @@ export interface IngestedLog {
   reused: boolean;
 }
 
-const SEED = 0x4c6b5374;
 const MISSING = Symbol('missing');
-type Maybe = JsonLike | typeof MISSING;
-const EMPTY: Dict = new Map();
-
-function isDict(v: Maybe | undefined): v is Dict {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-function get(d: Dict, k: string): Maybe {
-  if (d instanceof Map) return d.has(k) ? d.get(k)! : MISSING;
-  return Object.prototype.hasOwnProperty.call(d, k) ? d[k]! : MISSING;
-}
-function truthy(v: Maybe): boolean {
-  if (v === MISSING || v === null || v === false || v === 0 || v === 0n || v === '') return false;
-  if (Array.isArray(v)) return v.length > 0;
-  if (v instanceof Map) return v.size > 0;
-  if (typeof v === 'object') {
-    for (const _ in v) return true;
-    return false;
-  }
-  return true;
-}
-function isNaNValue(v: Maybe): boolean {
-  return typeof v === 'number' && Number.isNaN(v);
-}
-
-/** Python's nesting limit and int-digit limit can only matter on long lines. */
-function needsExactParse(text: string): boolean {
-  if (text.length >= 2 * (PYTHON_MAX_NESTING + 1)) {
-    let depth = 0;
-    let inString = false;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (inString) {
-        if (c === 0x5c) i++;
-        else if (c === 0x22) inString = false;
-      } else if (c === 0x22) inString = true;
-      else if (c === 0x5b || c === 0x7b) {
-        if (++depth > PYTHON_MAX_NESTING) return true;
-      } else if (c === 0x5d || c === 0x7d) depth--;
-    }
-  }
-  return text.length > PYTHON_INT_MAX_STR_DIGITS && new RegExp(`\\d{${PYTHON_INT_MAX_STR_DIGITS + 1}}`).test(text);
-}
+type Maybe = PyValue | typeof MISSING;
 
 interface ThreadState {
   row: ThreadRow;
@@ -105,13 +51,22 @@ interface ThreadState {
   blockNo: number;
 }
 
-/** What one event line yields before it touches any thread state (so a fast-path retry is safe). */
+/** What one event line yields for the index, from the scanner or the exact parser. */
 interface EventKeys {
-  tid: JsonLike;
   tidKey: string;
+  /** The tid when it is a plain number (the last-thread cache keys on it), else NaN. */
+  tidNumber: number;
   idx: Maybe;
   kind: Maybe;
-  payload: Maybe;
+  payloadShape: PayloadShape;
+  /** `payload or {}` is the payload itself (a non-empty dict, list, …). */
+  payloadTruthy: boolean;
+  name: Maybe;
+  hasStatus: boolean;
+  entries: PayloadEntries;
+  kindWords: Uint32Array;
+  idxWords: Uint32Array;
+  otherWords: Uint32Array | null;
   flags: number;
   allocName: string | null;
   canonCrash: string | null;
@@ -122,7 +77,7 @@ const hashes = new Uint32Array(4);
 class LogScanner {
   private readonly threads = new Map<string, ThreadState>();
   private readonly order: ThreadState[] = [];
-  private lastTid: unknown = undefined;
+  private lastTid = NaN;
   private lastThread: ThreadState | null = null;
   private sawHeader = false;
   events = 0;
@@ -131,6 +86,7 @@ class LogScanner {
   constructor(
     private readonly label: string,
     private readonly writer: LogWriter,
+    private readonly exactOnly = false,
   ) {}
 
   fail(line: number | null, reason: string): never {
@@ -165,122 +121,145 @@ class LogScanner {
     this.lines = lineNo;
     if (!this.sawHeader) return this.header(buf.toString('utf8', start, end), lineNo);
     if (end === start) return; // blank lines are skipped
-    const text = buf.toString('utf8', start, end);
-    let keys: EventKeys | null = null;
-    let exactValue: PyValue | undefined;
-    if (!needsExactParse(text)) {
-      let ev: JsonLike | undefined;
+    let keys: EventKeys;
+    let exactValue: PyDict | undefined;
+    if (!this.exactOnly && this.scanner.scan(buf, start, end)) keys = this.fromScanner();
+    else {
+      const text = buf.toString('utf8', start, end);
+      let v: PyValue;
       try {
-        ev = JSON.parse(text) as JsonLike;
-      } catch {
-        ev = undefined; // NaN/Infinity, or invalid: the exact parser decides and words the error
-      }
-      if (ev !== undefined && isDict(ev)) {
-        try {
-          keys = this.keys(ev, false, lineNo);
-        } catch (e) {
-          if (!(e instanceof InexactNumber)) throw e;
-        }
-      }
-    }
-    if (keys === null) {
-      try {
-        exactValue = pyJsonLoads(text);
+        v = pyJsonLoads(text);
       } catch (e) {
         if (!(e instanceof JsonDecodeError)) throw e;
         if (e.pyType === 'JSONDecodeError') this.fail(lineNo, `invalid JSON (${e.message})`);
         this.crash(lineNo, 'the line cannot be read', `${e.pyType}: ${e.message}`);
       }
-      if (!(exactValue instanceof Map)) {
-        this.crash(lineNo, 'the event is not a JSON object', `AttributeError: '${pyTypeName(exactValue)}' object has no attribute 'get'`);
+      if (!(v instanceof Map)) {
+        this.crash(lineNo, 'the event is not a JSON object', `AttributeError: '${pyTypeName(v)}' object has no attribute 'get'`);
       }
-      keys = this.keys(exactValue, true, lineNo);
+      exactValue = v;
+      keys = this.fromExact(v, lineNo);
     }
-    this.commit(keys, text, exactValue, offset, end - start, lineNo);
+    this.commit(keys, buf, start, end, exactValue, offset, lineNo);
   }
 
-  /** Everything about one event that needs no thread state. Throws InexactNumber on the fast path. */
-  private keys(ev: Dict, exact: boolean, lineNo: number): EventKeys {
-    const tid = get(ev, 'tid');
-    if (tid === MISSING || tid === null) this.fail(lineNo, 'missing tid');
-    let tidKey: string;
-    if (typeof tid === 'number' && Number.isSafeInteger(tid)) tidKey = 'n' + tid;
-    else {
-      if (!exact && typeof tid === 'number' && (Number.isInteger(tid) || !Number.isFinite(tid))) throw new InexactNumber();
-      if (!exact && typeof tid === 'object') throw new InexactNumber();
-      try {
-        tidKey = pyHashKey(tid as PyValue);
-      } catch (e) {
-        if (e instanceof PyError) this.crash(lineNo, `the tid is a ${pyTypeName(tid as PyValue)}`, e);
-        throw e;
-      }
+  private readonly scanner = new EventScanner();
+  private readonly exactEntries = new PayloadEntries();
+  private readonly exactKindWords = new Uint32Array(2);
+  private readonly exactIdxWords = new Uint32Array(2);
+  private readonly exactOtherWords = new Uint32Array(2);
+
+  private fromScanner(): EventKeys {
+    const sc = this.scanner;
+    const kind = sc.kind;
+    let allocName: string | null = null;
+    let flags = 0;
+    if (kind === 'kernel.return' && typeof sc.name === 'string' && ALLOCATOR_RETURN_FNS.has(sc.name) && sc.entries.n > 0) {
+      allocName = sc.name;
+      flags |= FLAG_ALLOCATOR;
     }
-    const idx = get(ev, 'tid_event_idx');
-    if (!exact && idx !== MISSING && typeof idx === 'object' && idx !== null) throw new InexactNumber();
-    const kind = get(ev, 'kind');
-    const payload = get(ev, 'payload');
+    return {
+      tidKey: sc.tidKey,
+      tidNumber: sc.tidNumber,
+      idx: sc.idx,
+      kind,
+      payloadShape: sc.payloadShape,
+      payloadTruthy: sc.entries.n > 0,
+      name: sc.name === undefined ? MISSING : sc.name,
+      hasStatus: sc.entries.has(KEY_STATUS),
+      entries: sc.entries,
+      kindWords: sc.kindWords,
+      idxWords: sc.idxWords,
+      otherWords: null,
+      flags,
+      allocName,
+      canonCrash: null,
+    };
+  }
+
+  /** The same keys from an exact value (lines the scanner leaves to the exact parser). */
+  private fromExact(ev: PyDict, lineNo: number): EventKeys {
+    const tid = ev.get('tid');
+    if (tid === undefined || tid === null) this.fail(lineNo, 'missing tid');
+    let tidKey: string;
+    try {
+      tidKey = pyHashKey(tid);
+    } catch (e) {
+      if (e instanceof PyError) this.crash(lineNo, `the tid is a ${pyTypeName(tid)}`, e);
+      throw e;
+    }
+    const idx: Maybe = ev.has('tid_event_idx') ? ev.get('tid_event_idx')! : MISSING;
+    const kind: Maybe = ev.has('kind') ? ev.get('kind')! : MISSING;
+    const payload: Maybe = ev.has('payload') ? ev.get('payload')! : MISSING;
+    const isNaN = (v: Maybe): boolean => typeof v === 'number' && Number.isNaN(v);
 
     let flags = 0;
-    if (kind === MISSING || (typeof kind === 'object' && kind !== null) || isNaNValue(kind) || isNaNValue(idx)) {
-      flags |= FLAG_FORCE_EXACT;
-    }
-    if (typeof idx !== 'number' && !(typeof idx === 'bigint' && idx >= -(2n ** 53n) && idx <= 2n ** 53n) && typeof idx !== 'boolean') {
+    if (kind === MISSING || (typeof kind === 'object' && kind !== null) || isNaN(kind) || isNaN(idx)) flags |= FLAG_FORCE_EXACT;
+    if (!(typeof idx === 'number' || typeof idx === 'boolean' || (typeof idx === 'bigint' && idx >= -(2n ** 53n) && idx <= 2n ** 53n))) {
       flags |= FLAG_IDX_INEXACT;
     }
 
-    // Allocator canonicalization (canonicalize_allocator_returns): kernel.return with an allocator name.
+    hashPyValue(kind === MISSING ? null : kind, this.exactKindWords);
+    hashPyValue(idx === MISSING ? null : idx, this.exactIdxWords);
+    const entries = this.exactEntries;
+    entries.clear();
+    let shape: PayloadShape = 'missing';
+    if (payload instanceof Map) {
+      shape = 'dict';
+      for (const [k, v] of payload) {
+        if (isNaN(v)) flags |= FLAG_FORCE_EXACT; // NaN != NaN at the top of a payload
+        entryBegin(k);
+        feedPyValue(v);
+        entries.push(specialKey(k), v === null);
+      }
+    } else if (payload !== MISSING) {
+      shape = 'other';
+      flags |= FLAG_FORCE_EXACT; // compare_payload fails on a payload that is not a dict
+      hashPyValue(payload, this.exactOtherWords);
+    }
+
+    // Allocator canonicalization (canonicalize_allocator_returns): `payload or {}`, then its name.
     let allocName: string | null = null;
     let canonCrash: string | null = null;
-    if (kind === 'kernel.return') {
-      const p = truthy(payload) ? payload : EMPTY;
-      const name = isDict(p) ? get(p, 'name') : MISSING;
-      if (!isDict(p) || (typeof name === 'object' && name !== null)) {
-        // The reference fails on this event: word it from the exact value.
-        if (!exact) throw new InexactNumber();
-        canonCrash = !isDict(p)
-          ? `AttributeError: '${pyTypeName(p as PyValue)}' object has no attribute 'get'`
-          : `TypeError: unhashable type: '${pyTypeName(name as PyValue)}'`;
-      } else if (typeof name === 'string' && ALLOCATOR_RETURN_FNS.has(name)) {
+    const truthy = payload !== MISSING && pyTruthy(payload);
+    const name: Maybe = payload instanceof Map && payload.has('name') ? payload.get('name')! : MISSING;
+    if (kind === 'kernel.return' && truthy) {
+      if (!(payload instanceof Map)) canonCrash = `AttributeError: '${pyTypeName(payload as PyValue)}' object has no attribute 'get'`;
+      else if (typeof name === 'object' && name !== null) canonCrash = `TypeError: unhashable type: '${pyTypeName(name)}'`;
+      else if (typeof name === 'string' && ALLOCATOR_RETURN_FNS.has(name)) {
         allocName = name;
         flags |= FLAG_ALLOCATOR;
       }
     }
-
-    // The raw hash: kind, tid_event_idx, payload (skipped fields and None values left out, as the reference compares).
-    beginHash(SEED);
-    hashValueInto(kind === MISSING ? null : kind, exact);
-    hashValueInto(idx === MISSING ? null : idx, exact);
-    const skip = skippedPayloadFields(kind);
-    let nanField = false;
-    const skipEntry = (k: string, x: JsonLike): boolean => {
-      if (x === null || skip.has(k)) return true;
-      if (isNaNValue(x)) nanField = true;
-      return false;
+    return {
+      tidKey,
+      tidNumber: NaN,
+      idx,
+      kind,
+      payloadShape: shape,
+      payloadTruthy: truthy,
+      name,
+      hasStatus: payload instanceof Map && payload.has('status'),
+      entries,
+      kindWords: this.exactKindWords,
+      idxWords: this.exactIdxWords,
+      otherWords: shape === 'other' ? this.exactOtherWords : null,
+      flags,
+      allocName,
+      canonCrash,
     };
-    if (payload === MISSING) hashEntriesInto(EMPTY, exact, skipEntry);
-    else if (isDict(payload)) hashEntriesInto(payload, exact, skipEntry);
-    else {
-      flags |= FLAG_FORCE_EXACT; // compare_payload fails on a payload that is not a dict
-      hashValueInto(payload, exact);
-    }
-    if (nanField) flags |= FLAG_FORCE_EXACT; // NaN != NaN at the top of a payload
-    endHash(hashes, 0);
-    hashes[2] = hashes[0]!;
-    hashes[3] = hashes[1]!;
-    return { tid: tid as JsonLike, tidKey, idx, kind, payload, flags, allocName, canonCrash };
   }
 
-  private thread(keys: EventKeys, text: string, exactValue: PyValue | undefined, lineNo: number): ThreadState {
-    if (this.lastThread !== null && keys.tid === this.lastTid) return this.lastThread;
+  private thread(keys: EventKeys, exact: () => PyDict, lineNo: number): ThreadState {
+    if (this.lastThread !== null && keys.tidNumber === this.lastTid) return this.lastThread;
     let th = this.threads.get(keys.tidKey);
     if (th === undefined) {
       // The report prints the tid as first seen (Python keeps the first key object): read it exactly.
-      const exact = (exactValue ?? pyJsonLoads(text)) as Map<string, PyValue>;
       th = {
         row: {
           threadNo: this.order.length,
           tidKey: keys.tidKey,
-          tidJson: jsonDumpsExact(exact.get('tid')),
+          tidJson: jsonDumpsExact(exact().get('tid')),
           eventCount: 0,
           firstLine: lineNo,
           firstCallLine: null,
@@ -299,29 +278,31 @@ class LogScanner {
       this.threads.set(keys.tidKey, th);
       this.order.push(th);
     }
-    this.lastTid = typeof keys.tid === 'object' ? undefined : keys.tid;
+    this.lastTid = keys.tidNumber;
     this.lastThread = th;
     return th;
   }
 
-  private commit(keys: EventKeys, text: string, exactValue: PyValue | undefined, offset: number, length: number, lineNo: number): void {
-    const th = this.thread(keys, text, exactValue, lineNo);
+  private commit(keys: EventKeys, buf: Buffer, start: number, end: number, exactValue: PyDict | undefined, offset: number, lineNo: number): void {
+    let exactCache = exactValue;
+    const exact = (): PyDict => (exactCache ??= pyJsonLoads(buf.toString('utf8', start, end)) as PyDict);
+    const th = this.thread(keys, exact, lineNo);
     const pos = th.row.eventCount;
     const idx = keys.idx;
 
     // load_events' order check: only where tid_event_idx differs from the position.
-    if (th.orderError === null && !(idx === pos || (idx !== MISSING && pyEq(idx as PyValue, BigInt(pos))))) {
+    if (th.orderError === null && idx !== pos && !(idx !== MISSING && pyEq(idx, BigInt(pos)))) {
       if (pos > 0) {
         if (idx === MISSING) th.orderError = this.crashError(lineNo, 'the event has no tid_event_idx', "KeyError: 'tid_event_idx'");
         else if (th.prevIdx === MISSING) {
           th.orderError = this.crashError(lineNo, 'the previous event of this thread has no tid_event_idx', "KeyError: 'tid_event_idx'");
         } else {
           try {
-            if (pyLe(idx as PyValue, th.prevIdx as PyValue)) {
+            if (pyLe(idx, th.prevIdx)) {
               th.orderError = new LogInputError(
                 this.label,
                 lineNo,
-                `tid=${pyStrTid(th)} events out of order at index ${pos} (tid_event_idx ${pyRepr(idx as PyValue)} after ${pyRepr(th.prevIdx as PyValue)})`,
+                `tid=${pyStrTid(th)} events out of order at index ${pos} (tid_event_idx ${pyRepr(idx)} after ${pyRepr(th.prevIdx)})`,
               );
             }
           } catch (e) {
@@ -334,39 +315,46 @@ class LogScanner {
     th.prevIdx = idx;
 
     if (keys.canonCrash !== null && th.canonCrash === null) {
-      th.canonCrash = { line: lineNo, message: `allocator canonicalization cannot read this kernel.return's payload (the reference fails here with ${keys.canonCrash})` };
+      th.canonCrash = {
+        line: lineNo,
+        message: `allocator canonicalization cannot read this kernel.return's payload (the reference fails here with ${keys.canonCrash})`,
+      };
     }
 
     // The thread's first kernel.call names it for the automatic tid mapping.
     if (keys.kind === 'kernel.call' && th.row.firstCallLine === null) {
       th.row.firstCallLine = lineNo;
-      const exact = (exactValue ?? pyJsonLoads(text)) as Map<string, PyValue>;
-      const payload = exact.has('payload') ? exact.get('payload') : undefined;
+      const ev = exact();
+      const payload = ev.has('payload') ? ev.get('payload') : undefined;
       if (payload === undefined) th.row.firstCallCrash = "KeyError: 'payload'";
       else if (!(payload instanceof Map)) th.row.firstCallCrash = `AttributeError: '${pyTypeName(payload)}' object has no attribute 'get'`;
       else {
         const name = payload.get('name');
         if (name !== undefined && name !== null) {
-          if (typeof name === 'object') {
-            th.row.firstCallCrash = `TypeError: unhashable type: '${pyTypeName(name)}'`;
-          }
+          if (typeof name === 'object') th.row.firstCallCrash = `TypeError: unhashable type: '${pyTypeName(name)}'`;
           th.row.firstCallNameJson = jsonDumpsExact(name);
         }
       }
     }
 
+    // Hashes: raw, and canonicalized (allocator returns get their sentinel).
+    const skipMask = skipMaskFor(keys.kind === MISSING ? null : keys.kind);
+    eventHash(keys.kindWords, keys.idxWords, keys.payloadShape, keys.entries, keys.otherWords, skipMask, null, hashes, 0);
     let ordinal = -1;
     if (keys.allocName !== null) {
       ordinal = th.allocCounters.get(keys.allocName) ?? 0;
       th.allocCounters.set(keys.allocName, ordinal + 1);
-      this.canonHash(keys, ordinal);
+      eventHash(keys.kindWords, keys.idxWords, keys.payloadShape, keys.entries, keys.otherWords, skipMask, allocatorSentinel(keys.allocName, ordinal), hashes, 2);
+    } else {
+      hashes[2] = hashes[0]!;
+      hashes[3] = hashes[1]!;
     }
 
     const b = th.builder;
     const s = b.slot();
     const blk = b.block;
     blk.offset[s] = offset;
-    blk.length[s] = length;
+    blk.length[s] = end - start;
     blk.line[s] = lineNo;
     blk.ordinal[s] = ordinal;
     blk.flags[s] = keys.flags;
@@ -374,35 +362,14 @@ class LogScanner {
     blk.hashRaw[2 * s + 1] = hashes[1]!;
     blk.hashCanon[2 * s] = hashes[2]!;
     blk.hashCanon[2 * s + 1] = hashes[3]!;
-    const idxNum = typeof idx === 'number' ? idx : typeof idx === 'boolean' ? Number(idx) : typeof idx === 'bigint' && (keys.flags & FLAG_IDX_INEXACT) === 0 ? Number(idx) : NaN;
+    const idxNum =
+      typeof idx === 'number' ? idx : typeof idx === 'boolean' ? Number(idx) : typeof idx === 'bigint' && (keys.flags & FLAG_IDX_INEXACT) === 0 ? Number(idx) : NaN;
     blk.idx[s] = idxNum;
     if (pos === 0) th.row.firstIdx = Number.isNaN(idxNum) ? null : idxNum;
     th.row.lastIdx = Number.isNaN(idxNum) ? null : idxNum;
     th.row.eventCount = pos + 1;
     this.events++;
     if (b.count === BLOCK_SIZE) this.writer.addBlock(th.row.threadNo, th.blockNo++, b);
-  }
-
-  /** The canonicalized hash of an allocator return: return_value (and status, if present) become the sentinel. */
-  private canonHash(keys: EventKeys, ordinal: number): void {
-    const sentinel = allocatorSentinel(keys.allocName!, ordinal);
-    const payload = keys.payload as Dict;
-    const hasStatus = get(payload, 'status') !== MISSING;
-    beginHash(SEED);
-    hashValueInto(keys.kind as JsonLike, true);
-    hashValueInto(keys.idx === MISSING ? null : keys.idx, true);
-    const skip = skippedPayloadFields(keys.kind);
-    hashEntriesInto(
-      payload,
-      true,
-      (k, x) => x === null || skip.has(k) || k === 'return_value' || k === 'status',
-      hasStatus ? [['return_value', sentinel], ['status', sentinel]] : [['return_value', sentinel]],
-    );
-    const raw0 = hashes[0]!;
-    const raw1 = hashes[1]!;
-    endHash(hashes, 2);
-    hashes[0] = raw0;
-    hashes[1] = raw1;
   }
 
   private crashError(line: number, what: string, why: string): LogInputError {
@@ -445,7 +412,7 @@ export function ingestLog(db: Db, path: string, label: string, hooks: IngestHook
   }
   const logId = beginLog(db, fingerprint);
   const writer = new LogWriter(db, logId);
-  const scanner = new LogScanner(label, writer);
+  const scanner = new LogScanner(label, writer, hooks.exactOnly);
   const started = Date.now();
   try {
     splitLines(path, {
