@@ -68,6 +68,22 @@ export interface PairView {
   divergence: DivergenceView | null;
 }
 
+export interface BookmarkView {
+  id: string;
+  /** The pair it belongs to (canary tidKey); null when that canary thread is no longer mapped. */
+  pairKey: string | null;
+  canaryTid: string;
+  oursTid: string;
+  position: number;
+  tidEventIdx: string | null;
+  atDivergence: boolean;
+  title: string;
+  /** Markdown. */
+  note: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface SessionView {
   id: string;
   name: string;
@@ -82,7 +98,24 @@ export interface SessionView {
   warnings: string[];
   /** Where the user was: pair key and position. */
   place: { pairKey: string; position: number } | null;
+  bookmarks: BookmarkView[];
+  /** The same mapping as `lockstep diff --tid-map` takes it (null when a tid is not an integer). */
+  tidMapArg: string | null;
 }
+
+/** One log of a session file, as found on this machine. */
+export interface LogCheck {
+  side: Side;
+  path: string;
+  state: 'ok' | 'missing' | 'changed';
+  /** What the session recorded. */
+  expected: { fingerprint: string; size: number };
+}
+
+export type SessionFileOpened =
+  | { kind: 'opened'; session: SessionView }
+  /** A log has moved or changed: locate it (or accept the changed one) and open again with its path. */
+  | { kind: 'locate'; name: string; logs: LogCheck[] };
 
 export interface FieldView {
   key: string;
@@ -130,7 +163,15 @@ export interface AppInfo {
   recent: RecentEntry[];
 }
 
-export type ReportFormat = 'reference-md';
+/** reference-md: byte-identical to `lockstep diff`; annotated-md: plus bookmarks and notes;
+ *  html: one self-contained page; json: see docs/report-json.md. */
+export type ReportFormat = 'reference-md' | 'annotated-md' | 'html' | 'json';
+
+export interface MapChange {
+  session: SessionView;
+  /** What the change did, in words (e.g. that a pair was replaced). */
+  changes: string[];
+}
 
 // --- requests ---------------------------------------------------------------
 
@@ -149,6 +190,22 @@ export interface Requests {
   /** The next (or previous) row that differs, from a position, within the pair. */
   'diff/seek': { arg: { sessionId: string; pairKey: string; from: number; direction: 1 | -1 }; result: { position: number | null } };
   'report/export': { arg: { sessionId: string; format: ReportFormat; path?: string }; result: { text: string; path: string | null } };
+  /** Pair a canary thread with an ours thread. `exclusive`: unpair any other canary thread from that ours thread. */
+  'map/pair': { arg: { sessionId: string; canaryTidKey: string; oursTidKey: string; exclusive: boolean }; result: MapChange };
+  'map/unpair': { arg: { sessionId: string; canaryTidKey: string }; result: MapChange };
+  /** Back to the automatic mapping (first kernel.call names). */
+  'map/reset': { arg: { sessionId: string }; result: MapChange };
+  'session/canonicalize': { arg: { sessionId: string; canonicalize: boolean }; result: SessionView };
+  'bookmark/add': {
+    arg: { sessionId: string; pairKey: string; position: number; title: string; note: string; atDivergence?: boolean };
+    result: BookmarkView;
+  };
+  'bookmark/update': { arg: { sessionId: string; bookmarkId: string; title: string; note: string }; result: BookmarkView };
+  'bookmark/delete': { arg: { sessionId: string; bookmarkId: string }; result: { deleted: boolean } };
+  /** Write the session to a portable .lockstep file. */
+  'session/save-as': { arg: { sessionId: string; path: string }; result: { path: string } };
+  /** Read a .lockstep file; canaryPath/oursPath locate logs that moved (or accept changed ones). */
+  'session/open-file': { arg: { jobId: string; path: string; canaryPath?: string; oursPath?: string }; result: SessionFileOpened };
 }
 
 export type RequestName = keyof Requests;

@@ -83,7 +83,16 @@ export const REQUEST_SCHEMAS: { [K in RequestName]: Check } = {
   'diff/rows': obj({ sessionId, pairKey, from: int(0), count: int(1, 2000) }),
   'diff/jump': obj({ sessionId, pairKey, side, tidEventIdx: num }),
   'diff/seek': obj({ sessionId, pairKey, from: int(-1), direction: oneOf(1, -1) }),
-  'report/export': obj({ sessionId, format: oneOf('reference-md'), path: optional(str({ nonEmpty: true })) }),
+  'report/export': obj({ sessionId, format: oneOf('reference-md', 'annotated-md', 'html', 'json'), path: optional(str({ nonEmpty: true })) }),
+  'map/pair': obj({ sessionId, canaryTidKey: pairKey, oursTidKey: pairKey, exclusive: bool }),
+  'map/unpair': obj({ sessionId, canaryTidKey: pairKey }),
+  'map/reset': obj({ sessionId }),
+  'session/canonicalize': obj({ sessionId, canonicalize: bool }),
+  'bookmark/add': obj({ sessionId, pairKey, position: int(0), title: str({ max: 1000 }), note: str({ max: 1_000_000 }), atDivergence: optional(bool) }),
+  'bookmark/update': obj({ sessionId, bookmarkId: id, title: str({ max: 1000 }), note: str({ max: 1_000_000 }) }),
+  'bookmark/delete': obj({ sessionId, bookmarkId: id }),
+  'session/save-as': obj({ sessionId, path: str({ nonEmpty: true }) }),
+  'session/open-file': obj({ jobId: id, path: str({ nonEmpty: true }), canaryPath: optional(str({ nonEmpty: true })), oursPath: optional(str({ nonEmpty: true })) }),
 };
 
 /** Check a request: its name must be known and its argument must fit the name's schema. */

@@ -37,7 +37,7 @@ async function pickLogs(): Promise<{ canaryPath: string; oursPath: string } | nu
 }
 
 function buildMenu(): void {
-  const recent = recentSessions(workbench.db).map<MenuItemConstructorOptions>((r) => ({
+  const recent = recentSessions(workbench.sessionsDb).map<MenuItemConstructorOptions>((r) => ({
     label: r.name,
     click: () => push('shell/open-logs', { canaryPath: r.canaryPath, oursPath: r.oursPath }),
   }));

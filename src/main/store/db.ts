@@ -1,11 +1,13 @@
 // The one module that owns the SQLite driver: opening, pragmas, migrations.
 // Domain queries live beside it (logIndex.ts, sessions.ts) as named functions.
 import Database from 'better-sqlite3';
-import { MIGRATIONS } from './migrations';
+import { INDEX_MIGRATIONS, SESSION_MIGRATIONS } from './migrations';
 
 export type Db = Database.Database;
 
 export interface OpenOptions {
+  /** Which database: the log index (default) or the workbench's sessions. */
+  schema?: 'index' | 'sessions';
   /** Path of a better_sqlite3.node built for the running runtime (Electron's ABI differs from Node's). */
   nativeBinding?: string;
   readonly?: boolean;
@@ -24,19 +26,22 @@ export function openDb(path: string, opts: OpenOptions = {}): Db {
     ...(opts.readonly ? { readonly: true, fileMustExist: true } : {}),
   });
   db.pragma('busy_timeout = 30000');
+  const sessions = opts.schema === 'sessions';
   if (!opts.readonly) {
     db.pragma('journal_mode = WAL');
-    // A kill loses at most the last transactions, never consistency; the log index can always be rebuilt.
-    db.pragma('synchronous = NORMAL');
+    // The index can always be rebuilt from the logs: NORMAL (a power cut may lose the last
+    // transactions, never consistency). Sessions hold the user's notes: FULL, every commit on disk.
+    db.pragma(sessions ? 'synchronous = FULL' : 'synchronous = NORMAL');
   }
   db.pragma('foreign_keys = ON');
-  if (!opts.readonly) migrate(db);
+  if (!opts.readonly) migrate(db, sessions ? SESSION_MIGRATIONS : INDEX_MIGRATIONS);
   return db;
 }
 
 /** Bring the schema to the newest version, one transaction per step. */
-export function migrate(db: Db): void {
+export function migrate(db: Db, migrations: readonly string[]): void {
   const current = db.pragma('user_version', { simple: true }) as number;
+  const MIGRATIONS = migrations;
   if (current > MIGRATIONS.length) {
     throw new Error(
       `this index was written by a newer Lockstep (schema ${current}, this one knows ${MIGRATIONS.length}); use a newer Lockstep or another --db`,

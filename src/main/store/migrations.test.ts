@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from './db';
-import { MIGRATIONS } from './migrations';
+import { INDEX_MIGRATIONS as MIGRATIONS, SESSION_MIGRATIONS } from './migrations';
 
 const dir = mkdtempSync(join(tmpdir(), 'migrations-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,6 +26,31 @@ describe('migrations', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     db.close();
     expect(tables(path)).toEqual(expect.arrayContaining(['blocks', 'logs', 'threads']));
+    expect(tables(path)).not.toContain('sessions');
+  });
+
+  it('move sessions out of an index written before they had their own database (step 3)', () => {
+    const path = join(dir, 'v2.sqlite');
+    const raw = new Database(path);
+    for (const step of MIGRATIONS.slice(0, 2)) raw.exec(step);
+    raw.pragma('user_version = 2');
+    raw.prepare("INSERT INTO logs (path, size, mtime_ms, fingerprint, state) VALUES ('/a', 1, 1, 'f', 'complete')").run();
+    raw.close();
+    expect(tables(path)).toContain('sessions');
+    const db = openDb(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect((db.prepare('SELECT count(*) AS n FROM logs').get() as { n: number }).n).toBe(1); // the index is kept
+    db.close();
+    expect(tables(path)).not.toContain('sessions');
+  });
+
+  it('give the sessions database its own schema, written with full durability', () => {
+    const path = join(dir, 'sessions.sqlite');
+    const db = openDb(path, { schema: 'sessions' });
+    expect(db.pragma('user_version', { simple: true })).toBe(SESSION_MIGRATIONS.length);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    db.close();
+    expect(tables(path)).toEqual(expect.arrayContaining(['bookmarks', 'sessions']));
   });
 
   it('refuse an index written by a newer Lockstep, with a message that says so', () => {

@@ -1,6 +1,11 @@
 // Schema migrations, in order; user_version counts how many have run.
 // Never edit a released step: add a new one (and a test in migrations.test.ts).
-export const MIGRATIONS: readonly string[] = [
+//
+// Two databases: the log index (index.sqlite, or the CLI's --db: rebuildable
+// from the logs) and the workbench's sessions (sessions.sqlite: the user's
+// work, written with full durability).
+
+export const INDEX_MIGRATIONS: readonly string[] = [
   // 1: the per-log event index.
   `
   CREATE TABLE logs (
@@ -71,5 +76,49 @@ export const MIGRATIONS: readonly string[] = [
     opened_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
   );
   CREATE INDEX sessions_by_opened ON sessions (opened_at);
+  `,
+  // 3: sessions moved to their own database (sessions.sqlite), written with full durability.
+  `
+  DROP INDEX IF EXISTS sessions_by_opened;
+  DROP TABLE IF EXISTS sessions;
+  `,
+];
+
+export const SESSION_MIGRATIONS: readonly string[] = [
+  // 1: workbench sessions (the two logs, settings, where the user was).
+  `
+  CREATE TABLE sessions (
+    session_id         TEXT PRIMARY KEY,
+    name               TEXT NOT NULL,
+    canary_path        TEXT NOT NULL,
+    canary_fingerprint TEXT,
+    canary_size        INTEGER,
+    ours_path          TEXT NOT NULL,
+    ours_fingerprint   TEXT,
+    ours_size          INTEGER,
+    canonicalize       INTEGER NOT NULL DEFAULT 1,
+    tid_map            TEXT,  -- JSON [[canary tid, ours tid], ...] (exact JSON texts), NULL: automatic
+    place              TEXT,  -- JSON {pairKey, position}
+    created_at         TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    opened_at          TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE INDEX sessions_by_opened ON sessions (opened_at);
+  `,
+  // 2: bookmarks with notes, anchored to a pair (by its tids) and a position in it.
+  `
+  CREATE TABLE bookmarks (
+    bookmark_id   TEXT PRIMARY KEY,
+    session_id    TEXT NOT NULL REFERENCES sessions (session_id) ON DELETE CASCADE,
+    canary_tid    TEXT NOT NULL,  -- the pair's canary tid, exact JSON
+    ours_tid      TEXT NOT NULL,  -- its ours tid when bookmarked, exact JSON
+    position      INTEGER NOT NULL,
+    tid_event_idx TEXT,           -- canary's tid_event_idx there, as printed
+    at_divergence INTEGER NOT NULL DEFAULT 0,
+    title         TEXT NOT NULL,
+    note          TEXT NOT NULL DEFAULT '',
+    created_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at    TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE INDEX bookmarks_by_session ON bookmarks (session_id, canary_tid, position);
   `,
 ];

@@ -1,0 +1,121 @@
+// The JSON report, for other tools. Shape documented in docs/report-json.md.
+// Values from the logs are written exactly: integers with all their digits
+// (parse them with a big-integer-aware reader), floats as Python prints them;
+// a non-finite float becomes {"$float": "NaN" | "Infinity" | "-Infinity"} so
+// that the file stays strict JSON.
+import type { Divergence, PairResult } from '../diff/diffLogs';
+import type { IndexedLog, ThreadInfo } from '../diff/indexedLog';
+import { floatRepr, jsonStringAscii } from '../py/format';
+import { pyJsonLoads } from '../py/parse';
+import type { PyDict, PyValue } from '../py/value';
+import { bookmarksByPair, pairKeyOf, type ReportBookmark, type ReportContext } from './reportContext';
+
+export const JSON_REPORT_VERSION = 1;
+
+/** A raw JSON text, written as it is. */
+class Raw {
+  constructor(readonly text: string) {}
+}
+type J = null | boolean | number | string | Raw | J[] | { [k: string]: J };
+
+function exact(v: PyValue | undefined): Raw {
+  return new Raw(strictValue(v));
+}
+
+function strictValue(v: PyValue | undefined): string {
+  if (v === undefined || v === null) return 'null';
+  switch (typeof v) {
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'bigint':
+      return v.toString();
+    case 'number':
+      if (Number.isNaN(v)) return '{"$float": "NaN"}';
+      if (!Number.isFinite(v)) return `{"$float": "${v > 0 ? 'Infinity' : '-Infinity'}"}`;
+      return floatRepr(v);
+    case 'string':
+      return jsonStringAscii(v);
+  }
+  if (Array.isArray(v)) return '[' + v.map(strictValue).join(', ') + ']';
+  return '{' + [...v].map(([k, x]) => `${jsonStringAscii(k)}: ${strictValue(x)}`).join(', ') + '}';
+}
+
+function write(v: J, indent: string): string {
+  if (v instanceof Raw) return v.text;
+  if (v === null || typeof v !== 'object') return v === null ? 'null' : typeof v === 'string' ? jsonStringAscii(v) : String(v);
+  const inner = indent + '  ';
+  if (Array.isArray(v)) return v.length === 0 ? '[]' : '[\n' + v.map((x) => inner + write(x, inner)).join(',\n') + '\n' + indent + ']';
+  const keys = Object.keys(v);
+  return keys.length === 0 ? '{}' : '{\n' + keys.map((k) => `${inner}${jsonStringAscii(k)}: ${write(v[k]!, inner)}`).join(',\n') + '\n' + indent + '}';
+}
+
+function event(ev: PyDict | null): J {
+  return ev === null ? null : exact(ev);
+}
+
+function thread(t: ThreadInfo): J {
+  return { tid: exact(t.tid), events: t.eventCount, firstCallName: t.firstCallName === undefined ? null : exact(t.firstCallName) };
+}
+
+function divergence(d: Divergence, r: PairResult, canary: IndexedLog, ours: IndexedLog): J {
+  return {
+    position: d.position,
+    description: d.difference.description,
+    field: d.difference.field,
+    key: d.difference.key ?? null,
+    canaryLine: canary.lineNumber(r.canaryThread.threadNo, d.position),
+    oursLine: ours.lineNumber(r.oursThread.threadNo, d.position),
+    canary: event(d.canary),
+    ours: event(d.ours),
+    preContext: d.preContext.map((p) => ({ canary: event(p.canary), ours: event(p.ours) })),
+    next: { canary: event(d.nextCanary), ours: event(d.nextOurs) },
+  };
+}
+
+function bookmark(b: ReportBookmark): J {
+  return {
+    id: b.id,
+    canaryTid: exact(pyJsonLoads(b.canaryTid)),
+    oursTid: exact(pyJsonLoads(b.oursTid)),
+    position: b.position,
+    tidEventIdx: b.tidEventIdx,
+    atDivergence: b.atDivergence,
+    title: b.title,
+    note: b.note,
+    createdAt: b.createdAt,
+    updatedAt: b.updatedAt,
+  };
+}
+
+export function renderJsonReport(ctx: ReportContext): string {
+  const byPair = bookmarksByPair(ctx);
+  const log = (l: IndexedLog): J => ({ path: l.path, size: l.log.size, fingerprint: l.log.fingerprint, events: l.log.eventCount, threads: l.log.threadCount });
+  const doc: J = {
+    format: 'lockstep-report',
+    version: JSON_REPORT_VERSION,
+    generator: ctx.generator,
+    session: {
+      name: ctx.sessionName,
+      canary: log(ctx.canary),
+      ours: log(ctx.ours),
+      canonicalizeAllocators: ctx.result.canonicalize,
+      mapping: ctx.manualMap ? 'manual' : 'automatic',
+      tidMap: ctx.tidMapArg,
+    },
+    pairs: ctx.result.pairs.map((r) => ({
+      canaryTid: exact(r.canaryTid),
+      oursTid: exact(r.oursTid),
+      mappedBy: r.reason.by,
+      firstCallName: r.reason.by === 'first-call' ? exact(r.reason.name) : null,
+      matched: r.matched,
+      canaryTotal: r.canaryTotal,
+      oursTotal: r.oursTotal,
+      divergence: r.divergence ? divergence(r.divergence, r, ctx.canary, ctx.ours) : null,
+      bookmarks: (byPair.get(pairKeyOf(r)) ?? []).map(bookmark),
+    })),
+    unmapped: { canary: ctx.result.unmappedCanary.map(thread), ours: ctx.result.unmappedOurs.map(thread) },
+    otherBookmarks: (byPair.get(null) ?? []).map(bookmark),
+    warnings: ctx.result.warnings,
+  };
+  return write(doc, '') + '\n';
+}

@@ -1,0 +1,54 @@
+// What every export format draws on: the diff, the session around it, and the
+// bookmarks, grouped under the pairs they belong to.
+import type { DiffResult, PairResult } from '../diff/diffLogs';
+import type { IndexedLog } from '../diff/indexedLog';
+import { pyJsonLoads } from '../py/parse';
+import { pyHashKey } from '../py/value';
+
+export interface ReportBookmark {
+  id: string;
+  canaryTid: string; // exact JSON
+  oursTid: string;
+  position: number;
+  tidEventIdx: string | null;
+  atDivergence: boolean;
+  title: string;
+  note: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ReportContext {
+  result: DiffResult;
+  canary: IndexedLog;
+  ours: IndexedLog;
+  sessionName: string;
+  tidMapArg: string | null;
+  manualMap: boolean;
+  bookmarks: ReportBookmark[];
+  generator: string;
+}
+
+/** Bookmarks by the pair (canary tidKey) they sit on, in position order; the rest under null. */
+export function bookmarksByPair(ctx: ReportContext): Map<string | null, ReportBookmark[]> {
+  const mapped = new Set(ctx.result.pairs.map((p) => p.canaryThread.tidKey));
+  const out = new Map<string | null, ReportBookmark[]>();
+  for (const b of ctx.bookmarks) {
+    let key: string | null;
+    try {
+      key = pyHashKey(pyJsonLoads(b.canaryTid));
+    } catch {
+      key = null;
+    }
+    if (key !== null && !mapped.has(key)) key = null;
+    const list = out.get(key) ?? [];
+    list.push(b);
+    out.set(key, list);
+  }
+  for (const list of out.values()) list.sort((a, b) => a.position - b.position || a.createdAt.localeCompare(b.createdAt));
+  return out;
+}
+
+export function pairKeyOf(p: PairResult): string {
+  return p.canaryThread.tidKey;
+}

@@ -1,0 +1,49 @@
+// What the request handlers share: the databases, the open sessions, the
+// running jobs, and the pushed-event channel.
+import type { EventName, Events, RequestArg, RequestName, RequestResult } from '../../shared/api';
+import type { ThreadSide } from '../diff/firstDivergence';
+import type { Db } from '../store/db';
+import type { OpenSession } from './openSession';
+
+export interface WorkbenchOptions {
+  /** Where the index (index.sqlite) and the sessions (sessions.sqlite) live. */
+  dataDir: string;
+  host: 'electron' | 'browser';
+  version: string;
+  demo: { canaryPath: string; oursPath: string } | null;
+  nativeBinding?: string;
+}
+
+export interface PairSides {
+  c: ThreadSide;
+  o: ThreadSide;
+  /** Rows in the pair (the longer thread). */
+  total: number;
+  /** Positions both threads have. */
+  n: number;
+}
+
+export interface WorkbenchContext {
+  readonly opts: WorkbenchOptions;
+  readonly db: Db;
+  readonly dbPath: string;
+  readonly sessionsDb: Db;
+  readonly sessions: Map<string, OpenSession>;
+  readonly jobs: Map<string, AbortController>;
+  emit<E extends EventName>(event: E, payload: Events[E]): void;
+  session(id: string): OpenSession;
+  pair(s: OpenSession, pairKey: string): PairSides;
+}
+
+export type Handlers<K extends RequestName = RequestName> = {
+  [P in K]: (arg: RequestArg<P>) => Promise<RequestResult<P>> | RequestResult<P>;
+};
+
+/** A request that cannot be served, as the contract's error data. */
+export class RequestError extends Error {
+  constructor(readonly error: import('../../shared/api').ApiError) {
+    super(error.message);
+  }
+}
+
+export const notFound = (what: string): RequestError => new RequestError({ code: 'not-found', message: what });

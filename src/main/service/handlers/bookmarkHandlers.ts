@@ -1,0 +1,49 @@
+// Bookmarks with notes. Each change is written (and synced) before the answer
+// goes back: what the user sees as saved is on disk.
+import { randomUUID } from 'node:crypto';
+import { jsonDumpsExact, pyStr } from '../../py/format';
+import { deleteBookmark, getBookmark, nowIso, putBookmark, updateBookmarkText } from '../../store/bookmarks';
+import { notFound, type Handlers, type WorkbenchContext } from '../context';
+import { bookmarkView } from '../openSession';
+
+export function bookmarkHandlers(ctx: WorkbenchContext): Handlers<'bookmark/add' | 'bookmark/update' | 'bookmark/delete'> {
+  return {
+    'bookmark/add': ({ sessionId, pairKey, position, title, note, atDivergence }) => {
+      const s = ctx.session(sessionId);
+      const { c, o } = ctx.pair(s, pairKey);
+      const onCanary = position < c.thread.eventCount;
+      const idx = onCanary ? s.canary.event(c.thread.threadNo, position, false).get('tid_event_idx') : undefined;
+      const now = nowIso();
+      const row = {
+        bookmarkId: randomUUID(),
+        sessionId,
+        canaryTid: jsonDumpsExact(c.thread.tid),
+        oursTid: jsonDumpsExact(o.thread.tid),
+        position,
+        tidEventIdx: idx === undefined ? null : pyStr(idx),
+        atDivergence: atDivergence ?? false,
+        title,
+        note,
+        createdAt: now,
+        updatedAt: now,
+      };
+      putBookmark(ctx.sessionsDb, row);
+      return bookmarkView(s, row);
+    },
+
+    'bookmark/update': ({ sessionId, bookmarkId, title, note }) => {
+      const s = ctx.session(sessionId);
+      const b = getBookmark(ctx.sessionsDb, bookmarkId);
+      if (!b || b.sessionId !== sessionId) throw notFound(`no bookmark ${bookmarkId} in this session`);
+      updateBookmarkText(ctx.sessionsDb, bookmarkId, title, note);
+      return bookmarkView(s, getBookmark(ctx.sessionsDb, bookmarkId)!);
+    },
+
+    'bookmark/delete': ({ sessionId, bookmarkId }) => {
+      ctx.session(sessionId);
+      const b = getBookmark(ctx.sessionsDb, bookmarkId);
+      if (!b || b.sessionId !== sessionId) throw notFound(`no bookmark ${bookmarkId} in this session`);
+      return { deleted: deleteBookmark(ctx.sessionsDb, bookmarkId) };
+    },
+  };
+}

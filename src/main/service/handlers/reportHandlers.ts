@@ -1,0 +1,33 @@
+// Export of the session's report in every format.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { renderReport } from '../../report/exportReport';
+import { listBookmarks } from '../../store/bookmarks';
+import { RequestError, type Handlers, type WorkbenchContext } from '../context';
+import { tidMapArg } from '../openSession';
+
+export function reportHandlers(ctx: WorkbenchContext): Handlers<'report/export'> {
+  return {
+    'report/export': ({ sessionId, format, path }) => {
+      const s = ctx.session(sessionId);
+      const text = renderReport(format, {
+        result: s.result,
+        canary: s.canary,
+        ours: s.ours,
+        sessionName: s.name,
+        tidMapArg: tidMapArg(s.result),
+        manualMap: s.tidPairs !== null,
+        bookmarks: listBookmarks(ctx.sessionsDb, s.id).map((b) => ({ ...b, id: b.bookmarkId })),
+        generator: `Lockstep ${ctx.opts.version}`,
+      });
+      if (path) {
+        try {
+          writeFileSync(resolve(path), text, 'utf8');
+        } catch (e) {
+          throw new RequestError({ code: 'input', message: `cannot write ${path}: ${(e as Error).message}` });
+        }
+      }
+      return { text, path: path ? resolve(path) : null };
+    },
+  };
+}

@@ -1,0 +1,144 @@
+// The portable session file (.lockstep): the two logs (paths and
+// fingerprints), the thread map, the canonicalization setting, where the user
+// was, and every bookmark with its note. Written atomically (temporary file,
+// fsync, rename): a file is always the old one or the new one. Read with
+// validation and migrations from every older version.
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { arrayOf, bool, int, nullable, obj, str, type Check } from '../../shared/validate';
+
+export const SESSION_FILE_FORMAT = 'lockstep-session';
+export const SESSION_FILE_VERSION = 1;
+
+export interface SessionFileLog {
+  path: string;
+  fingerprint: string;
+  size: number;
+}
+
+export interface SessionFileBookmark {
+  id: string;
+  canaryTid: string; // exact JSON of the tid
+  oursTid: string;
+  position: number;
+  tidEventIdx: string | null;
+  atDivergence: boolean;
+  title: string;
+  note: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SessionFile {
+  format: typeof SESSION_FILE_FORMAT;
+  version: number;
+  id: string;
+  name: string;
+  savedAt: string;
+  logs: { canary: SessionFileLog; ours: SessionFileLog };
+  canonicalize: boolean;
+  tidMap: [string, string][] | null;
+  place: { pairKey: string; position: number } | null;
+  bookmarks: SessionFileBookmark[];
+}
+
+/** A session file that cannot be read: one line saying why. */
+export class SessionFileError extends Error {}
+
+const log = obj({ path: str({ nonEmpty: true }), fingerprint: str(), size: int(0) });
+const tidPair: Check = (v, p) => (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string') ? null : `${p} must be a pair of tids`);
+const CHECK_V1: Check = obj({
+  format: (v, p) => (v === SESSION_FILE_FORMAT ? null : `${p} must be "${SESSION_FILE_FORMAT}"`),
+  version: int(1),
+  id: str({ nonEmpty: true, max: 200 }),
+  name: str({ max: 1000 }),
+  savedAt: str({ max: 100 }),
+  logs: obj({ canary: log, ours: log }),
+  canonicalize: bool,
+  tidMap: nullable(arrayOf(tidPair, 100000)),
+  place: nullable(obj({ pairKey: str({ nonEmpty: true }), position: int(0) })),
+  bookmarks: arrayOf(
+    obj({
+      id: str({ nonEmpty: true, max: 200 }),
+      canaryTid: str({ nonEmpty: true }),
+      oursTid: str({ nonEmpty: true }),
+      position: int(0),
+      tidEventIdx: nullable(str()),
+      atDivergence: bool,
+      title: str({ max: 1000 }),
+      note: str({ max: 1_000_000 }),
+      createdAt: str({ max: 100 }),
+      updatedAt: str({ max: 100 }),
+    }),
+    100000,
+  ),
+});
+
+/**
+ * Upgrades, one version at a time, of files written by older Locksteps:
+ * MIGRATIONS[v] turns version v+1 into version v+2. Add a step (and a fixture
+ * in sessionFile.test.ts) whenever SESSION_FILE_VERSION moves.
+ */
+const MIGRATIONS: ((f: Record<string, unknown>) => Record<string, unknown>)[] = [];
+
+export function parseSessionFile(text: string, label: string): SessionFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new SessionFileError(`${label}: not a readable session file: corrupted or truncated (${(e as Error).message})`);
+  }
+  if (typeof raw !== 'object' || raw === null || (raw as { format?: unknown }).format !== SESSION_FILE_FORMAT) {
+    throw new SessionFileError(`${label}: not a Lockstep session file`);
+  }
+  let f = raw as Record<string, unknown>;
+  const version = f.version;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    throw new SessionFileError(`${label}: session file without a valid version`);
+  }
+  if (version > SESSION_FILE_VERSION) {
+    throw new SessionFileError(`${label}: written by a newer Lockstep (session format ${version}; this one reads up to ${SESSION_FILE_VERSION})`);
+  }
+  for (let v = version; v < SESSION_FILE_VERSION; v++) f = MIGRATIONS[v - 1]!(f);
+  const problem = CHECK_V1(f, 'session');
+  if (problem) throw new SessionFileError(`${label}: damaged session file (${problem})`);
+  return f as unknown as SessionFile;
+}
+
+export function readSessionFile(path: string): SessionFile {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new SessionFileError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+  }
+  return parseSessionFile(text, path);
+}
+
+/** Write atomically: the old file stays whole until the new one is complete on disk. */
+export function writeSessionFile(path: string, f: SessionFile): void {
+  writeFileAtomic(path, JSON.stringify(f, null, 2) + '\n');
+}
+
+export function writeFileAtomic(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  const fd = openSync(tmp, 'w');
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } catch (e) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  closeSync(fd);
+  renameSync(tmp, path);
+  try {
+    const dfd = openSync(dirname(path), 'r');
+    fsyncSync(dfd);
+    closeSync(dfd);
+  } catch {
+    // directories cannot be fsynced everywhere; the rename itself is atomic
+  }
+}
