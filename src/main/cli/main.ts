@@ -6,6 +6,7 @@ import { PyError } from '../py/value';
 import { HelpRequested, UsageError } from './args';
 import { runDiff } from './diffCommand';
 import { runGenerate } from './generateCommand';
+import { runReport } from './reportCommand';
 import { runServe } from './serveCommand';
 import { writeStderr, writeStdout } from './output';
 
@@ -16,6 +17,7 @@ trusted engine; ours: the engine under development) first behave differently.
 
 commands:
   diff        compare two logs; prints the reference tool's Markdown report
+  report      render a saved session (.lockstep): reference or annotated Markdown, HTML, JSON
   serve       the workbench in a browser (http://127.0.0.1 only, token-protected)
   generate    write a deterministic pair of demo/benchmark logs
 
@@ -31,6 +33,8 @@ async function run(argv: string[]): Promise<number> {
       return runGenerate(rest);
     case 'serve':
       return runServe(rest);
+    case 'report':
+      return runReport(rest);
     case undefined:
     case '-h':
     case '--help':

@@ -127,6 +127,17 @@ describe('workbench service', () => {
     expect(again.manualMap).toBe(true);
     expect(again.place).toEqual({ pairKey: p.key, position: 7 });
 
+    // The CLI renders the saved session: the same bytes as lockstep diff with its --tid-map, and the notes.
+    if (built) {
+      const report = (...a: string[]): string => {
+        const r = spawnSync(process.execPath, [CLI, 'report', '--session', file, ...a], { encoding: 'utf8' });
+        expect(r.status, r.stderr).toBe(0);
+        return r.stdout;
+      };
+      expect(report()).toBe(cliDiff('--tid-map', again.tidMapArg!));
+      expect(report('--format', 'annotated-md')).toContain('- **wrong kind after wait**');
+    }
+
     // Another machine: fresh data, the logs elsewhere. The file says which log moved.
     const other = mkdtempSync(join(tmpdir(), 'other-machine-'));
     const moved = join(other, 'canary-copy.jsonl');

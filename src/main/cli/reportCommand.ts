@@ -1,0 +1,101 @@
+// `lockstep report --session F`: a saved session's report, in any format,
+// from the command line (CI artifacts, sharing without the workbench).
+import { existsSync, writeFileSync } from 'node:fs';
+import { IndexedLog } from '../diff/indexedLog';
+import { DiffOptionError, diffLogs } from '../diff/diffLogs';
+import { fingerprintFile } from '../ingest/fingerprint';
+import { ingestPair } from '../ingest/ingestPair';
+import { appVersion } from '../hosts/appPaths';
+import { REPORT_FORMATS, renderReport } from '../report/exportReport';
+import { readSessionFile, SessionFileError } from '../sessions/sessionFile';
+import { tidMapArg, tidPairsFromJson } from '../service/openSession';
+import { openIndex } from '../store/indexLocation';
+import type { ReportFormat } from '../../shared/api';
+import { parseArgs, UsageError, type CommandSpec } from './args';
+import { TerminalProgress } from './progressBar';
+import { writeStderr, writeStdout } from './output';
+
+export const REPORT_SPEC: CommandSpec = {
+  prog: 'lockstep report',
+  summary: "Render a saved session (.lockstep file): its logs, thread map, settings, bookmarks and notes.",
+  options: [
+    { name: '--session', value: 'FILE', required: true, help: 'the .lockstep session file (File > Save session as… in the workbench)' },
+    { name: '--format', value: 'FORMAT', help: `one of ${REPORT_FORMATS.join(', ')} (default reference-md: the bytes lockstep diff prints)` },
+    { name: '--out', value: 'OUT', help: 'write the report here (else stdout)' },
+    { name: '--canary', value: 'PATH', help: 'the canary log, if it is no longer where the session says' },
+    { name: '--ours', value: 'PATH', help: 'the ours log, if it is no longer where the session says' },
+    { name: '--accept-changed', help: 'use logs whose content changed since the session was saved' },
+    { name: '--db', value: 'PATH', help: 'keep the SQLite index at PATH for reuse (default: temporary)' },
+    { name: '--quiet', help: 'no progress bars' },
+  ],
+};
+
+export async function runReport(argv: string[]): Promise<number> {
+  const args = parseArgs(REPORT_SPEC, argv);
+  const format = ((args.get('--format') as string | undefined) ?? 'reference-md') as ReportFormat;
+  if (!REPORT_FORMATS.includes(format)) throw new UsageError(REPORT_SPEC, `argument --format: invalid choice: '${format}' (choose from ${REPORT_FORMATS.join(', ')})`);
+  let file;
+  try {
+    file = readSessionFile(args.get('--session') as string);
+  } catch (e) {
+    if (e instanceof SessionFileError) throw new DiffOptionError(e.message);
+    throw e;
+  }
+  const paths = {
+    canary: (args.get('--canary') as string | undefined) ?? file.logs.canary.path,
+    ours: (args.get('--ours') as string | undefined) ?? file.logs.ours.path,
+  };
+  for (const side of ['canary', 'ours'] as const) {
+    const p = paths[side];
+    if (!existsSync(p)) throw new DiffOptionError(`the session's ${side} log is not at ${p}; give its new place with --${side}`);
+    const fp = fingerprintFile(p);
+    if ((fp.fingerprint !== file.logs[side].fingerprint || fp.size !== file.logs[side].size) && !args.has('--accept-changed')) {
+      throw new DiffOptionError(`the ${side} log ${p} changed since the session was saved; pass --accept-changed to use it anyway`);
+    }
+  }
+  const progress = args.has('--quiet') ? null : new TerminalProgress();
+  const index = openIndex((args.get('--db') as string | undefined) ?? null);
+  try {
+    let pair;
+    try {
+      pair = await ingestPair(index.db, index.path, { path: paths.canary, label: paths.canary }, { path: paths.ours, label: paths.ours }, {
+        onProgress: (side, p) => progress?.update(side === 'canary' ? 'canary' : 'ours  ', p),
+      });
+    } finally {
+      progress?.clear();
+    }
+    const c = new IndexedLog(index.db, pair.canary, paths.canary, paths.canary);
+    const o = new IndexedLog(index.db, pair.ours, paths.ours, paths.ours);
+    try {
+      const tidPairs = tidPairsFromJson(file.tidMap);
+      const result = diffLogs(c, o, { canonicalize: file.canonicalize, tidPairs });
+      const text = renderReport(format, {
+        result,
+        canary: c,
+        ours: o,
+        sessionName: file.name,
+        tidMapArg: tidMapArg(result),
+        manualMap: tidPairs !== null,
+        bookmarks: file.bookmarks,
+        generator: `Lockstep ${appVersion()}`,
+      });
+      for (const w of result.warnings) writeStderr(w + '\n');
+      const out = args.get('--out') as string | undefined;
+      if (out === undefined) writeStdout(text);
+      else {
+        try {
+          writeFileSync(out, text, 'utf8');
+        } catch (e) {
+          throw new DiffOptionError(`cannot write the report to ${out}: ${(e as Error).message}`);
+        }
+        writeStderr(`report written to ${out}\n`);
+      }
+      return 0;
+    } finally {
+      c.close();
+      o.close();
+    }
+  } finally {
+    index.dispose();
+  }
+}
