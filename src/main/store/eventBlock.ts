@@ -70,6 +70,11 @@ export class EventBlockBuilder {
     return this.block.count;
   }
 
+  /** Bytes of the BLOB take() makes now. */
+  blobSize(): number {
+    return layout(this.block.count).size;
+  }
+
   /** Make room for one more event and return its slot. */
   slot(): number {
     if (this.block.count === this.capacity) this.grow(Math.min(this.capacity * 2, BLOCK_SIZE));
@@ -92,11 +97,15 @@ export class EventBlockBuilder {
     this.block = b;
   }
 
-  /** Pack the events so far into a BLOB and start over (keeping the capacity). */
-  take(): Buffer {
+  /**
+   * Pack the events so far into a BLOB and start over (keeping the capacity).
+   * `into` (at least blobSize() bytes) is reused when given: SQLite copies what it binds.
+   */
+  take(into?: Buffer): Buffer {
     const n = this.block.count;
     const { size, at } = layout(n);
-    const out = Buffer.alloc(size);
+    const out = into ? into.subarray(0, size) : Buffer.alloc(size);
+    if (into) out.fill(0); // alignment padding must not carry bytes of an earlier block
     out.writeUInt32LE(FORMAT, 0);
     out.writeUInt32LE(n, 4);
     const b = this.block;

@@ -156,6 +156,8 @@ export function readBlock(db: Db, logId: number, threadNo: number, blockNo: numb
 /** Writes one log's index as the ingest produces it, a few blocks per transaction. */
 export class LogWriter {
   private pending: unknown[][] = [];
+  /** BLOB buffers reused across batches: a long ingest allocates no new memory per block. */
+  private readonly buffers: Buffer[] = [];
   private readonly insertBlock;
 
   constructor(
@@ -185,10 +187,16 @@ export class LogWriter {
       summarize(b.hashCanon, n),
       summarize(b.hashRaw, n),
       flags,
-      builder.take(),
+      builder.take(this.buffer(this.pending.length, builder.blobSize())),
     ];
     this.pending.push(row);
     if (this.pending.length >= 16) this.flush();
+  }
+
+  private buffer(slot: number, size: number): Buffer {
+    let b = this.buffers[slot];
+    if (!b || b.length < size) this.buffers[slot] = b = Buffer.allocUnsafe(size);
+    return b;
   }
 
   flush(): void {
