@@ -1,0 +1,80 @@
+// One 'session/open' in flight: its client-made job id, and the latest
+// 'ingest/progress' of each log, from which the bars derive rate and time left.
+import type { IngestProgressEvent, Side } from '../../shared/api';
+import { backend } from './backend';
+
+export interface SideProgress {
+  bytesDone: number;
+  bytesTotal: number;
+  events: number;
+  elapsedMs: number;
+  /** 0..1 */
+  fraction: number;
+  eventsPerSecond: number | null;
+  /** null until there is enough to estimate. */
+  msLeft: number | null;
+  done: boolean;
+}
+
+export function newJobId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+}
+
+export function sideProgress(p: IngestProgressEvent | null): SideProgress | null {
+  if (!p) return null;
+  const fraction = p.bytesTotal > 0 ? Math.min(1, p.bytesDone / p.bytesTotal) : 1;
+  const seconds = p.elapsedMs / 1000;
+  const done = p.bytesDone >= p.bytesTotal;
+  return {
+    bytesDone: p.bytesDone,
+    bytesTotal: p.bytesTotal,
+    events: p.events,
+    elapsedMs: p.elapsedMs,
+    fraction,
+    eventsPerSecond: seconds > 0.05 ? p.events / seconds : null,
+    msLeft: done ? 0 : p.bytesDone > 0 && p.elapsedMs > 100 ? ((p.bytesTotal - p.bytesDone) * p.elapsedMs) / p.bytesDone : null,
+    done,
+  };
+}
+
+export class IngestJob {
+  readonly id = newJobId();
+  private latest = $state.raw<Record<Side, IngestProgressEvent | null>>({ canary: null, ours: null });
+  cancelling = $state(false);
+  /** Set when 'session/open' has answered: nothing left to cancel. */
+  settled = false;
+  private readonly off: () => void;
+
+  readonly canary = $derived(sideProgress(this.latest.canary));
+  readonly ours = $derived(sideProgress(this.latest.ours));
+
+  constructor(
+    readonly canaryPath: string,
+    readonly oursPath: string,
+    readonly label: string,
+  ) {
+    this.off = backend.on('ingest/progress', (p) => {
+      if (p.jobId !== this.id) return;
+      this.latest = { ...this.latest, [p.side]: p };
+    });
+  }
+
+  async cancel(): Promise<void> {
+    if (this.cancelling || this.settled) return;
+    this.cancelling = true;
+    // A cancel can overtake its open on the way to the host (two requests);
+    // the host then knows no such job yet. Ask again until it does or the open answers.
+    for (let attempt = 0; attempt < 50 && !this.settled; attempt++) {
+      const r = await backend.request('session/cancel', { jobId: this.id });
+      if (!r.ok || r.value.cancelled) return;
+      await new Promise((done) => setTimeout(done, 100));
+    }
+  }
+
+  dispose(): void {
+    this.settled = true;
+    this.off();
+  }
+}
