@@ -37,7 +37,7 @@ test.describe('Electron shell', () => {
         process: typeof (globalThis as { process?: unknown }).process,
         lockstep: Object.keys((globalThis as { lockstep?: object }).lockstep ?? {}).sort(),
       }));
-      expect(reach).toEqual({ require: 'undefined', process: 'undefined', lockstep: ['on', 'pathForFile', 'pickLogs', 'request'] });
+      expect(reach).toEqual({ require: 'undefined', process: 'undefined', lockstep: ['on', 'pathForFile', 'pickLogs', 'pickSavePath', 'pickSessionFile', 'request'] });
       // Navigation away and new windows are refused.
       await page.evaluate(() => window.open('https://example.com'));
       expect(app.windows()).toHaveLength(1);

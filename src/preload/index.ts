@@ -17,6 +17,8 @@ const transport: Transport = {
   },
   pathForFile: (file: File) => webUtils.getPathForFile(file),
   pickLogs: () => ipcRenderer.invoke('lockstep:pick-logs') as Promise<{ canaryPath: string; oursPath: string } | null>,
+  pickSessionFile: () => ipcRenderer.invoke('lockstep:pick-session-file') as Promise<string | null>,
+  pickSavePath: (opts) => ipcRenderer.invoke('lockstep:pick-save-path', opts) as Promise<string | null>,
 };
 
 contextBridge.exposeInMainWorld('lockstep', transport);

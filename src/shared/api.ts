@@ -179,14 +179,17 @@ export interface Requests {
   'app/info': { arg: Record<string, never>; result: AppInfo };
   /** Ingest (or reuse) both logs and compute the summary. Progress: 'ingest/progress' with this jobId. */
   'session/open': { arg: { jobId: string; canaryPath: string; oursPath: string; canonicalize?: boolean }; result: SessionView };
+  /** Cancel a running open (or one about to start: a cancel may arrive before its open). */
   'session/cancel': { arg: { jobId: string }; result: { cancelled: boolean } };
+  /** Forget an open session's in-memory state (its saved state stays). */
+  'session/close': { arg: { sessionId: string }; result: { closed: boolean } };
   'session/get': { arg: { sessionId: string }; result: SessionView };
   /** Remember where the user is (saved with the session). */
   'session/place': { arg: { sessionId: string; pairKey: string; position: number }; result: { saved: true } };
   /** A window of aligned rows of one pair: positions [from, from + count). */
   'diff/rows': { arg: { sessionId: string; pairKey: string; from: number; count: number }; result: { total: number; rows: RowView[] } };
-  /** The position of the first event of a side's thread with tid_event_idx >= value. */
-  'diff/jump': { arg: { sessionId: string; pairKey: string; side: Side; tidEventIdx: number }; result: { position: number } };
+  /** The position of the first event of a side's thread with tid_event_idx >= value; exact: that event has this tid_event_idx. */
+  'diff/jump': { arg: { sessionId: string; pairKey: string; side: Side; tidEventIdx: number }; result: { position: number; exact: boolean } };
   /** The next (or previous) row that differs, from a position, within the pair. */
   'diff/seek': { arg: { sessionId: string; pairKey: string; from: number; direction: 1 | -1 }; result: { position: number | null } };
   'report/export': { arg: { sessionId: string; format: ReportFormat; path?: string }; result: { text: string; path: string | null } };
@@ -217,6 +220,8 @@ export type RequestResult<K extends RequestName> = Requests[K]['result'];
 export interface IngestProgressEvent {
   jobId: string;
   side: Side;
+  /** indexing: reading the log; reused: its index already existed; comparing: both indexed, the summary is being computed. */
+  phase: 'indexing' | 'reused' | 'comparing';
   bytesDone: number;
   bytesTotal: number;
   events: number;
@@ -227,8 +232,12 @@ export interface Events {
   'ingest/progress': IngestProgressEvent;
   /** From the Electron shell's File menu or a drop of two files: open this pair. */
   'shell/open-logs': { canaryPath: string; oursPath: string };
-  /** File > Export report…: the user chose where to write it. */
-  'shell/export': { path: string };
+  /** File > Export report…: the user chose where to write it (format from its extension and the dialog). */
+  'shell/export': { path: string; format: ReportFormat };
+  /** File > Save session as…: the user chose the file. */
+  'shell/save-session': { path: string };
+  /** File > Open session…: the user chose a .lockstep file. */
+  'shell/open-session': { path: string };
 }
 
 export type EventName = keyof Events;
@@ -241,4 +250,8 @@ export interface Transport {
   pathForFile?(file: File): string;
   /** Electron only: the native open dialog; null when cancelled. */
   pickLogs?(): Promise<{ canaryPath: string; oursPath: string } | null>;
+  /** Electron only: choose a .lockstep session file to open. */
+  pickSessionFile?(): Promise<string | null>;
+  /** Electron only: choose where to save (a session file, an exported report). */
+  pickSavePath?(opts: { title: string; defaultName: string; extensions: string[] }): Promise<string | null>;
 }

@@ -78,6 +78,7 @@ export const REQUEST_SCHEMAS: { [K in RequestName]: Check } = {
   'app/info': obj({}),
   'session/open': obj({ jobId: id, canaryPath: str({ nonEmpty: true }), oursPath: str({ nonEmpty: true }), canonicalize: optional(bool) }),
   'session/cancel': obj({ jobId: id }),
+  'session/close': obj({ sessionId }),
   'session/get': obj({ sessionId }),
   'session/place': obj({ sessionId, pairKey, position: int(0) }),
   'diff/rows': obj({ sessionId, pairKey, from: int(0), count: int(1, 2000) }),

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type MenuItemConstructorOptions } from 'electron';
-import type { EventName, Events } from '../../shared/api';
+import type { EventName, Events, ReportFormat } from '../../shared/api';
 import { appVersion, APP_ROOT, demoPair, RENDERER_DIR } from '../hosts/appPaths';
 import { Workbench } from '../service/workbench';
 import { useNativeBinding } from '../store/db';
@@ -36,6 +36,25 @@ async function pickLogs(): Promise<{ canaryPath: string; oursPath: string } | nu
   return { canaryPath: c.filePaths[0], oursPath: o.filePaths[0] };
 }
 
+async function pickSessionFile(): Promise<string | null> {
+  if (!win) return null;
+  const r = await dialog.showOpenDialog(win, { title: 'Open a Lockstep session', properties: ['openFile'], filters: [{ name: 'Lockstep session', extensions: ['lockstep'] }] });
+  return r.canceled || !r.filePaths[0] ? null : r.filePaths[0];
+}
+
+async function pickSavePath(opts: { title: string; defaultName: string; extensions: string[] }): Promise<string | null> {
+  if (!win) return null;
+  const r = await dialog.showSaveDialog(win, { title: opts.title, defaultPath: opts.defaultName, filters: [{ name: opts.extensions.join(', '), extensions: opts.extensions }] });
+  return r.canceled || !r.filePath ? null : r.filePath;
+}
+
+const EXPORTS: { label: string; format: ReportFormat; ext: string }[] = [
+  { label: 'Reference Markdown (as lockstep diff)…', format: 'reference-md', ext: 'md' },
+  { label: 'Markdown with bookmarks and notes…', format: 'annotated-md', ext: 'md' },
+  { label: 'HTML page…', format: 'html', ext: 'html' },
+  { label: 'JSON…', format: 'json', ext: 'json' },
+];
+
 function buildMenu(): void {
   const recent = recentSessions(workbench.sessionsDb).map<MenuItemConstructorOptions>((r) => ({
     label: r.name,
@@ -56,13 +75,31 @@ function buildMenu(): void {
         { label: 'Open recent', submenu: recent.length ? recent : [{ label: 'No recent sessions', enabled: false }] },
         { type: 'separator' },
         {
-          label: 'Export report…',
-          accelerator: 'CmdOrCtrl+E',
+          label: 'Open session…',
           click: async () => {
-            if (!win) return;
-            const r = await dialog.showSaveDialog(win, { title: 'Export the report', defaultPath: 'lockstep-report.md', filters: [{ name: 'Markdown', extensions: ['md'] }] });
-            if (!r.canceled && r.filePath) push('shell/export', { path: r.filePath });
+            const path = await pickSessionFile();
+            if (path) push('shell/open-session', { path });
           },
+        },
+        {
+          label: 'Save session as…',
+          accelerator: 'CmdOrCtrl+Shift+S',
+          click: async () => {
+            const path = await pickSavePath({ title: 'Save the session', defaultName: 'triage.lockstep', extensions: ['lockstep'] });
+            if (path) push('shell/save-session', { path });
+          },
+        },
+        { type: 'separator' },
+        {
+          label: 'Export report',
+          submenu: EXPORTS.map((x, i) => ({
+            label: x.label,
+            ...(i === 0 ? { accelerator: 'CmdOrCtrl+E' } : {}),
+            click: async () => {
+              const path = await pickSavePath({ title: 'Export the report', defaultName: `lockstep-report.${x.ext}`, extensions: [x.ext] });
+              if (path) push('shell/export', { path, format: x.format });
+            },
+          })),
         },
         { type: 'separator' },
         { role: 'quit' },
@@ -123,6 +160,8 @@ app.whenReady().then(() => {
     });
   });
   ipcMain.handle('lockstep:pick-logs', () => pickLogs());
+  ipcMain.handle('lockstep:pick-session-file', () => pickSessionFile());
+  ipcMain.handle('lockstep:pick-save-path', (_e, opts: { title: string; defaultName: string; extensions: string[] }) => pickSavePath(opts));
   lockDown();
   buildMenu();
   createWindow();

@@ -23,6 +23,8 @@ export interface IngestProgress {
   bytesTotal: number;
   events: number;
   elapsedMs: number;
+  /** The log's index already existed (same content): nothing was read. */
+  reused?: boolean;
 }
 
 export interface IngestHooks {
@@ -407,7 +409,7 @@ export function ingestLog(db: Db, path: string, label: string, hooks: IngestHook
   }
   const existing = findReusableLog(db, fingerprint);
   if (existing) {
-    hooks.onProgress?.({ bytesDone: existing.size, bytesTotal: existing.size, events: existing.eventCount, elapsedMs: 0 });
+    hooks.onProgress?.({ bytesDone: existing.size, bytesTotal: existing.size, events: existing.eventCount, elapsedMs: 0, reused: true });
     return { log: existing, reused: true };
   }
   const logId = beginLog(db, fingerprint);

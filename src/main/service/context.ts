@@ -30,6 +30,8 @@ export interface WorkbenchContext {
   readonly sessionsDb: Db;
   readonly sessions: Map<string, OpenSession>;
   readonly jobs: Map<string, AbortController>;
+  /** Jobs cancelled before their open arrived (ids with the time of the cancel). */
+  readonly cancelledEarly: Map<string, number>;
   emit<E extends EventName>(event: E, payload: Events[E]): void;
   session(id: string): OpenSession;
   pair(s: OpenSession, pairKey: string): PairSides;

@@ -28,6 +28,7 @@ export class Workbench implements WorkbenchContext {
   readonly sessionsDb: Db;
   readonly sessions = new Map<string, OpenSession>();
   readonly jobs = new Map<string, AbortController>();
+  readonly cancelledEarly = new Map<string, number>();
   private readonly listeners = new Set<(event: EventName, payload: Events[EventName]) => void>();
   private readonly handlers: Handlers;
 

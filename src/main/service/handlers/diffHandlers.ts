@@ -40,7 +40,9 @@ export function diffHandlers(ctx: WorkbenchContext): Handlers<'diff/rows' | 'dif
       const s = ctx.session(sessionId);
       const { c, o } = ctx.pair(s, pairKey);
       const t = side === 'canary' ? c : o;
-      return { position: Math.min(t.log.positionOfIdx(t.thread.threadNo, tidEventIdx), Math.max(0, t.thread.eventCount - 1)) };
+      const position = Math.min(t.log.positionOfIdx(t.thread.threadNo, tidEventIdx), Math.max(0, t.thread.eventCount - 1));
+      const [block, i] = t.log.locate(t.thread.threadNo, position);
+      return { position, exact: t.thread.eventCount > 0 && block.idx[i] === tidEventIdx };
     },
 
     'diff/seek': ({ sessionId, pairKey, from, direction }) => {

@@ -28,6 +28,7 @@ function shortName(p: string): string {
 /** Ingest (or reuse) both logs with progress under jobId, then diff them with the session's settings. */
 async function openLogs(ctx: WorkbenchContext, jobId: string, canaryPath: string, oursPath: string, saved: Saved): Promise<OpenSession> {
   if (ctx.jobs.has(jobId)) throw new RequestError({ code: 'conflict', message: `job ${jobId} is already running` });
+  if (ctx.cancelledEarly.delete(jobId)) throw new IngestCancelled();
   const abort = new AbortController();
   ctx.jobs.set(jobId, abort);
   try {
@@ -40,10 +41,13 @@ async function openLogs(ctx: WorkbenchContext, jobId: string, canaryPath: string
         signal: abort.signal,
         workerThreshold: 0, // always off the thread that answers requests
         nativeBinding: ctx.opts.nativeBinding,
-        onProgress: (side, p) => ctx.emit('ingest/progress', { jobId, side, ...p }),
+        onProgress: (side, { reused, ...p }) => ctx.emit('ingest/progress', { jobId, side, phase: reused ? 'reused' : 'indexing', ...p }),
       },
     );
     if (abort.signal.aborted) throw new IngestCancelled();
+    for (const [side, log] of [['canary', pair.canary], ['ours', pair.ours]] as const) {
+      ctx.emit('ingest/progress', { jobId, side, phase: 'comparing', bytesDone: log.size, bytesTotal: log.size, events: log.eventCount, elapsedMs: 0 });
+    }
     const id = saved.sessionId ?? randomUUID();
     const previous = ctx.sessions.get(id);
     if (previous) closeSession(previous);
@@ -77,7 +81,7 @@ function checkLog(side: Side, path: string, expected: { fingerprint: string; siz
 }
 
 export function sessionHandlers(ctx: WorkbenchContext): Handlers<
-  'app/info' | 'session/open' | 'session/cancel' | 'session/get' | 'session/place' | 'session/canonicalize' | 'session/save-as' | 'session/open-file'
+  'app/info' | 'session/open' | 'session/cancel' | 'session/close' | 'session/get' | 'session/place' | 'session/canonicalize' | 'session/save-as' | 'session/open-file'
 > {
   return {
     'app/info': () => ({
@@ -106,8 +110,24 @@ export function sessionHandlers(ctx: WorkbenchContext): Handlers<
 
     'session/cancel': ({ jobId }) => {
       const job = ctx.jobs.get(jobId);
-      job?.abort();
-      return { cancelled: job !== undefined };
+      if (job) {
+        job.abort();
+        return { cancelled: true };
+      }
+      // The open may still be on its way: remember the cancel for a minute.
+      const now = Date.now();
+      for (const [id, at] of ctx.cancelledEarly) if (now - at > 60_000) ctx.cancelledEarly.delete(id);
+      ctx.cancelledEarly.set(jobId, now);
+      return { cancelled: true };
+    },
+
+    'session/close': ({ sessionId }) => {
+      const s = ctx.sessions.get(sessionId);
+      if (s) {
+        closeSession(s);
+        ctx.sessions.delete(sessionId);
+      }
+      return { closed: s !== undefined };
     },
 
     'session/get': ({ sessionId }) => sessionView(ctx.session(sessionId), ctx.sessionsDb),
