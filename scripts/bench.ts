@@ -101,7 +101,7 @@ function fmt(n: number, digits = 2): string {
   return n.toFixed(digits);
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const args = parse(process.argv.slice(2));
   if (!existsSync(join(ROOT, 'out/main/cli.js'))) throw new Error('build first: npm run build');
   const logs = ensureLogs(args);
@@ -141,7 +141,7 @@ function main(): void {
     const warmReport = readFileSync(join(work, 'warm.md'), 'utf8');
     rows.push(['lockstep diff, warm (kept --db index)', warm, warmReport === coldReport ? 'report identical' : 'REPORT DIFFERS']);
     for (const suffix of ['', '-wal', '-shm']) if (existsSync(db + suffix)) indexBytes += statSync(db + suffix).size;
-    queries = measureWorkbenchQueries(db, logs.canary, logs.ours);
+    queries = await measureWorkbenchQueries(join(work, 'workbench'), logs.canary, logs.ours);
   }
 
   const lines: string[] = [];
@@ -173,9 +173,7 @@ function main(): void {
   process.stdout.write('\n' + text);
 }
 
-try {
-  main();
-} catch (e) {
+main().catch((e: unknown) => {
   process.stderr.write(`bench: ${(e as Error).message}\n`);
   process.exit(1);
-}
+});

@@ -1,12 +1,11 @@
-// Latency of what the workbench asks the index for, against a kept index:
-// the summary (every pair's first divergence), a context window at a random
-// position of the longest thread, and a jump to a tid_event_idx.
+// Latency of what the workbench asks, through the real Workbench service (the
+// same handlers both hosts carry), on logs already indexed: the summary when a
+// pair opens, a screen of context rows at a random position of the longest
+// thread, and a jump to a tid_event_idx.
 import { performance } from 'node:perf_hooks';
-import { diffLogs } from '../src/main/diff/diffLogs';
-import { IndexedLog } from '../src/main/diff/indexedLog';
-import { ingestLog } from '../src/main/ingest/ingestLog';
-import { openDb } from '../src/main/store/db';
+import type { RequestArg, RequestName, RequestResult } from '../src/shared/api';
 import { Rng } from '../src/main/generator/prng';
+import { Workbench } from '../src/main/service/workbench';
 
 export type QueryTimings = { name: string; median: number; p99: number; max: number; n: number }[];
 
@@ -15,42 +14,43 @@ function stats(name: string, xs: number[]): QueryTimings[number] {
   return { name, median: s[Math.floor(s.length / 2)]!, p99: s[Math.min(s.length - 1, Math.floor(s.length * 0.99))]!, max: s.at(-1)!, n: s.length };
 }
 
-export function measureWorkbenchQueries(dbPath: string, canaryPath: string, oursPath: string): QueryTimings {
-  const db = openDb(dbPath);
+async function call<K extends RequestName>(w: Workbench, name: K, arg: RequestArg<K>): Promise<RequestResult<K>> {
+  const r = await w.handle(name, arg);
+  if (!r.ok) throw new Error(`${name}: ${r.error.message}`);
+  return r.value as RequestResult<K>;
+}
+
+export async function measureWorkbenchQueries(dataDir: string, canaryPath: string, oursPath: string): Promise<QueryTimings> {
+  const w = new Workbench({ dataDir, host: 'browser', version: 'bench', demo: null });
   try {
-    const c = new IndexedLog(db, ingestLog(db, canaryPath, 'canary').log, 'canary', canaryPath);
-    const o = new IndexedLog(db, ingestLog(db, oursPath, 'ours').log, 'ours', oursPath);
-    const summary: number[] = [];
+    let session = await call(w, 'session/open', { jobId: 'warmup', canaryPath, oursPath }); // indexes (not timed)
+    const open: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const fresh = [new IndexedLog(db, c.log, 'canary', canaryPath), new IndexedLog(db, o.log, 'ours', oursPath)] as const;
+      await call(w, 'session/close', { sessionId: session.id });
       const t = performance.now();
-      diffLogs(fresh[0], fresh[1], { canonicalize: true });
-      summary.push(performance.now() - t);
-      fresh[0].close();
-      fresh[1].close();
+      session = await call(w, 'session/open', { jobId: `open-${i}`, canaryPath, oursPath });
+      open.push(performance.now() - t);
     }
-    const longest = [...c.threads].sort((a, b) => b.eventCount - a.eventCount)[0]!;
+    const longest = [...session.pairs].sort((a, b) => Math.max(b.canaryTotal, b.oursTotal) - Math.max(a.canaryTotal, a.oursTotal))[0]!;
+    const total = Math.max(longest.canaryTotal, longest.oursTotal);
     const rng = new Rng('bench-queries');
-    const context: number[] = [];
+    const rows: number[] = [];
     const jump: number[] = [];
-    for (let i = 0; i < 300; i++) {
-      const pos = rng.int(0, longest.eventCount - 1);
-      const t = performance.now();
-      for (let p = Math.max(0, pos - 25); p < Math.min(longest.eventCount, pos + 25); p++) c.event(longest.threadNo, p, true);
-      context.push(performance.now() - t);
-      const target = longest.firstIdx! + rng.int(0, Math.max(0, (longest.lastIdx ?? 0) - (longest.firstIdx ?? 0)));
-      const t2 = performance.now();
-      c.positionOfIdx(longest.threadNo, target);
-      jump.push(performance.now() - t2);
+    for (let i = 0; i < 400; i++) {
+      const from = rng.int(0, Math.max(0, total - 60));
+      let t = performance.now();
+      await call(w, 'diff/rows', { sessionId: session.id, pairKey: longest.key, from, count: 60 });
+      rows.push(performance.now() - t);
+      t = performance.now();
+      await call(w, 'diff/jump', { sessionId: session.id, pairKey: longest.key, side: 'canary', tidEventIdx: rng.int(0, longest.canaryTotal) });
+      jump.push(performance.now() - t);
     }
-    c.close();
-    o.close();
     return [
-      stats('summary: first divergence of every pair', summary),
-      stats(`context window: 50 events parsed at a random position of a ${longest.eventCount.toLocaleString('en')}-event thread`, context),
-      stats('jump to a tid_event_idx', jump),
+      stats('open a pair whose logs are indexed: summary of every pair', open),
+      stats(`diff/rows: 60 aligned rows at a random position of a ${total.toLocaleString('en')}-event thread`, rows),
+      stats('diff/jump to a random tid_event_idx', jump),
     ];
   } finally {
-    db.close();
+    w.close();
   }
 }

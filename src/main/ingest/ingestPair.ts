@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { APP_ROOT } from '../appRoot';
 import type { Db } from '../store/db';
-import { getLog, type LogRow } from '../store/logIndex';
+import { findReusableLog, getLog, type LogRow } from '../store/logIndex';
 import { fingerprintFile, type FileFingerprint } from './fingerprint';
 import { fileError, ingestLog, type IngestProgress } from './ingestLog';
 import { IngestCancelled, LogInputError } from './logErrors';
@@ -131,8 +131,15 @@ export async function ingestPair(
   const threshold = hooks.workerThreshold ?? DEFAULT_WORKER_THRESHOLD;
   const useWorkers = existsSync(WORKER_SCRIPT) && dbPath !== ':memory:';
   const cancel = { flags: [] as Int32Array[] };
-  const run = (src: LogSource, f: FileFingerprint, side: Side): Promise<Outcome> | Outcome =>
-    useWorkers && f.size >= threshold ? inWorker(db, dbPath, src, f, side, hooks, cancel) : inThread(db, src, f, side, hooks);
+  const run = (src: LogSource, f: FileFingerprint, side: Side): Promise<Outcome> | Outcome => {
+    // An index of this very content is reused here: no worker to start for it.
+    const existing = findReusableLog(db, f);
+    if (existing) {
+      hooks.onProgress?.(side, { bytesDone: f.size, bytesTotal: f.size, events: existing.eventCount, elapsedMs: 0, reused: true });
+      return { ok: true, log: existing, reused: true };
+    }
+    return useWorkers && f.size >= threshold ? inWorker(db, dbPath, src, f, side, hooks, cancel) : inThread(db, src, f, side, hooks);
+  };
 
   // Start both (the large ones run in parallel); the small ones run here in order.
   const cPromise = run(canary, cfp, 'canary');
