@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -159,4 +159,27 @@ describe('long ingests', () => {
     // and a later ingest of the same file works from scratch
     expect(ingestLog(db, ours, 'big-ours.jsonl').log.eventCount).toBe(gen.oursEvents);
   });
+});
+
+describe('a log that changes while it is read', () => {
+  for (const change of ['grows', 'is truncated'] as const) {
+    it(`is refused when it ${change}, and leaves nothing in the index`, () => {
+      const c = join(dir, `changing-${change}.jsonl`);
+      generatePair(c, join(dir, `changing-${change}-o.jsonl`), { seed: `chg-${change}`, eventsPerThread: 6000, threads: 4, profile: 'realistic', divergences: 0 });
+      let chunks = 0;
+      const e = inputError(() =>
+        ingestLog(db, c, 'changing.jsonl', {
+          isCancelled: () => {
+            if (++chunks === 1) {
+              if (change === 'grows') appendFileSync(c, ev(1, 999999) + '\n');
+              else truncateSync(c, 1000);
+            }
+            return false;
+          },
+        }),
+      );
+      expect(e.message).toMatch(/^changing\.jsonl: the file changed while it was being read/);
+      expect(counts()).toEqual({ logs: 0, threads: 0, blocks: 0 });
+    });
+  }
 });

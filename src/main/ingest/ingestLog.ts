@@ -5,6 +5,7 @@
 // the comparison sees (an integral number past 2^53, NaN/Infinity, very deep
 // nesting, very long digit runs); then Lockstep's exact Python-compatible
 // parser reads it. Both feed the same hash (valueHash.ts).
+import { statSync } from 'node:fs';
 import { jsonDumpsExact, pyRepr } from '../py/format';
 import { JsonDecodeError, pyJsonLoads } from '../py/parse';
 import { PyError, pyEq, pyHashKey, pyLe, pyTruthy, pyTypeName, type PyDict, type PyValue } from '../py/value';
@@ -417,7 +418,7 @@ export function ingestLog(db: Db, path: string, label: string, hooks: IngestHook
   const scanner = new LogScanner(label, writer, hooks.exactOnly);
   const started = Date.now();
   try {
-    splitLines(path, {
+    const read = splitLines(path, {
       line: (buf, s, e, off, n) => scanner.line(buf, s, e, off, n),
       invalidUtf8: (n) => scanner.fail(n, "invalid UTF-8 (the reference fails here with UnicodeDecodeError: 'utf-8' codec can't decode)"),
       progress: (bytesDone) => {
@@ -425,14 +426,44 @@ export function ingestLog(db: Db, path: string, label: string, hooks: IngestHook
         hooks.onProgress?.({ bytesDone, bytesTotal: fingerprint.size, events: scanner.events, elapsedMs: Date.now() - started });
       },
     });
+    // An engine still writing the log (or a truncation) would leave an index of no file that exists.
+    if (read !== fingerprint.size) throw changedWhileRead(label, path, fingerprint);
+    changedWhileReadCheck(label, path, fingerprint);
     scanner.finish();
   } catch (e) {
     deleteLog(db, logId);
+    // A log that changed under us explains any error it caused (a cut line is no invalid JSON of the engine's).
+    if (e instanceof LogInputError) changedWhileReadCheck(label, path, fingerprint);
     if (e instanceof LogInputError || e instanceof IngestCancelled) throw e;
     if ((e as NodeJS.ErrnoException).code) throw fileError(label, e);
     throw e;
   }
   return { log: getLog(db, logId)!, reused: false };
+}
+
+function changedWhileRead(label: string, path: string, fp: FileFingerprint): LogInputError {
+  let now = -1;
+  try {
+    now = statSync(path).size;
+  } catch {
+    // gone: say so below
+  }
+  return new LogInputError(
+    label,
+    null,
+    `the file changed while it was being read (${fp.size} bytes at the start, ${now < 0 ? 'gone' : `${now}`} now); open it again once it is complete`,
+  );
+}
+
+function changedWhileReadCheck(label: string, path: string, fp: FileFingerprint): void {
+  let same = false;
+  try {
+    const st = statSync(path);
+    same = st.size === fp.size && st.mtimeMs === fp.mtimeMs;
+  } catch {
+    same = false;
+  }
+  if (!same) throw changedWhileRead(label, path, fp);
 }
 
 export function fileError(label: string, e: unknown): LogInputError {

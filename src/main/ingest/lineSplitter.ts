@@ -25,16 +25,17 @@ export function fileSize(path: string): number {
   }
 }
 
-export function splitLines(path: string, visitor: LineVisitor, chunkBytes = CHUNK_BYTES): void {
+/** Visit every line of the file; returns the number of bytes read. */
+export function splitLines(path: string, visitor: LineVisitor, chunkBytes = CHUNK_BYTES): number {
   const fd = openSync(path, 'r');
   try {
-    splitLinesFd(fd, visitor, chunkBytes);
+    return splitLinesFd(fd, visitor, chunkBytes);
   } finally {
     closeSync(fd);
   }
 }
 
-function splitLinesFd(fd: number, visitor: LineVisitor, chunkBytes: number): void {
+function splitLinesFd(fd: number, visitor: LineVisitor, chunkBytes: number): number {
   let buf = Buffer.allocUnsafe(chunkBytes);
   let filled = 0; // bytes of buf in use
   let bufOffset = 0; // file offset of buf[0]
@@ -111,4 +112,5 @@ function splitLinesFd(fd: number, visitor: LineVisitor, chunkBytes: number): voi
     }
     visitor.progress(bufOffset);
   }
+  return bufOffset;
 }
