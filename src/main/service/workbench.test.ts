@@ -165,6 +165,26 @@ describe('workbench service', () => {
     }
   });
 
+  it('opens a session file written by an older Lockstep (format 1), with its logs relocated', async () => {
+    const w3 = bench(join(dir, 'data-v1'));
+    try {
+      const r = await call(w3, 'session/open-file', {
+        jobId: 'v1',
+        path: join(ROOT, 'tests/fixtures/session-v1.lockstep'),
+        canaryPath: join(ROOT, 'resources/demo/canary.jsonl'),
+        oursPath: join(ROOT, 'resources/demo/ours.jsonl'),
+      });
+      expect(r.kind).toBe('opened');
+      if (r.kind !== 'opened') return;
+      expect(r.session.bookmarks.map((b) => [b.title, b.pairKey, b.position])).toEqual([['kind flips after the wait', 'n6', 343]]);
+      expect(r.session.manualMap).toBe(true);
+      expect(r.session.place).toEqual({ pairKey: 'n6', position: 340 });
+      expect(r.session.pairs.find((p) => p.key === 'n7')!.ours.tid).toBe('2');
+    } finally {
+      w3.close();
+    }
+  });
+
   it('says clearly when a session file is damaged, and opens nothing', async () => {
     const bad = join(dir, 'bad.lockstep');
     writeFileSync(bad, '{"format": "lockstep-session", "version": 1, "id": "x", "na');

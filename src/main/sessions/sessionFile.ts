@@ -8,7 +8,7 @@ import { basename, dirname, join } from 'node:path';
 import { arrayOf, bool, int, nullable, obj, str, type Check } from '../../shared/validate';
 
 export const SESSION_FILE_FORMAT = 'lockstep-session';
-export const SESSION_FILE_VERSION = 1;
+export const SESSION_FILE_VERSION = 2;
 
 export interface SessionFileLog {
   path: string;
@@ -32,13 +32,16 @@ export interface SessionFileBookmark {
 export interface SessionFile {
   format: typeof SESSION_FILE_FORMAT;
   version: number;
+  /** The Lockstep that wrote the file (since version 2). */
+  writtenBy: string;
   id: string;
   name: string;
   savedAt: string;
   logs: { canary: SessionFileLog; ours: SessionFileLog };
   canonicalize: boolean;
   tidMap: [string, string][] | null;
-  place: { pairKey: string; position: number } | null;
+  /** Where the user was: the pair by its canary tid (exact JSON), and the position (since version 2). */
+  place: { canaryTid: string; position: number } | null;
   bookmarks: SessionFileBookmark[];
 }
 
@@ -47,16 +50,17 @@ export class SessionFileError extends Error {}
 
 const log = obj({ path: str({ nonEmpty: true }), fingerprint: str(), size: int(0) });
 const tidPair: Check = (v, p) => (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string') ? null : `${p} must be a pair of tids`);
-const CHECK_V1: Check = obj({
+const CHECK: Check = obj({
   format: (v, p) => (v === SESSION_FILE_FORMAT ? null : `${p} must be "${SESSION_FILE_FORMAT}"`),
   version: int(1),
+  writtenBy: str({ max: 200 }),
   id: str({ nonEmpty: true, max: 200 }),
   name: str({ max: 1000 }),
   savedAt: str({ max: 100 }),
   logs: obj({ canary: log, ours: log }),
   canonicalize: bool,
   tidMap: nullable(arrayOf(tidPair, 100000)),
-  place: nullable(obj({ pairKey: str({ nonEmpty: true }), position: int(0) })),
+  place: nullable(obj({ canaryTid: str({ nonEmpty: true }), position: int(0) })),
   bookmarks: arrayOf(
     obj({
       id: str({ nonEmpty: true, max: 200 }),
@@ -74,12 +78,37 @@ const CHECK_V1: Check = obj({
   ),
 });
 
+/** The tid (exact JSON) behind an internal pair key ('n6', 'snamed', 'nf1.5'), as version 1 files stored places. */
+function tidJsonOfPairKey(key: string): string {
+  if (key.startsWith('s')) return JSON.stringify(key.slice(1));
+  const n = key.slice(1);
+  if (n === 'inf') return 'Infinity';
+  if (n === '-inf') return '-Infinity';
+  if (n === 'nan') return 'NaN';
+  return n.startsWith('f') ? n.slice(1) : n;
+}
+
 /**
  * Upgrades, one version at a time, of files written by older Locksteps:
- * MIGRATIONS[v] turns version v+1 into version v+2. Add a step (and a fixture
- * in sessionFile.test.ts) whenever SESSION_FILE_VERSION moves.
+ * MIGRATIONS[v - 1] turns version v into version v + 1. Add a step (and a
+ * fixture written by that older Lockstep, tests/fixtures/) whenever
+ * SESSION_FILE_VERSION moves.
  */
-const MIGRATIONS: ((f: Record<string, unknown>) => Record<string, unknown>)[] = [];
+const MIGRATIONS: ((f: Record<string, unknown>) => Record<string, unknown>)[] = [
+  // 1 -> 2: the place names its pair by the canary tid, not by Lockstep's internal key; the writer is recorded.
+  (f) => {
+    const place = f.place as { pairKey?: unknown; position?: unknown } | null;
+    return {
+      ...f,
+      version: 2,
+      writtenBy: 'Lockstep 0.1 (session format 1)',
+      place:
+        place && typeof place.pairKey === 'string'
+          ? { canaryTid: tidJsonOfPairKey(place.pairKey), position: place.position }
+          : null,
+    };
+  },
+];
 
 export function parseSessionFile(text: string, label: string): SessionFile {
   let raw: unknown;
@@ -100,7 +129,7 @@ export function parseSessionFile(text: string, label: string): SessionFile {
     throw new SessionFileError(`${label}: written by a newer Lockstep (session format ${version}; this one reads up to ${SESSION_FILE_VERSION})`);
   }
   for (let v = version; v < SESSION_FILE_VERSION; v++) f = MIGRATIONS[v - 1]!(f);
-  const problem = CHECK_V1(f, 'session');
+  const problem = CHECK(f, 'session');
   if (problem) throw new SessionFileError(`${label}: damaged session file (${problem})`);
   return f as unknown as SessionFile;
 }

@@ -4,6 +4,9 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { LogCheck, SessionFileOpened, Side } from '../../../shared/api';
 import { IndexedLog } from '../../diff/indexedLog';
+import { jsonDumpsExact } from '../../py/format';
+import { pyJsonLoads } from '../../py/parse';
+import { pyHashKey } from '../../py/value';
 import { fingerprintFile } from '../../ingest/fingerprint';
 import { ingestPair } from '../../ingest/ingestPair';
 import { IngestCancelled } from '../../ingest/logErrors';
@@ -19,6 +22,14 @@ interface Saved {
   canonicalize?: boolean;
   tidMap?: [string, string][] | null;
   place?: { pairKey: string; position: number } | null;
+}
+
+function pairKeyOfTidJson(tid: string): string {
+  try {
+    return pyHashKey(pyJsonLoads(tid));
+  } catch {
+    return '';
+  }
 }
 
 function shortName(p: string): string {
@@ -150,9 +161,11 @@ export function sessionHandlers(ctx: WorkbenchContext): Handlers<
 
     'session/save-as': ({ sessionId, path }) => {
       const s = ctx.session(sessionId);
+      const placePair = s.place ? s.result.pairs.find((p) => p.canaryThread.tidKey === s.place!.pairKey) : undefined;
       const file: SessionFile = {
         format: SESSION_FILE_FORMAT,
         version: SESSION_FILE_VERSION,
+        writtenBy: `Lockstep ${ctx.opts.version}`,
         id: s.id,
         name: s.name,
         savedAt: new Date().toISOString(),
@@ -162,7 +175,7 @@ export function sessionHandlers(ctx: WorkbenchContext): Handlers<
         },
         canonicalize: s.canonicalize,
         tidMap: tidMapJson(s.tidPairs),
-        place: s.place,
+        place: s.place && placePair ? { canaryTid: jsonDumpsExact(placePair.canaryThread.tid), position: s.place.position } : null,
         bookmarks: listBookmarks(ctx.sessionsDb, s.id).map((b) => ({
           id: b.bookmarkId,
           canaryTid: b.canaryTid,
@@ -208,7 +221,7 @@ export function sessionHandlers(ctx: WorkbenchContext): Handlers<
         name: file.name,
         canonicalize: file.canonicalize,
         tidMap: file.tidMap,
-        place: file.place,
+        place: file.place ? { pairKey: pairKeyOfTidJson(file.place.canaryTid), position: file.place.position } : null,
       });
       ctx.sessionsDb.transaction(() => {
         for (const b of file.bookmarks) putBookmark(ctx.sessionsDb, { ...b, bookmarkId: b.id, sessionId: file.id });

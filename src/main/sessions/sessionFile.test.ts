@@ -1,0 +1,70 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseSessionFile, readSessionFile, SESSION_FILE_VERSION, SessionFileError, writeSessionFile, type SessionFile } from './sessionFile';
+
+const ROOT = resolve(__dirname, '../../..');
+/** Written by Lockstep at commit 9da4733 (session format 1), from the demo pair: one bookmark, a manual map, a place. */
+const V1 = join(ROOT, 'tests/fixtures/session-v1.lockstep');
+const dir = mkdtempSync(join(tmpdir(), 'sessionfile-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('session files', () => {
+  it('read a file from an older Lockstep (format 1) through the migrations', () => {
+    const f = readSessionFile(V1);
+    expect(f.version).toBe(SESSION_FILE_VERSION);
+    expect(f.place).toEqual({ canaryTid: '6', position: 340 });
+    expect(f.writtenBy).toMatch(/format 1/);
+    expect(f.bookmarks).toHaveLength(1);
+    expect(f.bookmarks[0]).toMatchObject({ title: 'kind flips after the wait', position: 343, atDivergence: true, canaryTid: '6', oursTid: '4' });
+    expect(f.bookmarks[0]!.note).toContain('compare with canary line 1455');
+    expect(f.tidMap).toContainEqual(['7', '2']);
+    const raw = JSON.parse(readFileSync(V1, 'utf8')) as { version: number };
+    expect(raw.version).toBe(1); // the fixture itself stays as the old Lockstep wrote it
+  });
+
+  it('write and read back the current format', () => {
+    const f: SessionFile = { ...readSessionFile(V1), name: 'round trip ✓', savedAt: new Date().toISOString() };
+    const path = join(dir, 'rt.lockstep');
+    writeSessionFile(path, f);
+    expect(readSessionFile(path)).toEqual(f);
+    expect(readdirSync(dir).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('refuse what they cannot read, in one line that says why', () => {
+    const cases: [string, RegExp][] = [
+      ['', /corrupted or truncated/],
+      [readFileSync(V1, 'utf8').slice(0, 200), /corrupted or truncated/],
+      ['{"hello": 1}', /not a Lockstep session file/],
+      ['{"format": "lockstep-session", "version": 99}', /written by a newer Lockstep \(session format 99/],
+      ['{"format": "lockstep-session", "version": "2"}', /without a valid version/],
+      [JSON.stringify({ ...JSON.parse(readFileSync(V1, 'utf8')), logs: { canary: { path: 'a' } } }), /damaged session file \(session\.logs\.canary\.fingerprint must be a string\)/],
+    ];
+    for (const [text, why] of cases) {
+      let err: unknown;
+      try {
+        parseSessionFile(text, 'x.lockstep');
+      } catch (e) {
+        err = e;
+      }
+      expect(err, text.slice(0, 40)).toBeInstanceOf(SessionFileError);
+      expect((err as Error).message).toMatch(/^x\.lockstep: /);
+      expect((err as Error).message).toMatch(why);
+      expect((err as Error).message).not.toContain('\n');
+    }
+  });
+
+  it('keep the old file whole when a save cannot complete', () => {
+    const path = join(dir, 'keep.lockstep');
+    const f = readSessionFile(V1);
+    writeSessionFile(path, f);
+    const before = readFileSync(path, 'utf8');
+    const cyclic = { ...f, bookmarks: [] as unknown[] } as unknown as SessionFile & { self?: unknown };
+    (cyclic as { self?: unknown }).self = cyclic; // JSON.stringify throws: nothing may be written
+    expect(() => writeSessionFile(path, cyclic)).toThrow();
+    expect(readFileSync(path, 'utf8')).toBe(before);
+    expect(existsSync(join(dir, 'missing-dir'))).toBe(false);
+    expect(() => writeSessionFile(join(dir, 'missing-dir', 'x.lockstep'), f)).toThrow();
+  });
+});
