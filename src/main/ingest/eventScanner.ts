@@ -190,16 +190,10 @@ export class EventScanner {
     this.ws();
     if (b[this.p] === RBRACE) return false; // {}: no tid
     for (;;) {
-      this.ws();
-      const ks = this.keyRange();
-      if (ks < 0) return false;
-      const ke = this.p - 1;
       // Repeats of other top-level keys do not matter (their values are not compared); ours are caught by `seen`.
-      this.ws();
-      if (b[this.p] !== COLON) return false;
-      this.p++;
-      this.ws();
-      const which = topKey(b, ks, ke);
+      const ks = this.memberKey(false);
+      if (ks < 0) return false;
+      const which = topKey(b, ks, this.keyEnd_);
       if (which !== 0) {
         if (seen & (1 << which)) return false;
         seen |= 1 << which;
@@ -222,13 +216,9 @@ export class EventScanner {
           ok = this.value(false);
       }
       if (!ok) return false;
-      this.ws();
-      const c = b[this.p];
-      if (this.p >= this.e) return false;
-      this.p++;
-      if (c === COMMA) continue;
-      if (c === RBRACE) break;
-      return false;
+      const more = this.memberEnd(RBRACE);
+      if (more < 0) return false;
+      if (more === 0) break;
     }
     this.depth--;
     this.ws();
@@ -268,6 +258,36 @@ export class EventScanner {
     this.keyHashes[base + n] = h;
     this.keyCount[level] = n + 1;
     return true;
+  }
+
+  /** End (exclusive) of the key memberKey read last. */
+  private keyEnd_ = 0;
+
+  /**
+   * `"key" :` of an object member, whitespace around it consumed. Returns the
+   * key's first byte (keyEnd_ its end), or -1 to give up. `unique`: refuse a
+   * key repeated in its object.
+   */
+  private memberKey(unique: boolean): number {
+    this.ws();
+    const ks = this.keyRange();
+    if (ks < 0) return GIVE_UP;
+    const ke = this.p - 1;
+    if (unique && !this.recordKey(ks, ke)) return GIVE_UP;
+    this.ws();
+    if (this.p >= this.e || this.b[this.p] !== COLON) return GIVE_UP;
+    this.p++;
+    this.ws();
+    this.keyEnd_ = ke;
+    return ks;
+  }
+
+  /** After a member's value: 1 at a comma (more follow), 0 at `close`, -1 anything else. */
+  private memberEnd(close: number): number {
+    this.ws();
+    if (this.p >= this.e) return -1;
+    const c = this.b[this.p++];
+    return c === COMMA ? 1 : c === close ? 0 : -1;
   }
 
   /** A key: plain ASCII without escapes. Returns its first byte (this.p is past the closing quote), or -1. */
@@ -454,24 +474,14 @@ export class EventScanner {
       this.p++;
     } else {
       for (;;) {
-        this.ws();
-        const ks = this.keyRange();
+        const ks = this.memberKey(true);
         if (ks < 0) return false;
-        const ke = this.p - 1;
-        if (!this.recordKey(ks, ke)) return false;
-        this.ws();
-        if (b[this.p] !== COLON || this.p >= this.e) return false;
-        this.p++;
-        this.ws();
-        if (hashing) entryBeginAscii(b, ks, ke);
+        if (hashing) entryBeginAscii(b, ks, this.keyEnd_);
         if (!this.value(hashing)) return false;
         if (hashing) entryEnd();
-        this.ws();
-        if (this.p >= this.e) return false;
-        const c = b[this.p++];
-        if (c === COMMA) continue;
-        if (c === RBRACE) break;
-        return false;
+        const more = this.memberEnd(RBRACE);
+        if (more < 0) return false;
+        if (more === 0) break;
       }
     }
     if (hashing) dictEnd();
@@ -493,12 +503,9 @@ export class EventScanner {
         this.ws();
         if (!this.value(hashing)) return false;
         items++;
-        this.ws();
-        if (this.p >= this.e) return false;
-        const c = b[this.p++];
-        if (c === COMMA) continue;
-        if (c === RBRACKET) break;
-        return false;
+        const more = this.memberEnd(RBRACKET);
+        if (more < 0) return false;
+        if (more === 0) break;
       }
     }
     if (hashing) listEnd(items);
@@ -582,15 +589,9 @@ export class EventScanner {
       this.p++;
     } else {
       for (;;) {
-        this.ws();
-        const ks = this.keyRange();
+        const ks = this.memberKey(true);
         if (ks < 0) return false;
-        const ke = this.p - 1;
-        if (!this.recordKey(ks, ke)) return false;
-        this.ws();
-        if (b[this.p] !== COLON || this.p >= this.e) return false;
-        this.p++;
-        this.ws();
+        const ke = this.keyEnd_;
         const special = payloadKey(b, ks, ke);
         const vs = this.p;
         entryBeginAscii(b, ks, ke);
@@ -605,12 +606,9 @@ export class EventScanner {
           } else return false;
         }
         entries.push(special, isNull);
-        this.ws();
-        if (this.p >= this.e) return false;
-        const c = b[this.p++];
-        if (c === COMMA) continue;
-        if (c === RBRACE) break;
-        return false;
+        const more = this.memberEnd(RBRACE);
+        if (more < 0) return false;
+        if (more === 0) break;
       }
     }
     this.depth--;

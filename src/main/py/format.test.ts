@@ -171,3 +171,12 @@ describe('format functions match python3', () => {
     expect(mismatches.slice(0, 5)).toEqual([]);
   });
 });
+
+describe('jsonDumps for strict JSON consumers', () => {
+  it('tags non-finite floats so that the text stays strict JSON (docs/report-json.md)', () => {
+    const v = pyJsonLoads('{"a": NaN, "b": [Infinity, -Infinity], "c": 1.5, "d": 18446744073709551617}');
+    const text = jsonDumps(v, { nonFinite: 'tagged' });
+    expect(JSON.parse(text.replace('18446744073709551617', '0'))).toEqual({ a: { $float: 'NaN' }, b: [{ $float: 'Infinity' }, { $float: '-Infinity' }], c: 1.5, d: 0 });
+    expect(text).toContain('18446744073709551617');
+  });
+});

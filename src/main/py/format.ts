@@ -161,6 +161,8 @@ export interface JsonDumpsOptions {
   ensureAscii?: boolean;
   /** Spaces per level; with it, items go one per line (separators ',' and ': '). */
   indent?: number;
+  /** 'python' (default): NaN, Infinity, -Infinity as Python writes them; 'tagged': {"$float": "NaN"}, strict JSON. */
+  nonFinite?: 'python' | 'tagged';
 }
 
 /** Python's json.dumps(v, sort_keys=…, ensure_ascii=…, indent=…). */
@@ -172,7 +174,7 @@ export function jsonDumps(v: PyValue | undefined, opts: JsonDumpsOptions = {}, l
     case 'bigint':
       return v.toString();
     case 'number':
-      return jsonFloat(v);
+      return opts.nonFinite === 'tagged' && !Number.isFinite(v) ? `{"$float": "${jsonFloat(v)}"}` : jsonFloat(v);
     case 'string':
       return opts.ensureAscii === false ? jsonStringUnicode(v) : jsonStringAscii(v);
   }

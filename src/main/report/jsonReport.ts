@@ -5,7 +5,7 @@
 // that the file stays strict JSON.
 import type { Divergence, PairResult } from '../diff/diffLogs';
 import type { IndexedLog, ThreadInfo } from '../diff/indexedLog';
-import { floatRepr, jsonStringAscii } from '../py/format';
+import { jsonDumps, jsonStringAscii } from '../py/format';
 import { pyJsonLoads } from '../py/parse';
 import type { PyDict, PyValue } from '../py/value';
 import { bookmarksByPair, pairKeyOf, type ReportBookmark, type ReportContext } from './reportContext';
@@ -19,25 +19,7 @@ class Raw {
 type J = null | boolean | number | string | Raw | J[] | { [k: string]: J };
 
 function exact(v: PyValue | undefined): Raw {
-  return new Raw(strictValue(v));
-}
-
-function strictValue(v: PyValue | undefined): string {
-  if (v === undefined || v === null) return 'null';
-  switch (typeof v) {
-    case 'boolean':
-      return v ? 'true' : 'false';
-    case 'bigint':
-      return v.toString();
-    case 'number':
-      if (Number.isNaN(v)) return '{"$float": "NaN"}';
-      if (!Number.isFinite(v)) return `{"$float": "${v > 0 ? 'Infinity' : '-Infinity'}"}`;
-      return floatRepr(v);
-    case 'string':
-      return jsonStringAscii(v);
-  }
-  if (Array.isArray(v)) return '[' + v.map(strictValue).join(', ') + ']';
-  return '{' + [...v].map(([k, x]) => `${jsonStringAscii(k)}: ${strictValue(x)}`).join(', ') + '}';
+  return new Raw(jsonDumps(v, { nonFinite: 'tagged' }));
 }
 
 function write(v: J, indent: string): string {

@@ -4,19 +4,10 @@ import type { DiffResult, PairResult } from '../diff/diffLogs';
 import type { IndexedLog } from '../diff/indexedLog';
 import { pyJsonLoads } from '../py/parse';
 import { pyHashKey } from '../py/value';
+import type { SessionFileBookmark } from '../sessions/sessionFile';
 
-export interface ReportBookmark {
-  id: string;
-  canaryTid: string; // exact JSON
-  oursTid: string;
-  position: number;
-  tidEventIdx: string | null;
-  atDivergence: boolean;
-  title: string;
-  note: string;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A bookmark as reports show it: the same portable shape a session file keeps. */
+export type ReportBookmark = SessionFileBookmark;
 
 export interface ReportContext {
   result: DiffResult;

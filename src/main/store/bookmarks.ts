@@ -1,5 +1,6 @@
 // Queries on bookmarks. Each change is one statement, hence one transaction:
 // a bookmark shown as saved is on disk (the sessions database is synchronous=FULL).
+import type { SessionFileBookmark } from '../sessions/sessionFile';
 import type { Db } from './db';
 
 export interface BookmarkRow {
@@ -43,6 +44,22 @@ const toRow = (r: Raw): BookmarkRow => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
 });
+
+/** The portable form (session files, reports): no session id, the id under `id`. */
+export function portableBookmark(b: BookmarkRow): SessionFileBookmark {
+  return {
+    id: b.bookmarkId,
+    canaryTid: b.canaryTid,
+    oursTid: b.oursTid,
+    position: b.position,
+    tidEventIdx: b.tidEventIdx,
+    atDivergence: b.atDivergence,
+    title: b.title,
+    note: b.note,
+    createdAt: b.createdAt,
+    updatedAt: b.updatedAt,
+  };
+}
 
 export function listBookmarks(db: Db, sessionId: string): BookmarkRow[] {
   return (db.prepare('SELECT * FROM bookmarks WHERE session_id = ? ORDER BY canary_tid, position, created_at').all(sessionId) as Raw[]).map(toRow);

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { renderReport } from '../../report/exportReport';
-import { listBookmarks } from '../../store/bookmarks';
+import { listBookmarks, portableBookmark } from '../../store/bookmarks';
 import { RequestError, type Handlers, type WorkbenchContext } from '../context';
 import { tidMapArg } from '../openSession';
 
@@ -17,7 +17,7 @@ export function reportHandlers(ctx: WorkbenchContext): Handlers<'report/export'>
         sessionName: s.name,
         tidMapArg: tidMapArg(s.result),
         manualMap: s.tidPairs !== null,
-        bookmarks: listBookmarks(ctx.sessionsDb, s.id).map((b) => ({ ...b, id: b.bookmarkId })),
+        bookmarks: listBookmarks(ctx.sessionsDb, s.id).map(portableBookmark),
         generator: `Lockstep ${ctx.opts.version}`,
       });
       if (path) {

@@ -11,7 +11,7 @@ import { fingerprintFile } from '../../ingest/fingerprint';
 import { ingestPair } from '../../ingest/ingestPair';
 import { IngestCancelled } from '../../ingest/logErrors';
 import { readSessionFile, SESSION_FILE_FORMAT, SESSION_FILE_VERSION, SessionFileError, writeSessionFile, type SessionFile } from '../../sessions/sessionFile';
-import { listBookmarks, putBookmark } from '../../store/bookmarks';
+import { listBookmarks, portableBookmark, putBookmark } from '../../store/bookmarks';
 import { findSessionByPaths, recentSessions, setSessionPlace } from '../../store/sessions';
 import { RequestError, type Handlers, type WorkbenchContext } from '../context';
 import { closeSession, computeDiff, persistSession, sessionView, tidMapJson, tidPairsFromJson, type OpenSession } from '../openSession';
@@ -176,18 +176,7 @@ export function sessionHandlers(ctx: WorkbenchContext): Handlers<
         canonicalize: s.canonicalize,
         tidMap: tidMapJson(s.tidPairs),
         place: s.place && placePair ? { canaryTid: jsonDumpsExact(placePair.canaryThread.tid), position: s.place.position } : null,
-        bookmarks: listBookmarks(ctx.sessionsDb, s.id).map((b) => ({
-          id: b.bookmarkId,
-          canaryTid: b.canaryTid,
-          oursTid: b.oursTid,
-          position: b.position,
-          tidEventIdx: b.tidEventIdx,
-          atDivergence: b.atDivergence,
-          title: b.title,
-          note: b.note,
-          createdAt: b.createdAt,
-          updatedAt: b.updatedAt,
-        })),
+        bookmarks: listBookmarks(ctx.sessionsDb, s.id).map(portableBookmark),
       };
       const target = resolve(path);
       try {
