@@ -9,6 +9,8 @@ import { blockSummaries, listThreads, readBlock, type BlockSummary, type LogRow,
 import { LogInputError } from '../ingest/logErrors';
 import { allocatorSentinel } from './referenceRules';
 
+const PREFETCH_LIMIT = 4 << 20;
+
 export interface ThreadInfo extends ThreadRow {
   /** The tid as the reference keys it (first-seen value). */
   tid: PyValue;
@@ -81,12 +83,42 @@ export class IndexedLog {
     return this.fd;
   }
 
+  /** Bytes of the log read ahead for a window of events (see prefetch). */
+  private span: { start: number; buf: Buffer } | null = null;
+
+  /**
+   * Read the lines of positions [from, to) of a thread in one read, when they
+   * lie close together in the file (a window of the context viewer), so that
+   * lineText answers from memory instead of one read per event.
+   */
+  prefetch(threadNo: number, from: number, to: number): void {
+    const last = Math.min(to, this.threads.find((t) => t.threadNo === threadNo)?.eventCount ?? 0) - 1;
+    if (last < from) return;
+    let lo = Infinity;
+    let hi = 0;
+    for (let pos = from; pos <= last; pos++) {
+      const [b, i] = this.locate(threadNo, pos);
+      lo = Math.min(lo, b.offset[i]!);
+      hi = Math.max(hi, b.offset[i]! + b.length[i]!);
+    }
+    if (hi - lo > PREFETCH_LIMIT) return; // too far apart: per-line reads are cheaper
+    if (this.span && lo >= this.span.start && hi <= this.span.start + this.span.buf.length) return;
+    const buf = Buffer.allocUnsafe(hi - lo);
+    const got = readSync(this.file(), buf, 0, buf.length, lo);
+    this.span = { start: lo, buf: buf.subarray(0, got) };
+  }
+
   /** The line of an event, as text. */
   lineText(threadNo: number, pos: number): string {
     const [b, i] = this.locate(threadNo, pos);
     const len = b.length[i]!;
+    const off = b.offset[i]!;
+    const span = this.span;
+    if (span && off >= span.start && off + len <= span.start + span.buf.length) {
+      return span.buf.toString('utf8', off - span.start, off - span.start + len);
+    }
     const buf = Buffer.allocUnsafe(len);
-    const got = readSync(this.file(), buf, 0, len, b.offset[i]!);
+    const got = readSync(this.file(), buf, 0, len, off);
     if (got !== len) throw new LogInputError(this.label, b.line[i]!, 'the log is shorter than when it was indexed');
     return buf.toString('utf8');
   }
@@ -141,5 +173,6 @@ export class IndexedLog {
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
+    this.span = null;
   }
 }

@@ -12,7 +12,7 @@ import { PyError, pyEq, pyHashKey, pyLe, pyTruthy, pyTypeName, type PyDict, type
 import { ALLOCATOR_RETURN_FNS, allocatorSentinel } from '../diff/referenceRules';
 import type { Db } from '../store/db';
 import { BLOCK_SIZE, EventBlockBuilder, FLAG_ALLOCATOR, FLAG_FORCE_EXACT, FLAG_IDX_INEXACT } from '../store/eventBlock';
-import { beginLog, deleteLog, findReusableLog, getLog, LogWriter, type LogRow, type ThreadRow } from '../store/logIndex';
+import { beginLog, deleteLog, findReusableLog, getLog, LogWriter, type LogRow, type LogSink, type ThreadRow } from '../store/logIndex';
 import { EventScanner } from './eventScanner';
 import { fingerprintFile, type FileFingerprint } from './fingerprint';
 import { IngestCancelled, LogInputError } from './logErrors';
@@ -88,7 +88,7 @@ class LogScanner {
 
   constructor(
     private readonly label: string,
-    private readonly writer: LogWriter,
+    private readonly writer: LogSink,
     private readonly exactOnly = false,
   ) {}
 
@@ -398,24 +398,12 @@ function pyStrTid(th: ThreadState): string {
 }
 
 /**
- * Index one log into `db`, or reuse an index of the same content. `label` is
- * how errors name the file (the path as the user typed it).
+ * Read, validate and index one log into `sink`. Throws LogInputError (a line
+ * naming file and line) or IngestCancelled; the caller discards what the sink
+ * received then.
  */
-export function ingestLog(db: Db, path: string, label: string, hooks: IngestHooks = {}, fp?: FileFingerprint): IngestedLog {
-  let fingerprint: FileFingerprint;
-  try {
-    fingerprint = fp ?? fingerprintFile(path);
-  } catch (e) {
-    throw fileError(label, e);
-  }
-  const existing = findReusableLog(db, fingerprint);
-  if (existing) {
-    hooks.onProgress?.({ bytesDone: existing.size, bytesTotal: existing.size, events: existing.eventCount, elapsedMs: 0, reused: true });
-    return { log: existing, reused: true };
-  }
-  const logId = beginLog(db, fingerprint);
-  const writer = new LogWriter(db, logId);
-  const scanner = new LogScanner(label, writer, hooks.exactOnly);
+export function scanLog(path: string, label: string, fingerprint: FileFingerprint, sink: LogSink, hooks: IngestHooks = {}): void {
+  const scanner = new LogScanner(label, sink, hooks.exactOnly);
   const started = Date.now();
   try {
     const read = splitLines(path, {
@@ -431,11 +419,35 @@ export function ingestLog(db: Db, path: string, label: string, hooks: IngestHook
     changedWhileReadCheck(label, path, fingerprint);
     scanner.finish();
   } catch (e) {
-    deleteLog(db, logId);
     // A log that changed under us explains any error it caused (a cut line is no invalid JSON of the engine's).
     if (e instanceof LogInputError) changedWhileReadCheck(label, path, fingerprint);
     if (e instanceof LogInputError || e instanceof IngestCancelled) throw e;
     if ((e as NodeJS.ErrnoException).code) throw fileError(label, e);
+    throw e;
+  }
+}
+
+/**
+ * Index one log into `db` in this thread, or reuse an index of the same
+ * content. `label` is how errors name the file (the path as the user typed it).
+ */
+export function ingestLog(db: Db, path: string, label: string, hooks: IngestHooks = {}, fp?: FileFingerprint): IngestedLog {
+  let fingerprint: FileFingerprint;
+  try {
+    fingerprint = fp ?? fingerprintFile(path);
+  } catch (e) {
+    throw fileError(label, e);
+  }
+  const existing = findReusableLog(db, fingerprint);
+  if (existing) {
+    hooks.onProgress?.({ bytesDone: existing.size, bytesTotal: existing.size, events: existing.eventCount, elapsedMs: 0, reused: true });
+    return { log: existing, reused: true };
+  }
+  const logId = beginLog(db, fingerprint);
+  try {
+    scanLog(path, label, fingerprint, new LogWriter(db, logId), hooks);
+  } catch (e) {
+    deleteLog(db, logId);
     throw e;
   }
   return { log: getLog(db, logId)!, reused: false };

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { APP_ROOT } from '../appRoot';
 import type { Db } from '../store/db';
-import { findReusableLog, getLog, type LogRow } from '../store/logIndex';
+import { beginLog, deleteLog, findReusableLog, getLog, LogWriter, type LogRow } from '../store/logIndex';
 import { fingerprintFile, type FileFingerprint } from './fingerprint';
 import { fileError, ingestLog, type IngestProgress } from './ingestLog';
 import { IngestCancelled, LogInputError } from './logErrors';
@@ -27,7 +27,6 @@ export interface PairIngestHooks {
   signal?: AbortSignal;
   /** Use worker threads for logs at least this large (bytes). */
   workerThreshold?: number;
-  nativeBinding?: string;
 }
 
 export interface IngestedPair {
@@ -56,21 +55,16 @@ function inThread(db: Db, src: LogSource, fp: FileFingerprint, side: Side, hooks
   }
 }
 
-function inWorker(
-  db: Db,
-  dbPath: string,
-  src: LogSource,
-  fp: FileFingerprint,
-  side: Side,
-  hooks: PairIngestHooks,
-  cancelOthers: { flags: Int32Array[] },
-): Promise<Outcome> {
+function inWorker(db: Db, src: LogSource, fp: FileFingerprint, side: Side, hooks: PairIngestHooks, cancelOthers: { flags: Int32Array[] }): Promise<Outcome> {
   const cancelFlag = new SharedArrayBuffer(4);
   const flag = new Int32Array(cancelFlag);
   cancelOthers.flags.push(flag);
   const onAbort = (): void => void Atomics.store(flag, 0, 1);
   hooks.signal?.addEventListener('abort', onAbort);
-  const req: WorkerRequest = { dbPath, path: src.path, label: src.label, fingerprint: fp, cancelFlag, nativeBinding: hooks.nativeBinding };
+  // The worker reads and packs; this thread writes, so that two workers never wait on each other's SQLite lock.
+  const logId = beginLog(db, fp);
+  const writer = new LogWriter(db, logId);
+  const req: WorkerRequest = { path: src.path, label: src.label, fingerprint: fp, cancelFlag };
   return new Promise<Outcome>((resolve) => {
     const w = new Worker(WORKER_SCRIPT, { workerData: req });
     let settled = false;
@@ -78,25 +72,35 @@ function inWorker(
       if (settled) return;
       settled = true;
       hooks.signal?.removeEventListener('abort', onAbort);
+      if (!o.ok) deleteLog(db, logId);
+      void w.terminate();
       resolve(o);
     };
     w.on('message', (m: WorkerReply) => {
-      switch (m.type) {
-        case 'progress':
-          hooks.onProgress?.(side, m.progress);
-          break;
-        case 'done':
-          finish({ ok: true, log: getLog(db, m.logId)!, reused: m.reused });
-          break;
-        case 'input-error':
-          finish({ ok: false, error: new LogInputError(m.file, m.line, m.reason) });
-          break;
-        case 'cancelled':
-          finish({ ok: false, error: new IngestCancelled() });
-          break;
-        case 'failed':
-          finish({ ok: false, error: Object.assign(new Error(m.message), { stack: m.stack }) });
-          break;
+      try {
+        switch (m.type) {
+          case 'progress':
+            hooks.onProgress?.(side, m.progress);
+            break;
+          case 'blocks':
+            for (const r of m.records) writer.addRecord(r);
+            break;
+          case 'finish':
+            writer.finish(m.threads, m.stats);
+            finish({ ok: true, log: getLog(db, logId)!, reused: false });
+            break;
+          case 'input-error':
+            finish({ ok: false, error: new LogInputError(m.file, m.line, m.reason) });
+            break;
+          case 'cancelled':
+            finish({ ok: false, error: new IngestCancelled() });
+            break;
+          case 'failed':
+            finish({ ok: false, error: Object.assign(new Error(m.message), { stack: m.stack }) });
+            break;
+        }
+      } catch (e) {
+        finish({ ok: false, error: e as Error });
       }
     });
     w.on('error', (e) => finish({ ok: false, error: e }));
@@ -138,7 +142,7 @@ export async function ingestPair(
       hooks.onProgress?.(side, { bytesDone: f.size, bytesTotal: f.size, events: existing.eventCount, elapsedMs: 0, reused: true });
       return { ok: true, log: existing, reused: true };
     }
-    return useWorkers && f.size >= threshold ? inWorker(db, dbPath, src, f, side, hooks, cancel) : inThread(db, src, f, side, hooks);
+    return useWorkers && f.size >= threshold ? inWorker(db, src, f, side, hooks, cancel) : inThread(db, src, f, side, hooks);
   };
 
   // Start both (the large ones run in parallel); the small ones run here in order.

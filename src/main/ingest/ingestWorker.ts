@@ -1,8 +1,9 @@
-// Worker-thread entry: ingests one log into the index with its own SQLite
-// connection, posting progress, so the thread that answers users stays free.
+// Worker-thread entry: reads and indexes one log, posting packed blocks to
+// the thread that owns the index (no SQLite here), with progress, so the
+// thread that answers users stays free.
 import { parentPort, workerData } from 'node:worker_threads';
-import { openDb } from '../store/db';
-import { ingestLog } from './ingestLog';
+import { BATCH, blockRecord, type BlockRecord, type LogSink } from '../store/logIndex';
+import { scanLog } from './ingestLog';
 import { IngestCancelled, LogInputError } from './logErrors';
 import type { WorkerReply, WorkerRequest } from './workerProtocol';
 
@@ -10,30 +11,43 @@ const req = workerData as WorkerRequest;
 const cancelled = new Int32Array(req.cancelFlag);
 const post = (m: WorkerReply): void => parentPort!.postMessage(m);
 
-try {
-  const db = openDb(req.dbPath, { nativeBinding: req.nativeBinding });
-  try {
-    let last = 0;
-    const r = ingestLog(
-      db,
-      req.path,
-      req.label,
-      {
-        isCancelled: () => Atomics.load(cancelled, 0) !== 0,
-        onProgress: (p) => {
-          const now = Date.now();
-          if (now - last >= 100 || p.bytesDone === p.bytesTotal) {
-            last = now;
-            post({ type: 'progress', progress: p });
-          }
-        },
-      },
-      req.fingerprint,
-    );
-    post({ type: 'done', logId: r.log.logId, reused: r.reused });
-  } finally {
-    db.close();
+/** Batches blocks into messages; postMessage copies them, so the BLOB buffers are reused. */
+class PostingSink implements LogSink {
+  private pending: BlockRecord[] = [];
+  private readonly buffers: Buffer[] = [];
+
+  addBlock(threadNo: number, blockNo: number, builder: Parameters<LogSink['addBlock']>[2]): void {
+    const slot = this.pending.length;
+    let buf = this.buffers[slot];
+    if (!buf || buf.length < builder.blobSize()) this.buffers[slot] = buf = Buffer.allocUnsafe(builder.blobSize());
+    this.pending.push(blockRecord(threadNo, blockNo, builder, buf));
+    if (this.pending.length >= BATCH) this.flush();
   }
+
+  flush(): void {
+    if (this.pending.length === 0) return;
+    post({ type: 'blocks', records: this.pending });
+    this.pending = [];
+  }
+
+  finish(threads: Parameters<LogSink['finish']>[0], stats: Parameters<LogSink['finish']>[1]): void {
+    this.flush();
+    post({ type: 'finish', threads, stats });
+  }
+}
+
+try {
+  let last = 0;
+  scanLog(req.path, req.label, req.fingerprint, new PostingSink(), {
+    isCancelled: () => Atomics.load(cancelled, 0) !== 0,
+    onProgress: (p) => {
+      const now = Date.now();
+      if (now - last >= 100 || p.bytesDone === p.bytesTotal) {
+        last = now;
+        post({ type: 'progress', progress: p });
+      }
+    },
+  });
 } catch (e) {
   if (e instanceof LogInputError) post({ type: 'input-error', file: e.file, line: e.line, reason: e.reason });
   else if (e instanceof IngestCancelled) post({ type: 'cancelled' });

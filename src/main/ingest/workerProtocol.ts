@@ -1,20 +1,22 @@
-// Messages between an ingest worker and the thread that started it.
+// Messages between an ingest worker and the thread that owns the index. The
+// worker only reads the log and packs blocks; the owner writes them, so that
+// two workers never contend for SQLite's write lock.
+import type { BlockRecord, LogStats, ThreadRow } from '../store/logIndex';
 import type { FileFingerprint } from './fingerprint';
 import type { IngestProgress } from './ingestLog';
 
 export interface WorkerRequest {
-  dbPath: string;
   path: string;
   label: string;
   fingerprint: FileFingerprint;
-  /** Int32 flag: non-zero asks the worker to stop and discard its partial index. */
+  /** Int32 flag: non-zero asks the worker to stop. */
   cancelFlag: SharedArrayBuffer;
-  nativeBinding?: string;
 }
 
 export type WorkerReply =
   | { type: 'progress'; progress: IngestProgress }
-  | { type: 'done'; logId: number; reused: boolean }
+  | { type: 'blocks'; records: BlockRecord[] }
+  | { type: 'finish'; threads: ThreadRow[]; stats: LogStats }
   | { type: 'input-error'; file: string; line: number | null; reason: string }
   | { type: 'cancelled' }
   | { type: 'failed'; message: string; stack: string };

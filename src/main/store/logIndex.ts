@@ -3,6 +3,9 @@ import type { FileFingerprint } from '../ingest/fingerprint';
 import type { Db } from './db';
 import { decodeBlock, summarize, type EventBlock, type EventBlockBuilder } from './eventBlock';
 
+/** Blocks per write transaction (and per message from an ingest worker). */
+export const BATCH = 32;
+
 export interface LogRow {
   logId: number;
   path: string;
@@ -153,9 +156,55 @@ export function readBlock(db: Db, logId: number, threadNo: number, blockNo: numb
   return decodeBlock(r.data);
 }
 
+/** One block as stored: where it sits, its summaries, its packed keys. */
+export interface BlockRecord {
+  threadNo: number;
+  blockNo: number;
+  count: number;
+  firstIdx: number | null;
+  lastIdx: number | null;
+  sumCanon: string;
+  sumRaw: string;
+  flags: number;
+  data: Uint8Array;
+}
+
+export interface LogStats {
+  eventCount: number;
+  lineCount: number;
+  canonCrash: LogRow['canonCrash'];
+}
+
+/** Where an ingest puts what it produces: the index directly, or a worker's messages to the thread that owns it. */
+export interface LogSink {
+  addBlock(threadNo: number, blockNo: number, builder: EventBlockBuilder): void;
+  finish(threads: ThreadRow[], stats: LogStats): void;
+}
+
+/** Pack a thread's block (and empty the builder); `into` is reused for the BLOB when given. */
+export function blockRecord(threadNo: number, blockNo: number, builder: EventBlockBuilder, into?: Buffer): BlockRecord {
+  const b = builder.block;
+  const n = b.count;
+  let flags = 0;
+  for (let i = 0; i < n; i++) flags |= b.flags[i]!;
+  const first = b.idx[0]!;
+  const last = b.idx[n - 1]!;
+  return {
+    threadNo,
+    blockNo,
+    count: n,
+    firstIdx: Number.isNaN(first) ? null : first,
+    lastIdx: Number.isNaN(last) ? null : last,
+    sumCanon: summarize(b.hashCanon, n),
+    sumRaw: summarize(b.hashRaw, n),
+    flags,
+    data: builder.take(into),
+  };
+}
+
 /** Writes one log's index as the ingest produces it, a few blocks per transaction. */
-export class LogWriter {
-  private pending: unknown[][] = [];
+export class LogWriter implements LogSink {
+  private pending: BlockRecord[] = [];
   /** BLOB buffers reused across batches: a long ingest allocates no new memory per block. */
   private readonly buffers: Buffer[] = [];
   private readonly insertBlock;
@@ -171,26 +220,13 @@ export class LogWriter {
   }
 
   addBlock(threadNo: number, blockNo: number, builder: EventBlockBuilder): void {
-    const b = builder.block;
-    const n = b.count;
-    let flags = 0;
-    for (let i = 0; i < n; i++) flags |= b.flags[i]!;
-    const first = b.idx[0]!;
-    const last = b.idx[n - 1]!;
-    const row = [
-      this.logId,
-      threadNo,
-      blockNo,
-      n,
-      Number.isNaN(first) ? null : first,
-      Number.isNaN(last) ? null : last,
-      summarize(b.hashCanon, n),
-      summarize(b.hashRaw, n),
-      flags,
-      builder.take(this.buffer(this.pending.length, builder.blobSize())),
-    ];
-    this.pending.push(row);
-    if (this.pending.length >= 16) this.flush();
+    this.addRecord(blockRecord(threadNo, blockNo, builder, this.buffer(this.pending.length, builder.blobSize())));
+  }
+
+  /** A block packed elsewhere (a worker). */
+  addRecord(r: BlockRecord): void {
+    this.pending.push(r);
+    if (this.pending.length >= BATCH) this.flush();
   }
 
   private buffer(slot: number, size: number): Buffer {
@@ -204,12 +240,15 @@ export class LogWriter {
     const rows = this.pending;
     this.pending = [];
     this.db.transaction(() => {
-      for (const r of rows) this.insertBlock.run(...r);
+      for (const r of rows) {
+        const data = Buffer.isBuffer(r.data) ? r.data : Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
+        this.insertBlock.run(this.logId, r.threadNo, r.blockNo, r.count, r.firstIdx, r.lastIdx, r.sumCanon, r.sumRaw, r.flags, data);
+      }
     }).immediate();
   }
 
   /** Write the threads and mark the log complete, atomically. */
-  finish(threads: ThreadRow[], stats: { eventCount: number; lineCount: number; canonCrash: LogRow['canonCrash'] }): void {
+  finish(threads: ThreadRow[], stats: LogStats): void {
     this.flush();
     const ins = this.db.prepare(
       `INSERT INTO threads (log_id, thread_no, tid_key, tid_json, event_count, first_line, first_call_line,

@@ -82,6 +82,12 @@ export const INDEX_MIGRATIONS: readonly string[] = [
   DROP INDEX IF EXISTS sessions_by_opened;
   DROP TABLE IF EXISTS sessions;
   `,
+  // 4: blocks of 1024 events (format 2) instead of 4096: logs indexed before are indexed again on next use.
+  `
+  DELETE FROM blocks;
+  DELETE FROM threads;
+  DELETE FROM logs;
+  `,
 ];
 
 export const SESSION_MIGRATIONS: readonly string[] = [

@@ -12,6 +12,8 @@ export function diffHandlers(ctx: WorkbenchContext): Handlers<'diff/rows' | 'dif
       const s = ctx.session(sessionId);
       const { c, o, total } = ctx.pair(s, pairKey);
       const rows: RowView[] = [];
+      c.log.prefetch(c.thread.threadNo, from, from + count);
+      o.log.prefetch(o.thread.threadNo, from, from + count);
       for (let pos = from; pos < Math.min(total, from + count); pos++) {
         const ce = pos < c.thread.eventCount ? c.log.event(c.thread.threadNo, pos, s.canonicalize) : null;
         const oe = pos < o.thread.eventCount ? o.log.event(o.thread.threadNo, pos, s.canonicalize) : null;

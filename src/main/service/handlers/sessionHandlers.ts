@@ -51,7 +51,6 @@ async function openLogs(ctx: WorkbenchContext, jobId: string, canaryPath: string
       {
         signal: abort.signal,
         workerThreshold: 0, // always off the thread that answers requests
-        nativeBinding: ctx.opts.nativeBinding,
         onProgress: (side, { reused, ...p }) => ctx.emit('ingest/progress', { jobId, side, phase: reused ? 'reused' : 'indexing', ...p }),
       },
     );
