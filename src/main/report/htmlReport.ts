@@ -5,7 +5,7 @@ import type { Divergence, PairResult } from '../diff/diffLogs';
 import { jsonDumps, pyStr } from '../py/format';
 import { isDict, PyError, type PyDict } from '../py/value';
 import { renderEvent } from './renderEvent';
-import { escapeHtml, markdownToHtml } from './markdownLite';
+import { escapeHtml, markdownToHtml } from '../../shared/markdownLite';
 import { bookmarksByPair, pairKeyOf, type ReportBookmark, type ReportContext } from './reportContext';
 
 const CSS = `

@@ -42,8 +42,9 @@ export function tidPairsFromJson(map: [string, string][] | null): TidPair[] | nu
   return map === null ? null : map.map(([c, o]) => ({ canaryTid: pyJsonLoads(c), oursTid: pyJsonLoads(o), reason: { by: 'manual' as const } }));
 }
 
-/** `--tid-map` text for the same mapping, when every tid is an integer. */
+/** `--tid-map` text for the same mapping, when every tid is an integer (and something is mapped: an empty --tid-map means automatic). */
 export function tidMapArg(result: DiffResult): string | null {
+  if (result.pairs.length === 0) return null;
   const parts: string[] = [];
   for (const p of result.pairs) {
     if (typeof p.canaryTid !== 'bigint' || typeof p.oursTid !== 'bigint') return null;

@@ -49,3 +49,9 @@ export function formatWhen(iso: string, now = new Date()): string {
   if (d.toDateString() === now.toDateString()) return `today ${time}`;
   return `${d.toLocaleDateString('en-US', { month: 'short', day: 'numeric' })} ${time}`;
 }
+
+/** The folder part of a path, with its trailing separator ("" for a bare name). */
+export function dirName(path: string): string {
+  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return i < 0 ? '' : path.slice(0, i + 1);
+}

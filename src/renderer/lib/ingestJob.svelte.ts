@@ -14,6 +14,10 @@ export interface SideProgress {
   /** null until there is enough to estimate. */
   msLeft: number | null;
   done: boolean;
+  /** The log's index already existed: nothing was read again. */
+  reused: boolean;
+  /** Both logs are indexed and the threads are being compared. */
+  comparing: boolean;
 }
 
 export function newJobId(): string {
@@ -22,7 +26,7 @@ export function newJobId(): string {
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
 
-export function sideProgress(p: IngestProgressEvent | null): SideProgress | null {
+export function sideProgress(p: IngestProgressEvent | null, reused = p?.phase === 'reused'): SideProgress | null {
   if (!p) return null;
   const fraction = p.bytesTotal > 0 ? Math.min(1, p.bytesDone / p.bytesTotal) : 1;
   const seconds = p.elapsedMs / 1000;
@@ -35,20 +39,25 @@ export function sideProgress(p: IngestProgressEvent | null): SideProgress | null
     fraction,
     eventsPerSecond: seconds > 0.05 ? p.events / seconds : null,
     msLeft: done ? 0 : p.bytesDone > 0 && p.elapsedMs > 100 ? ((p.bytesTotal - p.bytesDone) * p.elapsedMs) / p.bytesDone : null,
-    done,
+    done: done || p.phase !== 'indexing',
+    reused,
+    comparing: p.phase === 'comparing',
   };
 }
 
 export class IngestJob {
   readonly id = newJobId();
   private latest = $state.raw<Record<Side, IngestProgressEvent | null>>({ canary: null, ours: null });
+  /** Whether a side's index was reused (the 'comparing' event that follows no longer says so). */
+  private reused = $state.raw<Record<Side, boolean>>({ canary: false, ours: false });
   cancelling = $state(false);
   /** Set when 'session/open' has answered: nothing left to cancel. */
   settled = false;
   private readonly off: () => void;
 
-  readonly canary = $derived(sideProgress(this.latest.canary));
-  readonly ours = $derived(sideProgress(this.latest.ours));
+  readonly canary = $derived(sideProgress(this.latest.canary, this.reused.canary));
+  readonly ours = $derived(sideProgress(this.latest.ours, this.reused.ours));
+  readonly comparing = $derived(this.latest.canary?.phase === 'comparing' || this.latest.ours?.phase === 'comparing');
 
   constructor(
     readonly canaryPath: string,
@@ -57,7 +66,10 @@ export class IngestJob {
   ) {
     this.off = backend.on('ingest/progress', (p) => {
       if (p.jobId !== this.id) return;
-      this.latest = { ...this.latest, [p.side]: p };
+      // 'comparing' carries no timing: keep how long the indexing took.
+      const before = this.latest[p.side];
+      this.latest = { ...this.latest, [p.side]: p.phase === 'comparing' && before ? { ...p, elapsedMs: before.elapsedMs } : p };
+      if (p.phase === 'reused') this.reused = { ...this.reused, [p.side]: true };
     });
   }
 

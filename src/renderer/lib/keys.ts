@@ -11,3 +11,13 @@ export function isTyping(e: KeyboardEvent): boolean {
 export function hasCommandModifier(e: KeyboardEvent): boolean {
   return e.ctrlKey || e.metaKey || e.altKey;
 }
+
+/**
+ * True when the keystroke happens inside a part of the page that handles its
+ * own keys (a panel, a dialog, a menu: marked data-own-keys), so the view's
+ * single-letter shortcuts and arrows stay out of its way.
+ */
+export function insideOwnKeys(e: KeyboardEvent): boolean {
+  const t = e.target as HTMLElement | null;
+  return !!t?.closest?.('[data-own-keys]');
+}

@@ -93,6 +93,11 @@ export class PairViewer {
       return false;
     }
     this.select(r.value.position, 'centre');
+    if (!r.value.exact) {
+      // Past the thread's end the host answers with its last event: say so rather than "the next one".
+      const last = (side === 'canary' ? this.pair.canaryTotal : this.pair.oursTotal) - 1;
+      this.say(`no event with tid_event_idx ${tidEventIdx}; showing ${r.value.position >= last ? `the ${side} thread's last one` : 'the next one'}`);
+    }
     return true;
   }
 

@@ -35,3 +35,9 @@ export function assignDroppedPaths(paths: string[]): Partial<Record<Side, string
   if (isCanary(b) && !isCanary(a)) return { canary: b, ours: a };
   return { canary: a, ours: b };
 }
+
+/** Whether the shell has its own save and open dialogs (and File menu); the browser page uses path fields instead. */
+export const shellDialogs = {
+  save: typeof backend.pickSavePath === 'function',
+  openSession: typeof backend.pickSessionFile === 'function',
+};

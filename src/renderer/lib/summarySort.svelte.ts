@@ -1,18 +1,9 @@
 // The per-thread summary's order: the reference's order until the user sorts
 // by a column. ] and [ in the viewer follow the same order as the table.
 import type { PairView } from '../../shared/api';
+import { tidOrder } from './tidOrder';
 
 export type SortColumn = 'canaryTid' | 'oursTid' | 'matched' | 'canaryTotal' | 'oursTotal' | 'divergence' | 'mappedBy';
-
-/** Tids print as Python does; numeric ones sort as numbers, the rest after them as text. */
-function tidOrder(a: string, b: string): number {
-  const na = /^-?\d+$/.test(a) ? Number(a) : null;
-  const nb = /^-?\d+$/.test(b) ? Number(b) : null;
-  if (na !== null && nb !== null) return na - nb;
-  if (na !== null) return -1;
-  if (nb !== null) return 1;
-  return a.localeCompare(b);
-}
 
 const compare: Record<SortColumn, (a: PairView, b: PairView) => number> = {
   canaryTid: (a, b) => tidOrder(a.canary.tid, b.canary.tid),

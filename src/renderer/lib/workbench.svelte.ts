@@ -2,9 +2,8 @@
 // view, an ingest in progress, the per-thread summary, and the context viewer
 // of one pair. Every failure arrives as data and lands on a screen the user
 // can act from; nothing here throws at the views.
-import type { ApiError, AppInfo, PairView, SessionView } from '../../shared/api';
+import type { ApiError, AppInfo, BookmarkView, LogCheck, PairView, SessionView } from '../../shared/api';
 import { backend } from './backend';
-import { offerDownload, reportFileName } from './download';
 import { baseName } from './format';
 import { IngestJob } from './ingestJob.svelte';
 import { PairViewer } from './pairViewer.svelte';
@@ -17,6 +16,15 @@ export interface Notice {
   text: string;
 }
 
+/** A session file whose logs moved or changed: what the open view asks the user to locate. */
+export interface LocateRequest {
+  path: string;
+  name: string;
+  logs: LogCheck[];
+  /** The paths given so far (kept when the answer is "still missing"). */
+  given: { canary?: string; ours?: string };
+}
+
 class Workbench {
   info = $state.raw<AppInfo | null>(null);
   screen = $state<Screen>('starting');
@@ -25,21 +33,30 @@ class Workbench {
   job = $state.raw<IngestJob | null>(null);
   /** Why the last open failed: shown on the open view, which stays usable. */
   openError = $state.raw<ApiError | null>(null);
+  /** What the failed open was: a pair of logs or a session file. */
+  openErrorFrom = $state<'logs' | 'session'>('logs');
   notice = $state.raw<Notice | null>(null);
-  exporting = $state(false);
   /** The open view's fields, kept across screens so a failed path can be fixed. */
   paths = $state({ canary: '', ours: '' });
   readonly sort = new SummarySort();
   /** The pair the summary should focus when shown again. */
   lastPairKey = $state<string | null>(null);
+  /** The open view's session-file field. */
+  sessionFilePath = $state('');
+  /** Logs of a session file to locate before it can open. */
+  locate = $state.raw<LocateRequest | null>(null);
+  /** A request that changes the session's settings is on its way. */
+  settingsBusy = $state(false);
 
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly sessionListeners = new Set<() => void>();
 
   readonly sortedPairs: PairView[] = $derived(this.session ? this.sort.apply(this.session.pairs) : []);
 
   async start(): Promise<void> {
+    // The shell's File menu and drops: what to open (saving and exporting: sessionFiles.listen).
     backend.on('shell/open-logs', ({ canaryPath, oursPath }) => void this.open(canaryPath, oursPath));
-    backend.on('shell/export', ({ path }) => void this.exportReport(path));
+    backend.on('shell/open-session', ({ path }) => void this.openSessionFile(path));
     const r = await backend.request('app/info', {});
     if (!r.ok) {
       this.openError = r.error;
@@ -71,12 +88,14 @@ class Workbench {
     this.paths = { canary: canaryPath, ours: oursPath };
     if (!canaryPath || !oursPath) {
       this.openError = { code: 'bad-request', message: `Give both logs: ${!canaryPath ? 'the canary path is empty' : 'the ours path is empty'}.` };
+      this.openErrorFrom = 'logs';
       this.screen = 'open';
       return;
     }
     const job = new IngestJob(canaryPath, oursPath, `${baseName(canaryPath)} ↔ ${baseName(oursPath)}`);
     this.job = job;
     this.openError = null;
+    this.locate = null;
     this.clearNotice();
     this.screen = 'opening';
     const r = await backend.request('session/open', { jobId: job.id, canaryPath, oursPath });
@@ -84,7 +103,10 @@ class Workbench {
     this.job = null;
     if (!r.ok) {
       if (r.error.code === 'cancelled') this.say({ tone: 'info', text: 'Opening cancelled: nothing of that ingest was kept.' }, 0);
-      else this.openError = r.error;
+      else {
+        this.openError = r.error;
+        this.openErrorFrom = 'logs';
+      }
       this.screen = 'open';
       void this.refreshInfo();
       return;
@@ -102,9 +124,74 @@ class Workbench {
     void this.job?.cancel();
   }
 
-  private showSession(s: SessionView): void {
+  /** Open a saved .lockstep file; if a log moved or changed, the open view asks for it (see `locate`). */
+  async openSessionFile(path: string, given: { canaryPath?: string; oursPath?: string } = {}): Promise<void> {
+    if (this.job) return;
+    path = path.trim();
+    this.sessionFilePath = path;
+    if (!path) {
+      this.openError = { code: 'bad-request', message: 'Give the path of a .lockstep session file.' };
+      this.openErrorFrom = 'session';
+      this.screen = 'open';
+      return;
+    }
+    const job = new IngestJob(given.canaryPath ?? '', given.oursPath ?? '', `session ${baseName(path)}`);
+    this.job = job;
+    this.openError = null;
+    this.clearNotice();
+    this.screen = 'opening';
+    const r = await backend.request('session/open-file', { jobId: job.id, path, ...given });
+    job.dispose();
+    this.job = null;
+    if (!r.ok) {
+      if (r.error.code === 'cancelled') this.say({ tone: 'info', text: 'Opening cancelled: nothing of that ingest was kept.' }, 0);
+      else {
+        this.openError = r.error.detail?.file ? r.error : { ...r.error, detail: { ...r.error.detail, file: path } };
+        this.openErrorFrom = 'session';
+      }
+      this.screen = 'open';
+      return;
+    }
+    if (r.value.kind === 'locate') {
+      this.locate = { path, name: r.value.name, logs: r.value.logs, given: { canary: given.canaryPath, ours: given.oursPath } };
+      this.screen = 'open';
+      return;
+    }
+    this.locate = null;
+    this.showSession(r.value.session);
+    const n = r.value.session.bookmarks.length;
+    this.say({ tone: 'success', text: `Opened ${baseName(path)}: ${n} ${n === 1 ? 'bookmark' : 'bookmarks'}, ${r.value.session.manualMap ? 'threads mapped by hand' : 'automatic mapping'}` });
+    void this.refreshInfo();
+  }
+
+  /** The located paths, and again. */
+  retryLocate(paths: { canary?: string; ours?: string }): void {
+    const l = this.locate;
+    if (!l) return;
+    const given: { canaryPath?: string; oursPath?: string } = {};
+    const canary = paths.canary?.trim();
+    const ours = paths.ours?.trim();
+    if (canary) given.canaryPath = canary;
+    if (ours) given.oursPath = ours;
+    void this.openSessionFile(l.path, given);
+  }
+
+  dismissLocate(): void {
+    this.locate = null;
+  }
+
+  /** Called whenever another session (or the same one, opened again) is shown: drafts and selections of the last one go. */
+  onSessionShown(listener: () => void): void {
+    this.sessionListeners.add(listener);
+  }
+
+  showSession(s: SessionView): void {
+    const previous = this.session;
     this.closeViewer();
     this.session = s;
+    for (const l of this.sessionListeners) l();
+    // The host keeps an open session's logs in memory: let go of the one this replaces.
+    if (previous && previous.id !== s.id) void backend.request('session/close', { sessionId: previous.id });
     this.lastPairKey = null;
     const place = s.place;
     // Reopening lands where the user left, if that pair still exists.
@@ -127,6 +214,40 @@ class Workbench {
     if (this.viewer) this.lastPairKey = this.viewer.pair.key;
     this.closeViewer();
     this.screen = this.session ? 'summary' : 'open';
+  }
+
+  /**
+   * A new view of the same session (after a remap, a setting, a bookmark):
+   * the summary recomputes at once, and an open context viewer reopens on its
+   * pair and row if that pair still exists.
+   */
+  applySession(s: SessionView): void {
+    const viewer = this.viewer;
+    this.session = s;
+    if (!viewer) return;
+    const keep = s.pairs.some((p) => p.key === viewer.pair.key);
+    if (keep) this.openPair(viewer.pair.key, viewer.selected);
+    else {
+      this.closeViewer();
+      this.screen = 'summary';
+      this.say({ tone: 'warn', text: `canary ${viewer.pair.canary.tid} is no longer compared: back to the summary` });
+    }
+  }
+
+  /** Bookmarks changed (the backend answered ok): the same session with its new list. */
+  setBookmarks(bookmarks: BookmarkView[]): void {
+    if (this.session) this.session = { ...this.session, bookmarks };
+  }
+
+  async setCanonicalize(on: boolean): Promise<void> {
+    const s = this.session;
+    if (!s || this.settingsBusy || s.canonicalize === on) return;
+    this.settingsBusy = true;
+    const r = await backend.request('session/canonicalize', { sessionId: s.id, canonicalize: on });
+    this.settingsBusy = false;
+    if (!r.ok) return this.say({ tone: 'warn', text: `Could not change allocator canonicalization: ${r.error.message}` });
+    this.applySession(r.value);
+    this.say({ tone: 'info', text: on ? 'Allocator return values compared as per-thread ordinals (canonicalized)' : 'Allocator return values compared raw' });
   }
 
   /** The context viewer at a position (default: the pair's divergence, or 0). */
@@ -155,18 +276,6 @@ class Workbench {
     const next = this.adjacentDivergentPair(direction);
     if (next) this.openPair(next.key);
     else this.viewer?.say(direction === 1 ? 'No later pair with a divergence' : 'No earlier pair with a divergence');
-  }
-
-  async exportReport(path?: string): Promise<void> {
-    const s = this.session;
-    if (!s || this.exporting) return;
-    this.exporting = true;
-    const r = await backend.request('report/export', { sessionId: s.id, format: 'reference-md', ...(path ? { path } : {}) });
-    this.exporting = false;
-    if (!r.ok) return this.say({ tone: 'warn', text: `Export failed: ${r.error.message}` });
-    if (r.value.path) return this.say({ tone: 'success', text: `Report written to ${r.value.path}` });
-    offerDownload(reportFileName(s.name), r.value.text);
-    this.say({ tone: 'success', text: 'Report ready: saved as a download.' });
   }
 
   /** A short notice in the header; 0 ms keeps it until the next action. */

@@ -1,7 +1,7 @@
-// Notes are Markdown; the HTML report shows them formatted. A small, safe
-// subset: everything is escaped first, then paragraphs, headings, lists,
-// fenced code, `code`, **bold**, *emphasis* and http(s) links are formatted.
-// No raw HTML ever passes through.
+// Notes are Markdown; the HTML report and the workbench's preview show them
+// formatted, alike. A small, safe subset: everything is escaped first, then
+// paragraphs, headings, lists, fenced code, `code`, **bold**, *emphasis* and
+// http(s) links are formatted. No raw HTML ever passes through.
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -15,7 +15,7 @@ function inline(text: string): string {
       let s = escapeHtml(p);
       s = s.replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>');
       s = s.replace(/(^|[^*])\*([^*\s][^*]*)\*/g, '$1<em>$2</em>');
-      s = s.replace(/\[([^\]]+)\]\((https?:\/\/[^\s)]+)\)/g, (_m, label: string, url: string) => `<a href="${url}">${label}</a>`);
+      s = s.replace(/\[([^\]]+)\]\((https?:\/\/[^\s)]+)\)/g, (_m, label: string, url: string) => `<a href="${url}" target="_blank" rel="noreferrer noopener">${label}</a>`);
       return s;
     })
     .join('');
@@ -66,4 +66,19 @@ export function markdownToHtml(md: string): string {
   }
   flush();
   return out.join('\n');
+}
+
+/** The note's first words as plain text, for a list entry. */
+export function notePreviewText(md: string, max = 140): string {
+  const text = md
+    .replace(/```[\s\S]*?(```|$)/g, ' ')
+    .replace(/^#{1,6}\s+/gm, '')
+    .replace(/^\s*[-*]\s+/gm, '· ')
+    .replace(/\*\*([^*]+)\*\*/g, '$1')
+    .replace(/(^|[^*])\*([^*\s][^*]*)\*/g, '$1$2')
+    .replace(/`([^`]*)`/g, '$1')
+    .replace(/\[([^\]]+)\]\([^)]*\)/g, '$1')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
