@@ -1,11 +1,13 @@
 // Walk one mapped pair of threads position by position (the reference's
-// diff_one_tid) and find the first events that differ. Whole blocks whose
-// hash summaries agree are skipped unread; inside a block, events whose
-// hashes agree are equal; only a hash mismatch (or an event flagged for it)
-// is read back from both logs and compared exactly.
+// diff_one_tid) and find the first events that differ. Blocks whose hash
+// summaries agree are skipped unread (SQLite finds the next block that
+// disagrees); inside a block, events whose hashes agree are equal; only a
+// hash mismatch (or an event flagged for it) is read back from both logs and
+// compared exactly.
 import { PyError } from '../py/value';
 import { LogInputError } from '../ingest/logErrors';
 import { BLOCK_SIZE, FLAG_FORCE_EXACT } from '../store/eventBlock';
+import { nextUnequalBlock } from '../store/logIndex';
 import { compareEvents, type FieldDifference } from './compareEvents';
 import type { IndexedLog, ThreadInfo } from './indexedLog';
 
@@ -20,8 +22,8 @@ export interface FirstDifference {
 }
 
 /**
- * Whether the events at `pos` are equal by their hashes: true or false when
- * the hashes decide, null when the exact comparison must (flagged events).
+ * Whether the events at `pos` are equal by their hashes: true when the
+ * hashes say so, null when the exact comparison must decide.
  */
 export function equalByHash(c: ThreadSide, o: ThreadSide, pos: number, canonicalize: boolean): boolean | null {
   const [ba, i] = c.log.locate(c.thread.threadNo, pos);
@@ -30,29 +32,6 @@ export function equalByHash(c: ThreadSide, o: ThreadSide, pos: number, canonical
   const ha = canonicalize ? ba.hashCanon : ba.hashRaw;
   const hb = canonicalize ? bb.hashCanon : bb.hashRaw;
   return ha[2 * i] === hb[2 * j] && ha[2 * i + 1] === hb[2 * j + 1] ? true : null;
-}
-
-/**
- * The last position in [to, from] (scanning down from `from`) where the two
- * threads differ, or null: the backward twin of firstDivergence.
- */
-export function lastDivergence(c: ThreadSide, o: ThreadSide, canonicalize: boolean, from: number, to = 0): FirstDifference | null {
-  const cs = c.log.blockSummaries(c.thread.threadNo);
-  const os = o.log.blockSummaries(o.thread.threadNo);
-  for (let k = Math.floor(from / BLOCK_SIZE); k >= 0 && (k + 1) * BLOCK_SIZE > to; k--) {
-    const lo = Math.max(to, k * BLOCK_SIZE);
-    const hi = Math.min(from, (k + 1) * BLOCK_SIZE - 1);
-    const a = cs[k]!;
-    const b = os[k]!;
-    const whole = lo === k * BLOCK_SIZE && hi - lo + 1 === a.eventCount && a.eventCount === b.eventCount;
-    if (whole && ((a.anyFlags | b.anyFlags) & FLAG_FORCE_EXACT) === 0 && (canonicalize ? a.sumCanon === b.sumCanon : a.sumRaw === b.sumRaw)) continue;
-    for (let pos = hi; pos >= lo; pos--) {
-      if (equalByHash(c, o, pos, canonicalize) === true) continue;
-      const difference = compareAt(c, o, pos, canonicalize);
-      if (difference !== null) return { position: pos, difference };
-    }
-  }
-  return null;
 }
 
 /** Compare the events at one position exactly (the reference's compare_event). */
@@ -71,6 +50,28 @@ export function compareAt(c: ThreadSide, o: ThreadSide, pos: number, canonicaliz
   }
 }
 
+/** Examine positions [lo, hi) of block k in `direction`: hashes first, the exact comparison where they disagree. */
+function scanBlock(c: ThreadSide, o: ThreadSide, canonicalize: boolean, k: number, lo: number, hi: number, direction: 1 | -1): FirstDifference | null {
+  const ba = c.log.block(c.thread.threadNo, k);
+  const bb = o.log.block(o.thread.threadNo, k);
+  const ha = canonicalize ? ba.hashCanon : ba.hashRaw;
+  const hb = canonicalize ? bb.hashCanon : bb.hashRaw;
+  for (let pos = direction === 1 ? lo : hi - 1; direction === 1 ? pos < hi : pos >= lo; pos += direction) {
+    const i = pos - k * BLOCK_SIZE;
+    if (((ba.flags[i]! | bb.flags[i]!) & FLAG_FORCE_EXACT) === 0 && ha[2 * i] === hb[2 * i] && ha[2 * i + 1] === hb[2 * i + 1]) continue;
+    const difference = compareAt(c, o, pos, canonicalize);
+    if (difference !== null) return { position: pos, difference };
+  }
+  return null;
+}
+
+function sides(c: ThreadSide, o: ThreadSide): [{ logId: number; threadNo: number }, { logId: number; threadNo: number }] {
+  return [
+    { logId: c.log.log.logId, threadNo: c.thread.threadNo },
+    { logId: o.log.log.logId, threadNo: o.thread.threadNo },
+  ];
+}
+
 /**
  * The first position in [from, to) where the two threads differ, or null.
  * `to` defaults to the shorter thread's length.
@@ -82,37 +83,31 @@ export function firstDivergence(
   from = 0,
   to = Math.min(c.thread.eventCount, o.thread.eventCount),
 ): FirstDifference | null {
-  const cs = c.log.blockSummaries(c.thread.threadNo);
-  const os = o.log.blockSummaries(o.thread.threadNo);
-  for (let k = Math.floor(from / BLOCK_SIZE); k * BLOCK_SIZE < to; k++) {
-    const lo = Math.max(from, k * BLOCK_SIZE);
-    const hi = Math.min(to, (k + 1) * BLOCK_SIZE);
-    const a = cs[k]!;
-    const b = os[k]!;
-    const whole = lo === k * BLOCK_SIZE && hi - lo === a.eventCount && a.eventCount === b.eventCount;
-    if (
-      whole &&
-      ((a.anyFlags | b.anyFlags) & FLAG_FORCE_EXACT) === 0 &&
-      (canonicalize ? a.sumCanon === b.sumCanon : a.sumRaw === b.sumRaw)
-    ) {
-      continue;
-    }
-    const ba = c.log.block(c.thread.threadNo, k);
-    const bb = o.log.block(o.thread.threadNo, k);
-    const ha = canonicalize ? ba.hashCanon : ba.hashRaw;
-    const hb = canonicalize ? bb.hashCanon : bb.hashRaw;
-    for (let pos = lo; pos < hi; pos++) {
-      const i = pos - k * BLOCK_SIZE;
-      if (
-        ((ba.flags[i]! | bb.flags[i]!) & FLAG_FORCE_EXACT) === 0 &&
-        ha[2 * i] === hb[2 * i] &&
-        ha[2 * i + 1] === hb[2 * i + 1]
-      ) {
-        continue;
-      }
-      const difference = compareAt(c, o, pos, canonicalize);
-      if (difference !== null) return { position: pos, difference };
-    }
+  if (from >= to) return null;
+  const [a, b] = sides(c, o);
+  const kLast = Math.floor((to - 1) / BLOCK_SIZE);
+  for (let k = Math.floor(from / BLOCK_SIZE); k <= kLast; k++) {
+    // Blocks whose summaries agree hold equal events at every position: all skipped in one query.
+    const next = nextUnequalBlock(c.log.db, a, b, canonicalize, k, kLast, FLAG_FORCE_EXACT);
+    if (next === null) return null;
+    k = next;
+    const d = scanBlock(c, o, canonicalize, k, Math.max(from, k * BLOCK_SIZE), Math.min(to, (k + 1) * BLOCK_SIZE), 1);
+    if (d) return d;
+  }
+  return null;
+}
+
+/** The last position in [to, from] (scanning down from `from`) where the two threads differ, or null. */
+export function lastDivergence(c: ThreadSide, o: ThreadSide, canonicalize: boolean, from: number, to = 0): FirstDifference | null {
+  if (from < to) return null;
+  const [a, b] = sides(c, o);
+  const kLast = Math.floor(to / BLOCK_SIZE);
+  for (let k = Math.floor(from / BLOCK_SIZE); k >= kLast; k--) {
+    const next = nextUnequalBlock(c.log.db, a, b, canonicalize, k, kLast, FLAG_FORCE_EXACT);
+    if (next === null) return null;
+    k = next;
+    const d = scanBlock(c, o, canonicalize, k, Math.max(to, k * BLOCK_SIZE), Math.min(from + 1, (k + 1) * BLOCK_SIZE), -1);
+    if (d) return d;
   }
   return null;
 }

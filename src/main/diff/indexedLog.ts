@@ -5,7 +5,7 @@ import { pyJsonLoads } from '../py/parse';
 import { isDict, type PyDict, type PyValue } from '../py/value';
 import type { Db } from '../store/db';
 import { BLOCK_SIZE, type EventBlock } from '../store/eventBlock';
-import { blockSummaries, listThreads, readBlock, type BlockSummary, type LogRow, type ThreadRow } from '../store/logIndex';
+import { blockLastIdx, listThreads, readBlock, type LogRow, type ThreadRow } from '../store/logIndex';
 import { LogInputError } from '../ingest/logErrors';
 import { allocatorSentinel } from './referenceRules';
 
@@ -21,12 +21,12 @@ export interface ThreadInfo extends ThreadRow {
 export class IndexedLog {
   readonly threads: ThreadInfo[];
   private readonly byKey = new Map<string, ThreadInfo>();
-  private readonly summaries = new Map<number, BlockSummary[]>();
+  private readonly lastIdx = new Map<number, Float64Array>();
   private readonly cache = new Map<string, EventBlock>();
   private fd: number | null = null;
 
   constructor(
-    private readonly db: Db,
+    readonly db: Db,
     readonly log: LogRow,
     /** How messages name the file (the path as the user gave it). */
     readonly label: string,
@@ -43,15 +43,6 @@ export class IndexedLog {
 
   threadByKey(tidKey: string): ThreadInfo | undefined {
     return this.byKey.get(tidKey);
-  }
-
-  blockSummaries(threadNo: number): BlockSummary[] {
-    let s = this.summaries.get(threadNo);
-    if (!s) {
-      s = blockSummaries(this.db, this.log.logId, threadNo);
-      this.summaries.set(threadNo, s);
-    }
-    return s;
   }
 
   block(threadNo: number, blockNo: number): EventBlock {
@@ -144,17 +135,17 @@ export class IndexedLog {
    * length when there is none. Binary search: on the blocks, then in one.
    */
   positionOfIdx(threadNo: number, idx: number): number {
-    const blocks = this.blockSummaries(threadNo);
+    let last = this.lastIdx.get(threadNo);
+    if (!last) this.lastIdx.set(threadNo, (last = blockLastIdx(this.db, this.log.logId, threadNo)));
+    if (last.length === 0) return 0;
     let lo = 0;
-    let hi = blocks.length - 1;
+    let hi = last.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      const last = blocks[mid]!.lastIdx;
-      if (last !== null && last < idx) lo = mid + 1;
+      if (last[mid]! < idx) lo = mid + 1; // NaN (not a number) compares false: searched into
       else hi = mid;
     }
-    if (blocks.length === 0) return 0;
-    const b = this.block(threadNo, blocks[lo]!.blockNo);
+    const b = this.block(threadNo, lo);
     let a = 0;
     let z = b.count;
     while (a < z) {
@@ -162,7 +153,7 @@ export class IndexedLog {
       if (b.idx[mid]! < idx) a = mid + 1;
       else z = mid;
     }
-    return blocks[lo]!.blockNo * BLOCK_SIZE + a;
+    return lo * BLOCK_SIZE + a;
   }
 
   lineNumber(threadNo: number, pos: number): number {

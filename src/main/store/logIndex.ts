@@ -31,16 +31,6 @@ export interface ThreadRow {
   lastIdx: number | null;
 }
 
-export interface BlockSummary {
-  blockNo: number;
-  eventCount: number;
-  firstIdx: number | null;
-  lastIdx: number | null;
-  sumCanon: string;
-  sumRaw: string;
-  anyFlags: number;
-}
-
 interface RawLogRow {
   log_id: number;
   path: string;
@@ -138,14 +128,52 @@ export function listThreads(db: Db, logId: number): ThreadRow[] {
     .all(logId) as ThreadRow[];
 }
 
-export function blockSummaries(db: Db, logId: number, threadNo: number): BlockSummary[] {
-  return db
+/** Each block's last tid_event_idx (NaN where not a number), in block order: what a jump searches. */
+export function blockLastIdx(db: Db, logId: number, threadNo: number): Float64Array {
+  const rows = db
+    .prepare('SELECT last_idx FROM blocks WHERE log_id = ? AND thread_no = ? ORDER BY block_no')
+    .raw()
+    .all(logId, threadNo) as [number | null][];
+  const out = new Float64Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = rows[i]![0] ?? NaN;
+  return out;
+}
+
+/**
+ * The next block number (from `from` towards `to`, inclusive, ascending or
+ * descending) where two threads' blocks cannot be taken as equal from their
+ * summaries: different event counts, a flagged event, or different hashes.
+ * Compared inside SQLite, so a thread of millions of events costs one query.
+ */
+export function nextUnequalBlock(
+  db: Db,
+  a: { logId: number; threadNo: number },
+  b: { logId: number; threadNo: number },
+  canonicalize: boolean,
+  from: number,
+  to: number,
+  forceExactFlag: number,
+): number | null {
+  const sum = canonicalize ? 'sum_canon' : 'sum_raw';
+  const ascending = from <= to;
+  const r = db
     .prepare(
-      `SELECT block_no AS blockNo, event_count AS eventCount, first_idx AS firstIdx, last_idx AS lastIdx,
-              sum_canon AS sumCanon, sum_raw AS sumRaw, any_flags AS anyFlags
-       FROM blocks WHERE log_id = ? AND thread_no = ? ORDER BY block_no`,
+      `SELECT x.block_no AS blockNo FROM blocks x
+       LEFT JOIN blocks y ON y.log_id = @bLog AND y.thread_no = @bThread AND y.block_no = x.block_no
+       WHERE x.log_id = @aLog AND x.thread_no = @aThread AND x.block_no BETWEEN @lo AND @hi
+         AND (y.block_no IS NULL OR x.event_count != y.event_count OR ((x.any_flags | y.any_flags) & @flag) != 0 OR x.${sum} != y.${sum})
+       ORDER BY x.block_no ${ascending ? 'ASC' : 'DESC'} LIMIT 1`,
     )
-    .all(logId, threadNo) as BlockSummary[];
+    .get({
+      aLog: a.logId,
+      aThread: a.threadNo,
+      bLog: b.logId,
+      bThread: b.threadNo,
+      lo: Math.min(from, to),
+      hi: Math.max(from, to),
+      flag: forceExactFlag,
+    }) as { blockNo: number } | undefined;
+  return r ? r.blockNo : null;
 }
 
 export function readBlock(db: Db, logId: number, threadNo: number, blockNo: number): EventBlock {
