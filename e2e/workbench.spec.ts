@@ -8,20 +8,11 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
-import { DEMO, expect, ROOT, screenshot, test } from './fixtures';
+import { DEMO, expect, lockstepDiff, parseSummary, ROOT, screenshot, test, type SummaryRow } from './fixtures';
 
 // --- what the logs contain, according to `lockstep diff` ---------------------
 
-interface ReferencePair {
-  canaryTid: string;
-  oursTid: string;
-  matched: number;
-  canaryTotal: number;
-  oursTotal: number;
-  /** Position of the first divergence (the reference's first_divergence_at), null for "—". */
-  divergence: number | null;
-  description: string | null;
-}
+type ReferencePair = SummaryRow;
 
 interface ReferenceReport {
   text: string;
@@ -29,28 +20,8 @@ interface ReferenceReport {
 }
 
 function referenceReport(canary: string, ours: string): ReferenceReport {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/lockstep'), 'diff', '--canary', canary, '--ours', ours, '--quiet'], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-  });
-  if (r.status !== 0) throw new Error(`lockstep diff failed (${r.status}): ${r.stderr}`);
-  const text = r.stdout;
-  const pairs: ReferencePair[] = [];
-  for (const m of text.matchAll(/^\| (\S+) \| (\S+) \| (\d+) \| (\d+) \| (\d+) \| (\S+) \|$/gm)) {
-    pairs.push({
-      canaryTid: m[1]!,
-      oursTid: m[2]!,
-      matched: Number(m[3]),
-      canaryTotal: Number(m[4]),
-      oursTotal: Number(m[5]),
-      divergence: m[6] === '—' ? null : Number(m[6]),
-      description: null,
-    });
-  }
-  for (const m of text.matchAll(/^## canary_tid=(\S+) → ours_tid=\S+\n\nFirst divergence at `tid_event_idx=\d+`: (.*)$/gm)) {
-    const p = pairs.find((x) => x.canaryTid === m[1]);
-    if (p) p.description = m[2]!;
-  }
+  const text = lockstepDiff(canary, ours);
+  const pairs = parseSummary(text);
   if (pairs.length === 0) throw new Error(`no summary table in:\n${text}`);
   return { text, pairs };
 }
