@@ -150,8 +150,6 @@ export class EventScanner {
   private keyStart = new Int32Array(64 * MAX_KEYS_PER_LEVEL);
   private keyEnd = new Int32Array(64 * MAX_KEYS_PER_LEVEL);
   private keyHashes = new Int32Array(64 * MAX_KEYS_PER_LEVEL);
-  /** FNV-1a of the key keyRange read last. */
-  private keyHash = 0;
   private keyCount = new Int32Array(64);
 
   /** Scan the line in bytes [start, end) of buf. True when it could; then the fields above hold the event. */
@@ -239,7 +237,8 @@ export class EventScanner {
     const base = level * MAX_KEYS_PER_LEVEL;
     const len = e - s;
     const b = this.b;
-    const h = this.keyHash;
+    let h = 0x811c9dc5 | 0; // FNV-1a of the key: most comparisons end at this number
+    for (let i = s; i < e; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
     for (let i = 0; i < n; i++) {
       if (this.keyHashes[base + i] !== h) continue;
       const os = this.keyStart[base + i]!;
@@ -297,16 +296,13 @@ export class EventScanner {
     const s = this.p + 1;
     let p = s;
     const e = this.e;
-    let h = 0x811c9dc5 | 0;
     while (p < e) {
       const c = b[p]!;
       if (c === Q) break;
       if (c === BS || c >= 0x80 || c < 0x20) return GIVE_UP;
-      h = Math.imul(h ^ c, 0x01000193);
       p++;
     }
     if (p >= e) return GIVE_UP;
-    this.keyHash = h;
     this.p = p + 1;
     return s;
   }
