@@ -21,3 +21,31 @@ export function insideOwnKeys(e: KeyboardEvent): boolean {
   const t = e.target as HTMLElement | null;
   return !!t?.closest?.('[data-own-keys]');
 }
+
+/**
+ * Move the focus within a list of buttons for the list keys (↑/↓ or k/j,
+ * Home, End) from item `index`. Returns whether the key was one of them.
+ */
+export function moveFocusInList(list: HTMLElement[], index: number, key: string): boolean {
+  let to: number;
+  switch (key) {
+    case 'ArrowDown':
+    case 'j':
+      to = Math.min(list.length - 1, index + 1);
+      break;
+    case 'ArrowUp':
+    case 'k':
+      to = Math.max(0, index - 1);
+      break;
+    case 'Home':
+      to = 0;
+      break;
+    case 'End':
+      to = list.length - 1;
+      break;
+    default:
+      return false;
+  }
+  list[to]?.focus();
+  return true;
+}
