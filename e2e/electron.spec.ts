@@ -24,11 +24,18 @@ const nativeBinding = (): string | null => {
 
 test.describe('Electron shell', () => {
   test.skip(binary === null, 'no Electron binary here (it is downloaded on first launch and this machine cannot download it); run npm start once online');
-  test.skip(binary !== null && nativeBinding() === null, 'better-sqlite3 is not built for Electron yet: run npm start once (it needs Electron headers from the internet)');
+  test.skip(
+    binary !== null && nativeBinding() === null,
+    'better-sqlite3 is not built for Electron yet: run npm start once (it needs Electron headers from the internet)',
+  );
 
   test('opens the demo in a locked-down window', async () => {
     const userData = mkdtempSync(join(tmpdir(), 'lockstep-electron-'));
-    const app = await electron.launch({ executablePath: binary!, args: [ROOT, `--user-data-dir=${userData}`], env: { ...process.env, LOCKSTEP_NATIVE_BINDING: nativeBinding()! } });
+    const app = await electron.launch({
+      executablePath: binary!,
+      args: [ROOT, `--user-data-dir=${userData}`],
+      env: { ...process.env, LOCKSTEP_NATIVE_BINDING: nativeBinding()! },
+    });
     try {
       const page = await app.firstWindow();
       // What the page can reach: the contract's transport, and nothing of Node or Electron.
@@ -37,7 +44,11 @@ test.describe('Electron shell', () => {
         process: typeof (globalThis as { process?: unknown }).process,
         lockstep: Object.keys((globalThis as { lockstep?: object }).lockstep ?? {}).sort(),
       }));
-      expect(reach).toEqual({ require: 'undefined', process: 'undefined', lockstep: ['on', 'pathForFile', 'pickLogs', 'pickSavePath', 'pickSessionFile', 'request'] });
+      expect(reach).toEqual({
+        require: 'undefined',
+        process: 'undefined',
+        lockstep: ['on', 'pathForFile', 'pickLogs', 'pickSavePath', 'pickSessionFile', 'request'],
+      });
       // Navigation away and new windows are refused.
       await page.evaluate(() => window.open('https://example.com'));
       expect(app.windows()).toHaveLength(1);

@@ -9,7 +9,7 @@ import { test as base, expect, type Page } from '@playwright/test';
 
 export const ROOT = resolve(__dirname, '..');
 export const DEMO = { canary: join(ROOT, 'resources/demo/canary.jsonl'), ours: join(ROOT, 'resources/demo/ours.jsonl') };
-export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
+const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
 
 export interface ServeHost {
   url: string;

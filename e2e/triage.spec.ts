@@ -17,7 +17,9 @@ const rowOf = (page: Page, canaryTid: string): Locator =>
 const summaryHeading = (page: Page): Locator => page.getByRole('heading', { name: 'Per-thread summary' });
 const mapping = (page: Page): Locator => page.getByRole('region', { name: 'Thread mapping' });
 const thread = (page: Page, side: 'canary' | 'ours', tid: string): Locator =>
-  mapping(page).getByRole('group', { name: `${side} threads`, exact: true }).locator(`button.thread[data-tid="${tid}"]`);
+  mapping(page)
+    .getByRole('group', { name: `${side} threads`, exact: true })
+    .locator(`button.thread[data-tid="${tid}"]`);
 const panel = (page: Page): Locator => page.getByRole('complementary', { name: 'Bookmarks' });
 const bookmarkItem = (page: Page, title: string): Locator => panel(page).locator('li[data-bookmark-id]').filter({ hasText: title });
 const selectedRow = (page: Page): Locator => page.locator('[role="option"][aria-selected="true"]');
@@ -87,7 +89,10 @@ async function remapSixToThree(page: Page): Promise<void> {
   await showMapping(page);
   await thread(page, 'canary', '6').click();
   await thread(page, 'ours', '3').click();
-  await page.getByRole('alertdialog').getByRole('button', { name: /^Replace/ }).click();
+  await page
+    .getByRole('alertdialog')
+    .getByRole('button', { name: /^Replace/ })
+    .click();
   await expect(page.getByTestId('map-changes')).toContainText('canary 6 was paired with ours 4; now with ours 3');
 }
 
@@ -106,7 +111,9 @@ async function exportAs(page: Page, label: string): Promise<{ name: string; text
 
 /** Bookmark a pair's first divergence from the summary, with a title and a note; "saved" once the host has it. */
 async function bookmarkDivergenceFromSummary(page: Page, canaryTid: string, title: string, note: string): Promise<void> {
-  await rowOf(page, canaryTid).getByRole('button', { name: /^Bookmark the first divergence/ }).click();
+  await rowOf(page, canaryTid)
+    .getByRole('button', { name: /^Bookmark the first divergence/ })
+    .click();
   const editor = page.getByRole('form', { name: 'New bookmark' });
   await expect(editor).toBeVisible();
   await editor.getByLabel('Title').fill(title);
@@ -116,12 +123,9 @@ async function bookmarkDivergenceFromSummary(page: Page, canaryTid: string, titl
   await expect(bookmarkItem(page, title).getByRole('status')).toHaveText('saved');
 }
 
-const NOTE = [
-  'ours writes **changed** where canary has `0x00000000`.',
-  '',
-  '- check the NtQueryInformationFile handler',
-  '- same status path as tid 9?',
-].join('\n');
+const NOTE = ['ours writes **changed** where canary has `0x00000000`.', '', '- check the NtQueryInformationFile handler', '- same status path as tid 9?'].join(
+  '\n',
+);
 
 let work = '';
 test.beforeEach(() => {
@@ -246,7 +250,9 @@ test('(b) a divergence bookmarked with a Markdown note; bookmarks are edited, de
   await expect(page.getByTestId('bookmark-count')).toHaveText('0');
 
   // From the summary: the pair's divergence button opens the editor, the title proposed from the divergence.
-  await rowOf(page, payloadPair.canaryTid).getByRole('button', { name: /^Bookmark the first divergence/ }).click();
+  await rowOf(page, payloadPair.canaryTid)
+    .getByRole('button', { name: /^Bookmark the first divergence/ })
+    .click();
   const editor = page.getByRole('form', { name: 'New bookmark' });
   await expect(editor).toBeVisible();
   await expect(editor.getByLabel('Title')).toBeFocused();
@@ -339,7 +345,9 @@ test('(b) a divergence bookmarked with a Markdown note; bookmarks are edited, de
   await page.keyboard.press('Escape'); // back to the summary
   await expect(summaryHeading(page)).toBeVisible();
   await showMapping(page);
-  await mapping(page).getByRole('button', { name: `Unpair canary ${payloadPair.canaryTid}` }).click();
+  await mapping(page)
+    .getByRole('button', { name: `Unpair canary ${payloadPair.canaryTid}` })
+    .click();
   await page.getByRole('button', { name: /^Bookmarks/ }).click();
   const loose = panel(page).getByRole('region', { name: 'Bookmarks on threads not compared now' });
   await expect(loose).toContainText('Status flips to "changed"');
@@ -348,7 +356,9 @@ test('(b) a divergence bookmarked with a Markdown note; bookmarks are edited, de
   await screenshot(page, 'triage-b5-bookmark-of-unmapped-thread');
   await mapping(page).getByRole('button', { name: 'Back to automatic' }).click();
   await expect(loose).toHaveCount(0);
-  await expect(panel(page).getByRole('region', { name: `Bookmarks of canary ${payloadPair.canaryTid} → ours ${payloadPair.oursTid}` })).toContainText('Status flips');
+  await expect(panel(page).getByRole('region', { name: `Bookmarks of canary ${payloadPair.canaryTid} → ours ${payloadPair.oursTid}` })).toContainText(
+    'Status flips',
+  );
 });
 
 test('(c) after a restart on the same data dir, the recent session comes back with its mapping, bookmark and note', async ({ page, serve, dataDir }) => {
@@ -478,14 +488,19 @@ test('(e) a moved log and a changed one: the prompt names each, takes the new pa
   mkdirSync(join(work, 'elsewhere'));
   renameSync(logs.canary, moved);
   const oursText = readFileSync(logs.ours, 'utf8');
-  const edited = oursText.replace(/"wait_duration_cycles": (\d)(\d*)/, (_m, a: string, rest: string) => `"wait_duration_cycles": ${a === '9' ? '1' : String(Number(a) + 1)}${rest}`);
+  const edited = oursText.replace(
+    /"wait_duration_cycles": (\d)(\d*)/,
+    (_m, a: string, rest: string) => `"wait_duration_cycles": ${a === '9' ? '1' : String(Number(a) + 1)}${rest}`,
+  );
   expect(edited).not.toBe(oursText);
   writeFileSync(logs.ours, edited);
 
   await openSessionFile(page, file);
   const prompt = page.getByTestId('locate');
   await expect(prompt).toBeVisible();
-  await expect(prompt.getByRole('heading')).toHaveText('The canary log is not where the session left it, and the ours log has changed since the session was saved');
+  await expect(prompt.getByRole('heading')).toHaveText(
+    'The canary log is not where the session left it, and the ours log has changed since the session was saved',
+  );
   await expect(prompt.locator('[data-side="canary"]')).toHaveAttribute('data-state', 'missing');
   await expect(prompt.locator('[data-side="canary"]')).toContainText(logs.canary);
   await expect(prompt.locator('[data-side="ours"]')).toHaveAttribute('data-state', 'changed');
@@ -501,8 +516,14 @@ test('(e) a moved log and a changed one: the prompt names each, takes the new pa
   await expect(page.getByTestId('locate').locator('[data-side="canary"]')).toContainText(join(work, 'nowhere.jsonl'));
 
   // The right one, and the changed ours accepted: the session opens, bookmark and mapping kept.
-  await page.getByTestId('locate').getByLabel(/New path of the canary log/).fill(moved);
-  await page.getByTestId('locate').getByRole('button', { name: /^Open with/ }).click();
+  await page
+    .getByTestId('locate')
+    .getByLabel(/New path of the canary log/)
+    .fill(moved);
+  await page
+    .getByTestId('locate')
+    .getByRole('button', { name: /^Open with/ })
+    .click();
   await expect(summaryHeading(page)).toBeVisible();
   await expect(page.getByRole('banner')).toContainText(moved);
   await showMapping(page);
@@ -513,7 +534,10 @@ test('(e) a moved log and a changed one: the prompt names each, takes the new pa
   await screenshot(page, 'triage-e2-located-and-opened');
 });
 
-test('(f) every export format: reference Markdown byte for byte, notes under their pair, HTML without script, JSON with the bookmark', async ({ page, serve }) => {
+test('(f) every export format: reference Markdown byte for byte, notes under their pair, HTML without script, JSON with the bookmark', async ({
+  page,
+  serve,
+}) => {
   const logs = copyDemo(join(work, 'logs'));
   await page.goto(serve.url);
   await openLogs(page, logs);

@@ -102,7 +102,9 @@ test.beforeAll(() => {
 function bigPair(): { canary: string; ours: string; ref: () => ReferenceReport } {
   if (!bigDir) {
     bigDir = mkdtempSync(join(tmpdir(), 'lockstep-e2e-big-'));
-    const r = spawnSync(process.execPath, [join(ROOT, 'bin/lockstep'), 'generate', '--out-dir', bigDir, '--events', '400000', '--threads', '6'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(ROOT, 'bin/lockstep'), 'generate', '--out-dir', bigDir, '--events', '400000', '--threads', '6'], {
+      encoding: 'utf8',
+    });
     if (r.status !== 0) throw new Error(`lockstep generate failed: ${r.stderr}`);
     big = { canary: join(bigDir, 'canary.jsonl'), ours: join(bigDir, 'ours.jsonl') };
   }
@@ -143,7 +145,10 @@ test('(a) first start opens the demo; a large pair shows its ingest progress, th
 
   await expect(page.getByRole('heading', { name: 'Per-thread summary' })).toBeVisible({ timeout: 60_000 });
   await expectSummaryMatches(page, pair.ref());
-  const events = (p: string): number => readFileSync(p, 'utf8').split('\n').filter((l) => l.trim() && !l.includes('"schema_version"')).length;
+  const events = (p: string): number =>
+    readFileSync(p, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() && !l.includes('"schema_version"')).length;
   await expect(page.getByRole('banner')).toContainText(`${events(pair.canary).toLocaleString('en-US')} events`);
   await screenshot(page, 'a3-large-pair-summary');
 });
@@ -211,8 +216,7 @@ test('(c) the viewer scrolls a large thread, fetching only windows around what i
   await page.keyboard.press('Home');
   await listbox(page).hover();
   for (let i = 0; i < 5; i++) await page.mouse.wheel(0, 1200);
-  const firstVisible = async (): Promise<number> =>
-    listbox(page).evaluate((el) => Math.floor(el.scrollTop / 22));
+  const firstVisible = async (): Promise<number> => listbox(page).evaluate((el) => Math.floor(el.scrollTop / 22));
   await expect.poll(firstVisible).toBeGreaterThan(100);
   const after = await firstVisible();
   await expect(page.locator(`[data-position="${after + 5}"]`)).not.toHaveAttribute('data-status', 'loading');
@@ -333,7 +337,10 @@ test('(e) n / p move between differing rows; ] / [ between pairs; the place is r
   await page.waitForTimeout(700); // the place is saved after a short pause
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Recent sessions' })).toBeVisible();
-  await page.getByRole('button', { name: /Reopen/ }).first().click();
+  await page
+    .getByRole('button', { name: /Reopen/ })
+    .first()
+    .click();
   await expect(page.getByTestId('divergence')).toContainText(first.description!);
   expect(await selectedPosition(page)).toBe(end);
   await screenshot(page, 'e2-place-restored');
@@ -400,7 +407,11 @@ test('(g) a long ingest can be cancelled, back to the open view', async ({ page,
 test('(h) the summary sorts by any column, by mouse or keyboard, and lists the unmapped threads', async ({ page, serve, dataDir }) => {
   // A "hostile" generated pair: threads without kernel.call stay unmapped.
   const dir = join(dataDir, 'hostile');
-  const g = spawnSync(process.execPath, [join(ROOT, 'bin/lockstep'), 'generate', '--out-dir', dir, '--events', '3000', '--threads', '6', '--profile', 'hostile', '--seed', '1'], { encoding: 'utf8' });
+  const g = spawnSync(
+    process.execPath,
+    [join(ROOT, 'bin/lockstep'), 'generate', '--out-dir', dir, '--events', '3000', '--threads', '6', '--profile', 'hostile', '--seed', '1'],
+    { encoding: 'utf8' },
+  );
   expect(g.status, g.stderr).toBe(0);
   const pair = { canary: join(dir, 'canary.jsonl'), ours: join(dir, 'ours.jsonl') };
   const ref = referenceReport(pair.canary, pair.ours);
@@ -422,7 +433,10 @@ test('(h) the summary sorts by any column, by mouse or keyboard, and lists the u
   await openFromOpenView(page, pair.canary, pair.ours);
   await expectSummaryMatches(page, ref);
 
-  for (const [side, tids] of [['canary', unmappedCanary], ['ours', unmappedOurs]] as const) {
+  for (const [side, tids] of [
+    ['canary', unmappedCanary],
+    ['ours', unmappedOurs],
+  ] as const) {
     const list = page.getByLabel(`unmapped ${side} threads`);
     if (unmappedCanary.length + unmappedOurs.length === 0) await expect(list).toHaveCount(0);
     else for (const t of tids) await expect(list).toContainText(`tid ${t}`);

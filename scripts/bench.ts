@@ -131,13 +131,14 @@ async function main(): Promise<void> {
   rows.push(['lockstep diff, cold (new index)', cold, refReport === null ? '' : coldReport === refReport ? 'report identical' : 'REPORT DIFFERS']);
 
   const db = join(work, 'index.sqlite');
-  let warm: Measure | null = null;
   let queries: QueryTimings | null = null;
   let indexBytes = 0;
   if (args.warm) {
     measure(join(work, 'keep.md'), [process.execPath, LOCKSTEP, 'diff', ...diffArgs, '--db', db]);
     process.stderr.write(`lockstep warm × ${Math.max(args.runs, 5)}…\n`);
-    warm = summarize(Array.from({ length: Math.max(args.runs, 5) }, () => measure(join(work, 'warm.md'), [process.execPath, LOCKSTEP, 'diff', ...diffArgs, '--db', db])));
+    const warm = summarize(
+      Array.from({ length: Math.max(args.runs, 5) }, () => measure(join(work, 'warm.md'), [process.execPath, LOCKSTEP, 'diff', ...diffArgs, '--db', db])),
+    );
     const warmReport = readFileSync(join(work, 'warm.md'), 'utf8');
     rows.push(['lockstep diff, warm (kept --db index)', warm, warmReport === coldReport ? 'report identical' : 'REPORT DIFFERS']);
     for (const suffix of ['', '-wal', '-shm']) if (existsSync(db + suffix)) indexBytes += statSync(db + suffix).size;
@@ -145,7 +146,9 @@ async function main(): Promise<void> {
   }
 
   const lines: string[] = [];
-  lines.push(`Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}; ${new Date().toISOString().slice(0, 10)}`);
+  lines.push(
+    `Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}; ${new Date().toISOString().slice(0, 10)}`,
+  );
   lines.push(
     `Logs: ${gen.canaryEvents.toLocaleString('en')} + ${gen.oursEvents.toLocaleString('en')} events, ${(logs.bytes / 2 ** 20).toFixed(0)} MiB together (${args.threads} threads, generator seed bench-${args.events}); medians of ${args.runs} runs`,
   );

@@ -14,11 +14,23 @@ async function main(): Promise<void> {
   if (!existsSync(join(dir, 'complete'))) {
     mkdirSync(dir, { recursive: true });
     process.stderr.write(`generating ${events} events per log in ${dir}…\n`);
-    generatePair(join(dir, 'canary.jsonl'), join(dir, 'ours.jsonl'), { seed: `bench-${events}`, eventsPerThread: Math.round(events / threads), threads, profile: 'realistic', divergences: 3 });
+    generatePair(join(dir, 'canary.jsonl'), join(dir, 'ours.jsonl'), {
+      seed: `bench-${events}`,
+      eventsPerThread: Math.round(events / threads),
+      threads,
+      profile: 'realistic',
+      divergences: 3,
+    });
   }
   const data = join(dir, 'load-data');
   rmSync(data, { recursive: true, force: true });
-  const r = await runLoad({ canary: join(dir, 'canary.jsonl'), ours: join(dir, 'ours.jsonl'), dataDir: data, clients: opt('--clients', 20), seconds: opt('--seconds', 30) });
+  const r = await runLoad({
+    canary: join(dir, 'canary.jsonl'),
+    ours: join(dir, 'ours.jsonl'),
+    dataDir: data,
+    clients: opt('--clients', 20),
+    seconds: opt('--seconds', 30),
+  });
   process.stdout.write(JSON.stringify(r, null, 2) + '\n');
   process.exit(r.wrong.length || r.failed.length ? 1 : 0);
 }

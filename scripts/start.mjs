@@ -58,11 +58,15 @@ function electronNative(bin) {
   cpSync(src, work, { recursive: true, filter: (p) => !p.includes(`${join(src, 'build')}`) });
   const nodeGyp = join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js');
   const gyp = existsSync(nodeGyp) ? [process.execPath, nodeGyp] : ['npx', 'node-gyp'];
-  const r = spawnSync(gyp[0], [...gyp.slice(1), 'rebuild', '--release', `--target=${version}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers'], {
-    ...quiet,
-    cwd: work,
-    timeout: 600_000,
-  });
+  const r = spawnSync(
+    gyp[0],
+    [...gyp.slice(1), 'rebuild', '--release', `--target=${version}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers'],
+    {
+      ...quiet,
+      cwd: work,
+      timeout: 600_000,
+    },
+  );
   const built = join(work, 'build', 'Release', 'better_sqlite3.node');
   // node-gyp can report success and still produce a Node build: only a binary Electron can load counts.
   if (r.status === 0 && existsSync(built) && loads(built)) {

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // `npm test`: everything CI checks, in order, stopping at the first failure.
-//   build -> typecheck -> layering -> unit and parity tests (vitest) -> end-to-end (Playwright)
+//   build -> lint (eslint, layering, knip) -> format check -> typecheck -> unit and parity tests (vitest) -> end-to-end (Playwright)
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 function step(title, cmd, args, env = {}) {
   process.stdout.write(`\n=== ${title}\n`);
@@ -18,11 +19,9 @@ function step(title, cmd, args, env = {}) {
 }
 
 step('build', npx, ['electron-vite', 'build']);
-step('typecheck', npx, ['tsc', '--noEmit', '-p', 'tsconfig.json']);
-if (existsSync(resolve(root, 'src/renderer/App.svelte'))) {
-  step('svelte-check', npx, ['svelte-check', '--tsconfig', './tsconfig.json', '--threshold', 'error', '--fail-on-warnings']);
-}
-step('layering', process.execPath, ['scripts/check-imports.mjs']);
+step('lint (eslint, layering, knip)', npm, ['run', 'lint']);
+step('format check (prettier)', npm, ['run', 'format:check']);
+step('typecheck (tsc, svelte-check)', npm, ['run', 'typecheck']);
 step('unit and parity tests', npx, ['vitest', 'run']);
 if (existsSync(resolve(root, 'playwright.config.ts'))) {
   step('browser prerequisites', process.execPath, ['scripts/ensure-chromium.mjs']);

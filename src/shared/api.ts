@@ -6,6 +6,7 @@
 
 export type Side = 'canary' | 'ours';
 
+/** @public */
 export type ErrorCode =
   | 'bad-request' // the request does not match its schema
   | 'not-found' // no such session, pair, bookmark, file
@@ -137,6 +138,7 @@ export interface EventView {
   json: string;
 }
 
+/** @public */
 export type RowStatus = 'same' | 'differs' | 'only-canary' | 'only-ours';
 
 export interface RowView {
@@ -175,6 +177,7 @@ export interface MapChange {
 
 // --- requests ---------------------------------------------------------------
 
+/** @public */
 export interface Requests {
   'app/info': { arg: Record<string, never>; result: AppInfo };
   /** Ingest (or reuse) both logs and compute the summary. Progress: 'ingest/progress' with this jobId. */

@@ -15,7 +15,10 @@ function inline(text: string): string {
       let s = escapeHtml(p);
       s = s.replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>');
       s = s.replace(/(^|[^*])\*([^*\s][^*]*)\*/g, '$1<em>$2</em>');
-      s = s.replace(/\[([^\]]+)\]\((https?:\/\/[^\s)]+)\)/g, (_m, label: string, url: string) => `<a href="${url}" target="_blank" rel="noreferrer noopener">${label}</a>`);
+      s = s.replace(
+        /\[([^\]]+)\]\((https?:\/\/[^\s)]+)\)/g,
+        (_m, label: string, url: string) => `<a href="${url}" target="_blank" rel="noreferrer noopener">${label}</a>`,
+      );
       return s;
     })
     .join('');

@@ -25,16 +25,16 @@ export const int =
   (v, p) =>
     typeof v !== 'number' || !Number.isInteger(v) ? `${p} must be an integer` : v < min || v > max ? `${p} must be in [${min}, ${max}]` : null;
 
-export const num: Check = (v, p) => (typeof v !== 'number' || !Number.isFinite(v) ? `${p} must be a finite number` : null);
+const num: Check = (v, p) => (typeof v !== 'number' || !Number.isFinite(v) ? `${p} must be a finite number` : null);
 
 export const bool: Check = (v, p) => (typeof v !== 'boolean' ? `${p} must be true or false` : null);
 
-export const oneOf =
+const oneOf =
   (...values: readonly (string | number)[]): Check =>
   (v, p) =>
     values.includes(v as string | number) ? null : `${p} must be one of ${values.map((x) => JSON.stringify(x)).join(', ')}`;
 
-export const optional =
+const optional =
   (c: Check): Check =>
   (v, p) =>
     v === undefined ? null : c(v, p);
@@ -93,7 +93,12 @@ export const REQUEST_SCHEMAS: { [K in RequestName]: Check } = {
   'bookmark/update': obj({ sessionId, bookmarkId: id, title: str({ max: 1000 }), note: str({ max: 1_000_000 }) }),
   'bookmark/delete': obj({ sessionId, bookmarkId: id }),
   'session/save-as': obj({ sessionId, path: str({ nonEmpty: true }) }),
-  'session/open-file': obj({ jobId: id, path: str({ nonEmpty: true }), canaryPath: optional(str({ nonEmpty: true })), oursPath: optional(str({ nonEmpty: true })) }),
+  'session/open-file': obj({
+    jobId: id,
+    path: str({ nonEmpty: true }),
+    canaryPath: optional(str({ nonEmpty: true })),
+    oursPath: optional(str({ nonEmpty: true })),
+  }),
 };
 
 /** Check a request: its name must be known and its argument must fit the name's schema. */

@@ -37,9 +37,11 @@ describe('SIGKILL', () => {
     for (const after of [150, 400, 800]) {
       const db = join(dir, `killed-${after}.sqlite`);
       const p = spawn(process.execPath, [CLI, 'diff', '--canary', canary, '--ours', ours, '--db', db, '--quiet'], { stdio: 'ignore' });
+      // Listen before the kill: a run that finishes first must not leave this test waiting for an exit already past.
+      const exited = new Promise((r) => p.once('exit', r));
       await sleep(after);
       p.kill('SIGKILL');
-      await new Promise((r) => p.once('exit', r));
+      await exited;
       const again = diff(db);
       expect(again.status, again.stderr).toBe(0);
       expect(again.stdout).toBe(clean.stdout);
@@ -94,7 +96,13 @@ describe('SIGKILL', () => {
       const writer = (async () => {
         for (let i = 0; !stop; i++) {
           try {
-            const b = await call<{ id: string }>('bookmark/add', { sessionId: s.id, pairKey: s.pairs[0]!.key, position: i, title: `b${i}`, note: 'n'.repeat(2000) });
+            const b = await call<{ id: string }>('bookmark/add', {
+              sessionId: s.id,
+              pairKey: s.pairs[0]!.key,
+              position: i,
+              title: `b${i}`,
+              note: 'n'.repeat(2000),
+            });
             acknowledged.push(b.id);
           } catch {
             return; // the host is gone

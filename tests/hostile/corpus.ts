@@ -40,7 +40,12 @@ export function hostileCases(): HostileCase[] {
     {
       name: 'invalid-utf8',
       about: 'a byte that is not UTF-8',
-      canary: Buffer.concat([Buffer.from(lines(HEADER, ...thread(6, 3))), Buffer.from('{"tid": 6, "tid_event_idx": 3, "kind": "x", "payload": {"s": "'), Buffer.from([0xff, 0xfe]), Buffer.from('"}}\n')]),
+      canary: Buffer.concat([
+        Buffer.from(lines(HEADER, ...thread(6, 3))),
+        Buffer.from('{"tid": 6, "tid_event_idx": 3, "kind": "x", "payload": {"s": "'),
+        Buffer.from([0xff, 0xfe]),
+        Buffer.from('"}}\n'),
+      ]),
       ours: goodOurs,
     },
     { name: 'utf8-bom', about: 'a UTF-8 byte-order mark', canary: '\ufeff' + good, ours: goodOurs },
@@ -59,7 +64,12 @@ export function hostileCases(): HostileCase[] {
       canary: lines(HEADER, ...thread(6, 2), ev(6, 2, 'wait.begin', `{"x": ${deep(900)}}`)),
       ours: lines(HEADER, ...thread(1, 2), ev(1, 2, 'wait.begin', `{"x": ${deep(900)}}`)),
     },
-    { name: 'deep-nesting-too-deep', about: 'payload nested 5000 deep', canary: lines(HEADER, ...thread(6, 2), ev(6, 2, 'wait.begin', `{"x": ${deep(5000)}}`)), ours: goodOurs },
+    {
+      name: 'deep-nesting-too-deep',
+      about: 'payload nested 5000 deep',
+      canary: lines(HEADER, ...thread(6, 2), ev(6, 2, 'wait.begin', `{"x": ${deep(5000)}}`)),
+      ours: goodOurs,
+    },
     {
       name: 'nan-infinity',
       about: 'NaN / Infinity tokens, top level and nested',
@@ -69,7 +79,11 @@ export function hostileCases(): HostileCase[] {
     {
       name: 'duplicate-keys',
       about: 'repeated keys (the last one counts)',
-      canary: lines(HEADER, ...thread(6, 2), '{"tid": 6, "tid_event_idx": 2, "kind": "x", "kind": "wait.end", "payload": {"a": 1, "a": 2, "b": {"c": 1, "c": 3}}}'),
+      canary: lines(
+        HEADER,
+        ...thread(6, 2),
+        '{"tid": 6, "tid_event_idx": 2, "kind": "x", "kind": "wait.end", "payload": {"a": 1, "a": 2, "b": {"c": 1, "c": 3}}}',
+      ),
       ours: lines(HEADER, ...thread(1, 2), '{"tid": 1, "tid_event_idx": 2, "kind": "wait.end", "payload": {"a": 2, "b": {"c": 3}}}'),
     },
     { name: 'json-array-line', about: 'a line that is a JSON array', canary: lines(HEADER, ...thread(6, 2), '[1, 2]'), ours: goodOurs },
@@ -87,8 +101,18 @@ export function hostileCases(): HostileCase[] {
       canary: lines(HEADER, ...thread(6, 3), ...thread(7, 3).map((l) => l.replace('"tid": 7', '"tid": "7"'))),
       ours: lines(HEADER, ...thread(1, 3), ...thread(2, 3)),
     },
-    { name: 'tid-float-and-bool', about: 'tid 6.0 and true', canary: lines(HEADER, ...thread(6, 3).map((l) => l.replace('"tid": 6', '"tid": 6.0')), ...thread(1, 2).map((l) => l.replace('"tid": 1', '"tid": true'))), ours: goodOurs },
-    { name: 'payload-null-first-call', about: 'payload null on a first kernel.call', canary: lines(HEADER, ev(6, 0, 'kernel.call', 'null'), ...thread(6, 3).slice(1)), ours: goodOurs },
+    {
+      name: 'tid-float-and-bool',
+      about: 'tid 6.0 and true',
+      canary: lines(HEADER, ...thread(6, 3).map((l) => l.replace('"tid": 6', '"tid": 6.0')), ...thread(1, 2).map((l) => l.replace('"tid": 1', '"tid": true'))),
+      ours: goodOurs,
+    },
+    {
+      name: 'payload-null-first-call',
+      about: 'payload null on a first kernel.call',
+      canary: lines(HEADER, ev(6, 0, 'kernel.call', 'null'), ...thread(6, 3).slice(1)),
+      ours: goodOurs,
+    },
     {
       name: 'payload-null-compared',
       about: 'payload null compared (manual map)',
@@ -96,14 +120,24 @@ export function hostileCases(): HostileCase[] {
       ours: lines(HEADER, ev(1, 0, 'wait.begin', 'null')),
       args: ['--tid-map', '6=1'],
     },
-    { name: 'payload-list-return', about: 'payload a list on a kernel.return', canary: lines(HEADER, ...thread(6, 2), ev(6, 2, 'kernel.return', '["RtlAllocateHeap"]')), ours: goodOurs },
+    {
+      name: 'payload-list-return',
+      about: 'payload a list on a kernel.return',
+      canary: lines(HEADER, ...thread(6, 2), ev(6, 2, 'kernel.return', '["RtlAllocateHeap"]')),
+      ours: goodOurs,
+    },
     {
       name: 'payload-empty-list',
       about: 'payload [] (falsy: canonicalization skips it)',
       canary: lines(HEADER, ...thread(6, 2), ev(6, 2, 'kernel.return', '[]')),
       ours: lines(HEADER, ...thread(1, 2), ev(1, 2, 'kernel.return', '[]')),
     },
-    { name: 'missing-payload', about: 'events without payload', canary: lines(HEADER, ...thread(6, 2), ev(6, 2, 'thread.exit', null)), ours: lines(HEADER, ...thread(1, 2), ev(1, 2, 'thread.exit', '{}')) },
+    {
+      name: 'missing-payload',
+      about: 'events without payload',
+      canary: lines(HEADER, ...thread(6, 2), ev(6, 2, 'thread.exit', null)),
+      ours: lines(HEADER, ...thread(1, 2), ev(1, 2, 'thread.exit', '{}')),
+    },
     {
       name: 'missing-tid-event-idx',
       about: 'an event without tid_event_idx',
@@ -114,7 +148,12 @@ export function hostileCases(): HostileCase[] {
     { name: 'tid-null', about: 'tid null', canary: lines(HEADER, ...thread(6, 2), '{"tid": null, "tid_event_idx": 2}'), ours: goodOurs },
     { name: 'tid-list', about: 'tid a list (unhashable)', canary: lines(HEADER, ...thread(6, 2), '{"tid": [6], "tid_event_idx": 2}'), ours: goodOurs },
     { name: 'idx-string', about: 'tid_event_idx a string', canary: lines(HEADER, ...thread(6, 2), ev(6, '"two"', 'x', '{}')), ours: goodOurs },
-    { name: 'idx-float', about: 'tid_event_idx 2.5', canary: lines(HEADER, ...thread(6, 2), ev(6, '2.5', 'x', '{}')), ours: lines(HEADER, ...thread(1, 2), ev(1, '2.5', 'x', '{}')) },
+    {
+      name: 'idx-float',
+      about: 'tid_event_idx 2.5',
+      canary: lines(HEADER, ...thread(6, 2), ev(6, '2.5', 'x', '{}')),
+      ours: lines(HEADER, ...thread(1, 2), ev(1, '2.5', 'x', '{}')),
+    },
     {
       name: 'kind-missing-both',
       about: 'kind missing on both sides',
@@ -144,12 +183,27 @@ export function hostileCases(): HostileCase[] {
     { name: 'header-missing-kind', about: 'header without kind', canary: good.replace('"kind": "schema_version", ', ''), ours: goodOurs },
     { name: 'header-array', about: 'header a JSON array', canary: lines('[1]', ...thread(6, 2)), ours: goodOurs },
     { name: 'header-blank-first-line', about: 'blank first line', canary: '\n' + good, ours: goodOurs },
-    { name: 'header-extra-fields', about: 'header with extra fields', canary: good.replace('"schema_version": 1}', '"schema_version": 1, "engine": "canary", "x": [1]}'), ours: goodOurs },
+    {
+      name: 'header-extra-fields',
+      about: 'header with extra fields',
+      canary: good.replace('"schema_version": 1}', '"schema_version": 1, "engine": "canary", "x": [1]}'),
+      ours: goodOurs,
+    },
     { name: 'header-only', about: 'a header and no events', canary: HEADER + '\n', ours: goodOurs },
     { name: 'empty-file', about: 'an empty file', canary: '', ours: goodOurs },
     { name: 'nul-bytes', about: 'NUL bytes in a line', canary: lines(HEADER, ...thread(6, 2), '{"tid": 6,\u0000 "tid_event_idx": 2}'), ours: goodOurs },
-    { name: 'control-char-in-string', about: 'a raw control character in a string', canary: lines(HEADER, ...thread(6, 2), ev(6, 2, 'x', '{"s": "a\u0001b"}')), ours: goodOurs },
-    { name: 'huge-int', about: 'an integer of 5000 digits', canary: lines(HEADER, ...thread(6, 2), ev(6, 2, 'x', `{"n": ${'9'.repeat(5000)}}`)), ours: goodOurs },
+    {
+      name: 'control-char-in-string',
+      about: 'a raw control character in a string',
+      canary: lines(HEADER, ...thread(6, 2), ev(6, 2, 'x', '{"s": "a\u0001b"}')),
+      ours: goodOurs,
+    },
+    {
+      name: 'huge-int',
+      about: 'an integer of 5000 digits',
+      canary: lines(HEADER, ...thread(6, 2), ev(6, 2, 'x', `{"n": ${'9'.repeat(5000)}}`)),
+      ours: goodOurs,
+    },
     { name: 'canary-is-directory', about: 'a directory given as a log', canary: '', ours: goodOurs, special: 'canary-is-directory' },
     { name: 'ours-missing', about: 'a log that does not exist', canary: good, ours: '', special: 'ours-missing' },
   ];

@@ -26,7 +26,14 @@ describe('hostile input corpus', () => {
       const problems: string[] = [];
       if (r.status !== 0 && r.status !== 1 && r.status !== 2) problems.push(`exit status ${r.status}`);
       if (/\n\s+at |Traceback|internal error/.test(r.stderr)) problems.push(`stack trace or internal error: ${r.stderr}`);
-      if (r.status === 1 && r.stderr.trim().split('\n').filter((l) => !l.startsWith('warn: ')).length !== 1) problems.push(`more than one line: ${r.stderr}`);
+      if (
+        r.status === 1 &&
+        r.stderr
+          .trim()
+          .split('\n')
+          .filter((l) => !l.startsWith('warn: ')).length !== 1
+      )
+        problems.push(`more than one line: ${r.stderr}`);
       if (readdirSync(d).includes('index.sqlite')) {
         const db = new Database(join(d, 'index.sqlite'), { readonly: true });
         const partial = (db.prepare("SELECT count(*) AS n FROM logs WHERE state != 'complete'").get() as { n: number }).n;
@@ -38,17 +45,21 @@ describe('hostile input corpus', () => {
     expect(results.filter((x) => x !== null)).toEqual([]);
   }, 300_000);
 
-  it.skipIf(!referenceAvailable())(`matches ${REFERENCE} on every case: same bytes where it accepts, same exit where it stops`, async () => {
-    const results = await pool(cases, 3, async (c) => {
-      const d = join(dir, `ref-${c.name}`);
-      const args = writeCase(c, d);
-      const ref = await runReference(d, args);
-      const ours = await runLockstep(d, args);
-      const diff = differences(ref, ours);
-      return diff.length ? `${c.name} (${c.about}): ${diff.join('; ')}` : null;
-    });
-    expect(results.filter((x) => x !== null)).toEqual([]);
-  }, 300_000);
+  it.skipIf(!referenceAvailable())(
+    `matches ${REFERENCE} on every case: same bytes where it accepts, same exit where it stops`,
+    async () => {
+      const results = await pool(cases, 3, async (c) => {
+        const d = join(dir, `ref-${c.name}`);
+        const args = writeCase(c, d);
+        const ref = await runReference(d, args);
+        const ours = await runLockstep(d, args);
+        const diff = differences(ref, ours);
+        return diff.length ? `${c.name} (${c.about}): ${diff.join('; ')}` : null;
+      });
+      expect(results.filter((x) => x !== null)).toEqual([]);
+    },
+    300_000,
+  );
 });
 
 // Random small logs, built from pieces that stress the parser and the diff.
@@ -60,11 +71,19 @@ const value = fc.oneof(
 const kind = fc.constantFrom('kernel.call', 'kernel.return', 'handle.create', 'wait.end', 'import.call', 'thread.exit');
 const name = fc.constantFrom('"KeInit"', '"RtlAllocateHeap"', '"NtClose"', 'null', '""', '5');
 const payload = fc.oneof(
-  { weight: 8, arbitrary: fc.tuple(name, value, value, fc.boolean()).map(([n, a, b, st]) => `{"name": ${n}, "return_value": ${a}, "x": ${b}${st ? ', "status": "0x0"' : ''}}`) },
+  {
+    weight: 8,
+    arbitrary: fc
+      .tuple(name, value, value, fc.boolean())
+      .map(([n, a, b, st]) => `{"name": ${n}, "return_value": ${a}, "x": ${b}${st ? ', "status": "0x0"' : ''}}`),
+  },
   { weight: 1, arbitrary: fc.constantFrom('null', '[]', '{}', '"str"') },
 );
 const line = (tidName: string) =>
-  fc.tuple(fc.constantFrom(1, 2, 3), kind, payload, fc.constantFrom('', '', '', ', "host_ns": 1', ', "kind": "dup"')).map(([t, k, p, extra]) => ({ t, text: (idx: number) => `{"tid": ${tidName === 'canary' ? t + 5 : t}, "tid_event_idx": ${idx}, "kind": "${k}", "payload": ${p}${extra}}` }));
+  fc.tuple(fc.constantFrom(1, 2, 3), kind, payload, fc.constantFrom('', '', '', ', "host_ns": 1', ', "kind": "dup"')).map(([t, k, p, extra]) => ({
+    t,
+    text: (idx: number) => `{"tid": ${tidName === 'canary' ? t + 5 : t}, "tid_event_idx": ${idx}, "kind": "${k}", "payload": ${p}${extra}}`,
+  }));
 const log = (side: string) =>
   fc.array(line(side), { minLength: 0, maxLength: 14 }).map((ls) => {
     const idx = new Map<number, number>();
@@ -79,11 +98,14 @@ const log = (side: string) =>
 
 describe.skipIf(!referenceAvailable())('fuzz: random small logs against the reference', () => {
   it('prints what the reference prints and exits alike (fixed seed, bounded cases)', async () => {
-    const samples = fc.sample(fc.tuple(log('canary'), log('ours'), fc.constantFrom([], ['--no-canonicalize-allocators'], ['--tid-map', '6=1,7=2,8=3'])), {
-      seed: 20261127,
-      numRuns: Number(process.env.LOCKSTEP_FUZZ_CASES ?? 150),
-    });
-    const failures = await pool(samples, 4, async ([c, o, extra], ) => {
+    const samples = fc.sample(
+      fc.tuple(log('canary'), log('ours'), fc.constantFrom<string[]>([], ['--no-canonicalize-allocators'], ['--tid-map', '6=1,7=2,8=3'])),
+      {
+        seed: 20261127,
+        numRuns: Number(process.env.LOCKSTEP_FUZZ_CASES ?? 150),
+      },
+    );
+    const failures = await pool(samples, 4, async ([c, o, extra]) => {
       const d = mkdtempSync(join(dir, 'fuzz-'));
       const args = writeCase({ name: 'fuzz', about: '', canary: c, ours: o, args: extra }, d);
       const ref = await runReference(d, args);

@@ -15,7 +15,9 @@ it("20 concurrent clients get every answer, correct, and the host's memory stays
   const ours = join(dir, 'ours.jsonl');
   generatePair(canary, ours, { seed: 'load', eventsPerThread: 8000, threads: 6, profile: 'realistic', divergences: 3 });
   const r = await runLoad({ canary, ours, dataDir: join(dir, 'data'), clients: 20, seconds: Number(process.env.LOCKSTEP_LOAD_SECONDS ?? 5) });
-  console.log(`load: ${r.requests} requests, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms, RSS ${r.rssStartMB.toFixed(0)} -> ${r.rssEndMB.toFixed(0)} MB (max ${r.rssMaxMB.toFixed(0)})`);
+  console.log(
+    `load: ${r.requests} requests, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms, RSS ${r.rssStartMB.toFixed(0)} -> ${r.rssEndMB.toFixed(0)} MB (max ${r.rssMaxMB.toFixed(0)})`,
+  );
   expect(r.failed).toEqual([]);
   expect(r.wrong).toEqual([]);
   expect(r.requests).toBeGreaterThan(100);

@@ -66,7 +66,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       const p = rng.pick(s.pairs);
       const total = Math.max(p.canaryTotal, p.oursTotal);
       requests.push({ name: 'diff/rows', arg: { sessionId: s.id, pairKey: p.key, from: rng.int(0, Math.max(0, total - 60)), count: 60 } });
-      if (i % 10 === 0) requests.push({ name: 'diff/seek', arg: { sessionId: s.id, pairKey: p.key, from: rng.int(-1, total - 1), direction: rng.pick([1, -1]) } });
+      if (i % 10 === 0)
+        requests.push({ name: 'diff/seek', arg: { sessionId: s.id, pairKey: p.key, from: rng.int(-1, total - 1), direction: rng.pick([1, -1]) } });
     }
     const expected = new Map<number, string>();
     for (let i = 0; i < requests.length; i++) expected.set(i, await call(requests[i]!.name, requests[i]!.arg));

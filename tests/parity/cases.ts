@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { generatePair, type GenerateOptions } from '../../src/main/generator/generateLogs';
 import { Rng } from '../../src/main/generator/prng';
 
-export type Damage =
+type Damage =
   | 'none'
   | 'bad-json'
   | 'missing-tid'
@@ -112,7 +112,10 @@ function damageText(text: string, damage: Damage, r: Rng): string {
     case 'empty-file':
       return '';
     case 'bad-schema-version':
-      lines[0] = lines[0]!.replace('"schema_version": 1', r.pick(['"schema_version": 2', '"schema_version": "1"', '"schema_version": 1.0', '"schema_version": true']));
+      lines[0] = lines[0]!.replace(
+        '"schema_version": 1',
+        r.pick(['"schema_version": 2', '"schema_version": "1"', '"schema_version": 1.0', '"schema_version": true']),
+      );
       break;
     case 'header-not-first':
       lines.shift();

@@ -80,8 +80,13 @@ export function differences(ref: ToolRun, ours: ToolRun): string[] {
     const own = lines.filter((l) => !l.startsWith('warn: '));
     if (own.length !== 1) d.push(`stderr should be one line, got: ${JSON.stringify(ours.stderr)}`);
     else if (!/^error: \S/.test(own[0]!)) d.push(`stderr should start with "error: ": ${own[0]}`);
-    if (/Traceback|    at /.test(ours.stderr)) d.push('stderr holds a stack trace');
-    const named = /^([^:\s]+\.jsonl)/m.exec(ref.stderr.split('\n').filter((l) => l && !l.startsWith('warn')).pop() ?? '');
+    if (/Traceback| {4}at /.test(ours.stderr)) d.push('stderr holds a stack trace');
+    const named = /^([^:\s]+\.jsonl)/m.exec(
+      ref.stderr
+        .split('\n')
+        .filter((l) => l && !l.startsWith('warn'))
+        .pop() ?? '',
+    );
     if (named && !ours.stderr.includes(named[1]!)) d.push(`stderr should name ${named[1]}: ${ours.stderr.trim()}`);
     if (warns.join('\n') !== lines.filter((l) => l.startsWith('warn: ')).join('\n')) d.push('warn: lines differ');
   } else if (ref.stderr !== ours.stderr) {

@@ -2,7 +2,7 @@
 // it: `--opt value` and `--opt=value`, unambiguous prefixes (`--can`), the
 // last repetition wins, usage errors exit with status 2.
 
-export interface OptionSpec {
+interface OptionSpec {
   name: string; // '--canary'
   value?: string; // metavar; absent for flags
   required?: boolean;
@@ -45,7 +45,7 @@ function usageLine(spec: CommandSpec): string {
   return `usage: ${spec.prog} [-h] ${parts.join(' ')}`;
 }
 
-export function helpText(spec: CommandSpec): string {
+function helpText(spec: CommandSpec): string {
   const lines = [usageLine(spec), '', spec.summary, '', 'options:', '  -h, --help            show this help message and exit'];
   for (const o of spec.options) {
     const head = `  ${o.value ? `${o.name} ${o.value}` : o.name}`;

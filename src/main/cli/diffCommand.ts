@@ -11,7 +11,7 @@ import { parseArgs, type CommandSpec } from './args';
 import { TerminalProgress } from './progressBar';
 import { writeStderr, writeStdout } from './output';
 
-export const DIFF_SPEC: CommandSpec = {
+const DIFF_SPEC: CommandSpec = {
   prog: 'lockstep diff',
   summary:
     'Find, per guest thread, the first event where two schema-v1 logs differ, and print the\n' +
@@ -106,7 +106,9 @@ function writeReportFile(out: string, report: string): void {
   try {
     writeFileSync(out, encodable ? report : '', 'utf8');
   } catch (e) {
-    throw new DiffOptionError(`cannot write the report to ${pythonPathStr(out)}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}`);
+    throw new DiffOptionError(
+      `cannot write the report to ${pythonPathStr(out)}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}`,
+    );
   }
   if (!encodable) assertEncodable(report);
 }

@@ -5,7 +5,7 @@ import { generatePair, type Profile } from '../generator/generateLogs';
 import { parseArgs, UsageError, type CommandSpec } from './args';
 import { writeStdout } from './output';
 
-export const GENERATE_SPEC: CommandSpec = {
+const GENERATE_SPEC: CommandSpec = {
   prog: 'lockstep generate',
   summary: 'Write OUT_DIR/canary.jsonl and OUT_DIR/ours.jsonl: the same run on two engines, with injected divergences.',
   options: [

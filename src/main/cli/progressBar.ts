@@ -3,7 +3,7 @@
 // (scripts and CI read stderr for warn: lines only).
 import type { IngestProgress } from '../ingest/ingestLog';
 
-export function formatBytes(n: number): string {
+function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   const units = ['KiB', 'MiB', 'GiB', 'TiB'];
   let v = n;
@@ -15,13 +15,13 @@ export function formatBytes(n: number): string {
   return `${v.toFixed(v < 10 ? 1 : 0)} ${units[u]}`;
 }
 
-export function formatCount(n: number): string {
+function formatCount(n: number): string {
   if (n >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
   if (n >= 1e3) return `${(n / 1e3).toFixed(0)}k`;
   return String(n);
 }
 
-export function formatDuration(ms: number): string {
+function formatDuration(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 60) return `${s}s`;
   const m = Math.floor(s / 60);
@@ -29,7 +29,7 @@ export function formatDuration(ms: number): string {
 }
 
 /** One line describing a log's ingest, for the terminal and the workbench alike. */
-export function describeProgress(label: string, p: IngestProgress, width = 24): string {
+function describeProgress(label: string, p: IngestProgress, width = 24): string {
   const frac = p.bytesTotal > 0 ? Math.min(1, p.bytesDone / p.bytesTotal) : 1;
   const filled = Math.round(frac * width);
   const bar = '█'.repeat(filled) + '░'.repeat(width - filled);

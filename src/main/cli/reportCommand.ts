@@ -15,9 +15,9 @@ import { parseArgs, UsageError, type CommandSpec } from './args';
 import { TerminalProgress } from './progressBar';
 import { writeStderr, writeStdout } from './output';
 
-export const REPORT_SPEC: CommandSpec = {
+const REPORT_SPEC: CommandSpec = {
   prog: 'lockstep report',
-  summary: "Render a saved session (.lockstep file): its logs, thread map, settings, bookmarks and notes.",
+  summary: 'Render a saved session (.lockstep file): its logs, thread map, settings, bookmarks and notes.',
   options: [
     { name: '--session', value: 'FILE', required: true, help: 'the .lockstep session file (File > Save session as… in the workbench)' },
     { name: '--format', value: 'FORMAT', help: `one of ${REPORT_FORMATS.join(', ')} (default reference-md: the bytes lockstep diff prints)` },
@@ -33,7 +33,8 @@ export const REPORT_SPEC: CommandSpec = {
 export async function runReport(argv: string[]): Promise<number> {
   const args = parseArgs(REPORT_SPEC, argv);
   const format = ((args.get('--format') as string | undefined) ?? 'reference-md') as ReportFormat;
-  if (!REPORT_FORMATS.includes(format)) throw new UsageError(REPORT_SPEC, `argument --format: invalid choice: '${format}' (choose from ${REPORT_FORMATS.join(', ')})`);
+  if (!REPORT_FORMATS.includes(format))
+    throw new UsageError(REPORT_SPEC, `argument --format: invalid choice: '${format}' (choose from ${REPORT_FORMATS.join(', ')})`);
   let file;
   try {
     file = readSessionFile(args.get('--session') as string);
@@ -58,9 +59,15 @@ export async function runReport(argv: string[]): Promise<number> {
   try {
     let pair;
     try {
-      pair = await ingestPair(index.db, index.path, { path: paths.canary, label: paths.canary }, { path: paths.ours, label: paths.ours }, {
-        onProgress: (side, p) => progress?.update(side === 'canary' ? 'canary' : 'ours  ', p),
-      });
+      pair = await ingestPair(
+        index.db,
+        index.path,
+        { path: paths.canary, label: paths.canary },
+        { path: paths.ours, label: paths.ours },
+        {
+          onProgress: (side, p) => progress?.update(side === 'canary' ? 'canary' : 'ours  ', p),
+        },
+      );
     } finally {
       progress?.clear();
     }

@@ -9,11 +9,10 @@ import { Workbench } from '../service/workbench';
 import { parseArgs, UsageError, type CommandSpec } from './args';
 import { writeStderr, writeStdout } from './output';
 
-export const SERVE_SPEC: CommandSpec = {
+const SERVE_SPEC: CommandSpec = {
   prog: 'lockstep serve',
   summary:
-    'Serve the workbench on http://127.0.0.1 (this machine only) behind a random per-run token;\n' +
-    'open the printed URL in a browser. Ctrl-C stops it.',
+    'Serve the workbench on http://127.0.0.1 (this machine only) behind a random per-run token;\n' + 'open the printed URL in a browser. Ctrl-C stops it.',
   options: [
     { name: '--port', value: 'N', help: 'port to listen on (default: a free one)' },
     { name: '--open', help: 'open the workbench in the default browser' },
@@ -21,7 +20,7 @@ export const SERVE_SPEC: CommandSpec = {
   ],
 };
 
-export function openInBrowser(url: string): void {
+function openInBrowser(url: string): void {
   const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
   const child = spawn(cmd, [url], { detached: true, stdio: 'ignore' });
   child.on('error', () => writeStderr(`could not start a browser (${cmd}); open ${url} yourself\n`));

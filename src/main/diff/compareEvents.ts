@@ -4,7 +4,7 @@
 // object, a missing kind, an unhashable kind).
 import { pyRepr } from '../py/format';
 import { isDict, pyEq, PyError, pyHashKey, pyTypeName, type PyDict, type PyValue } from '../py/value';
-import { skippedPayloadFields } from './referenceRules';
+import { skippedPayloadFields } from '../rules/referenceRules';
 
 /** Where two events first differ, for the UI to highlight; `description` is the reference's line. */
 export interface FieldDifference {

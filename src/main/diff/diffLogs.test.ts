@@ -123,7 +123,11 @@ describe('first divergence across blocks', () => {
 
   it.skipIf(!existsSync(REFERENCE))('prints what the reference prints, both canonicalization settings', () => {
     for (const flags of [[], ['--no-canonicalize-allocators']]) {
-      const ref = spawnSync('python3', [REFERENCE, '--canary', 'canary.jsonl', '--ours', 'ours.jsonl', ...flags], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
+      const ref = spawnSync('python3', [REFERENCE, '--canary', 'canary.jsonl', '--ours', 'ours.jsonl', ...flags], {
+        cwd: dir,
+        encoding: 'utf8',
+        maxBuffer: 1 << 28,
+      });
       expect(ref.status).toBe(0);
       const r = diffLogs(canary, ours, { canonicalize: flags.length === 0 });
       expect(renderReferenceReport(r)).toBe(ref.stdout);

@@ -17,7 +17,7 @@ export interface DiffOptions {
   tidPairs?: TidPair[] | null;
 }
 
-export interface EventPair {
+interface EventPair {
   canary: PyDict;
   ours: PyDict;
 }
@@ -43,9 +43,8 @@ export interface PairResult {
   matched: number;
   canaryTotal: number;
   oursTotal: number;
-  /** The first divergence. Later work adds the ones after realignment to `divergences`. */
+  /** The first divergence, as the reference finds it (position by position). */
   divergence: Divergence | null;
-  divergences: Divergence[];
 }
 
 export interface DiffResult {
@@ -72,7 +71,7 @@ export class DiffOptionError extends Error {
 
 const CONTEXT = 5;
 
-export function resolveTidMap(canary: IndexedLog, ours: IndexedLog, opts: DiffOptions): Map<string, TidPair> {
+function resolveTidMap(canary: IndexedLog, ours: IndexedLog, opts: DiffOptions): Map<string, TidPair> {
   if (opts.tidPairs) {
     const m = new Map<string, TidPair>();
     for (const p of opts.tidPairs) m.set(pyHashKey(p.canaryTid), p);
@@ -113,7 +112,7 @@ function divergenceDetail(c: ThreadSide, o: ThreadSide, position: number, differ
   };
 }
 
-export function diffPair(c: ThreadSide, o: ThreadSide, pair: TidPair, canonicalize: boolean): PairResult {
+function diffPair(c: ThreadSide, o: ThreadSide, pair: TidPair, canonicalize: boolean): PairResult {
   const first = firstDivergence(c, o, canonicalize);
   const n = Math.min(c.thread.eventCount, o.thread.eventCount);
   const divergence = first && divergenceDetail(c, o, first.position, first.difference, canonicalize);
@@ -127,7 +126,6 @@ export function diffPair(c: ThreadSide, o: ThreadSide, pair: TidPair, canonicali
     canaryTotal: c.thread.eventCount,
     oursTotal: o.thread.eventCount,
     divergence,
-    divergences: divergence ? [divergence] : [],
   };
 }
 

@@ -35,7 +35,7 @@ export function equalByHash(c: ThreadSide, o: ThreadSide, pos: number, canonical
 }
 
 /** Compare the events at one position exactly (the reference's compare_event). */
-export function compareAt(c: ThreadSide, o: ThreadSide, pos: number, canonicalize: boolean): FieldDifference | null {
+function compareAt(c: ThreadSide, o: ThreadSide, pos: number, canonicalize: boolean): FieldDifference | null {
   const ec = c.log.event(c.thread.threadNo, pos, canonicalize);
   const eo = o.log.event(o.thread.threadNo, pos, canonicalize);
   try {

@@ -7,7 +7,7 @@ import type { Db } from '../store/db';
 import { BLOCK_SIZE, type EventBlock } from '../store/eventBlock';
 import { blockLastIdx, listThreads, readBlock, type LogRow, type ThreadRow } from '../store/logIndex';
 import { LogInputError } from '../ingest/logErrors';
-import { allocatorSentinel } from './referenceRules';
+import { allocatorSentinel } from '../rules/referenceRules';
 
 const PREFETCH_LIMIT = 4 << 20;
 
@@ -142,7 +142,8 @@ export class IndexedLog {
     let hi = last.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (last[mid]! < idx) lo = mid + 1; // NaN (not a number) compares false: searched into
+      if (last[mid]! < idx)
+        lo = mid + 1; // NaN (not a number) compares false: searched into
       else hi = mid;
     }
     const b = this.block(threadNo, lo);

@@ -28,7 +28,10 @@ function push<E extends EventName>(event: E, payload: Events[E]): void {
 
 async function pickLogs(): Promise<{ canaryPath: string; oursPath: string } | null> {
   if (!win) return null;
-  const filters = [{ name: 'Event logs', extensions: ['jsonl', 'json', 'log'] }, { name: 'All files', extensions: ['*'] }];
+  const filters = [
+    { name: 'Event logs', extensions: ['jsonl', 'json', 'log'] },
+    { name: 'All files', extensions: ['*'] },
+  ];
   const c = await dialog.showOpenDialog(win, { title: 'Open the canary log (the trusted engine)', properties: ['openFile'], filters });
   if (c.canceled || !c.filePaths[0]) return null;
   const o = await dialog.showOpenDialog(win, { title: 'Open the ours log (the engine under development)', properties: ['openFile'], filters });
@@ -38,13 +41,21 @@ async function pickLogs(): Promise<{ canaryPath: string; oursPath: string } | nu
 
 async function pickSessionFile(): Promise<string | null> {
   if (!win) return null;
-  const r = await dialog.showOpenDialog(win, { title: 'Open a Lockstep session', properties: ['openFile'], filters: [{ name: 'Lockstep session', extensions: ['lockstep'] }] });
+  const r = await dialog.showOpenDialog(win, {
+    title: 'Open a Lockstep session',
+    properties: ['openFile'],
+    filters: [{ name: 'Lockstep session', extensions: ['lockstep'] }],
+  });
   return r.canceled || !r.filePaths[0] ? null : r.filePaths[0];
 }
 
 async function pickSavePath(opts: { title: string; defaultName: string; extensions: string[] }): Promise<string | null> {
   if (!win) return null;
-  const r = await dialog.showSaveDialog(win, { title: opts.title, defaultPath: opts.defaultName, filters: [{ name: opts.extensions.join(', '), extensions: opts.extensions }] });
+  const r = await dialog.showSaveDialog(win, {
+    title: opts.title,
+    defaultPath: opts.defaultName,
+    filters: [{ name: opts.extensions.join(', '), extensions: opts.extensions }],
+  });
   return r.canceled || !r.filePath ? null : r.filePath;
 }
 
@@ -54,6 +65,13 @@ const EXPORTS: { label: string; format: ReportFormat; ext: string }[] = [
   { label: 'HTML page…', format: 'html', ext: 'html' },
   { label: 'JSON…', format: 'json', ext: 'json' },
 ];
+
+/** A menu item's click that runs a dialog: its failure is shown, never an unhandled rejection. */
+function menuAction(run: () => Promise<void>): () => void {
+  return () => {
+    run().catch((e: unknown) => dialog.showErrorBox('Lockstep', (e as Error).message));
+  };
+}
 
 function buildMenu(): void {
   const recent = recentSessions(workbench.sessionsDb).map<MenuItemConstructorOptions>((r) => ({
@@ -67,27 +85,27 @@ function buildMenu(): void {
         {
           label: 'Open logs…',
           accelerator: 'CmdOrCtrl+O',
-          click: async () => {
+          click: menuAction(async () => {
             const picked = await pickLogs();
             if (picked) push('shell/open-logs', picked);
-          },
+          }),
         },
         { label: 'Open recent', submenu: recent.length ? recent : [{ label: 'No recent sessions', enabled: false }] },
         { type: 'separator' },
         {
           label: 'Open session…',
-          click: async () => {
+          click: menuAction(async () => {
             const path = await pickSessionFile();
             if (path) push('shell/open-session', { path });
-          },
+          }),
         },
         {
           label: 'Save session as…',
           accelerator: 'CmdOrCtrl+Shift+S',
-          click: async () => {
+          click: menuAction(async () => {
             const path = await pickSavePath({ title: 'Save the session', defaultName: 'triage.lockstep', extensions: ['lockstep'] });
             if (path) push('shell/save-session', { path });
-          },
+          }),
         },
         { type: 'separator' },
         {
@@ -95,10 +113,10 @@ function buildMenu(): void {
           submenu: EXPORTS.map((x, i) => ({
             label: x.label,
             ...(i === 0 ? { accelerator: 'CmdOrCtrl+E' } : {}),
-            click: async () => {
+            click: menuAction(async () => {
               const path = await pickSavePath({ title: 'Export the report', defaultName: `lockstep-report.${x.ext}`, extensions: [x.ext] });
               if (path) push('shell/export', { path, format: x.format });
-            },
+            }),
           })),
         },
         { type: 'separator' },
@@ -141,7 +159,7 @@ function lockDown(): void {
   });
 }
 
-app.whenReady().then(() => {
+void app.whenReady().then(() => {
   const nativeBinding = electronNativeBinding();
   useNativeBinding(nativeBinding);
   try {

@@ -13,10 +13,10 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { Rng } from './prng';
 
 /** A number written with a chosen spelling ("2.50", "1E2", "1.0"): what Python reads is what counts. */
-export class NumberLiteral {
+class NumberLiteral {
   constructor(readonly text: string) {}
 }
-export type GenValue = null | boolean | bigint | number | string | NumberLiteral | GenValue[] | Map<string, GenValue>;
+type GenValue = null | boolean | bigint | number | string | NumberLiteral | GenValue[] | Map<string, GenValue>;
 type GenMap = Map<string, GenValue>;
 
 export type Profile = 'realistic' | 'hostile';
@@ -177,13 +177,34 @@ class ThreadScript {
     const q = this.queue;
     if (this.made === 0 && this.entryName !== null) {
       q.push(
-        { kind: 'kernel.call', payload: new Map<string, GenValue>([['name', this.entryName], ['ord', BigInt(100 + this.index)], ['args_resolved', this.args()]]) },
-        { kind: 'kernel.return', payload: new Map<string, GenValue>([['name', this.entryName], ['ord', BigInt(100 + this.index)], ['return_value', 0n], ['status', '0x00000000']]) },
+        {
+          kind: 'kernel.call',
+          payload: new Map<string, GenValue>([
+            ['name', this.entryName],
+            ['ord', BigInt(100 + this.index)],
+            ['args_resolved', this.args()],
+          ]),
+        },
+        {
+          kind: 'kernel.return',
+          payload: new Map<string, GenValue>([
+            ['name', this.entryName],
+            ['ord', BigInt(100 + this.index)],
+            ['return_value', 0n],
+            ['status', '0x00000000'],
+          ]),
+        },
       );
       return;
     }
     if (this.made === 0 && this.profile === 'hostile') {
-      q.push({ kind: 'thread.create', payload: new Map<string, GenValue>([['entry', BigInt(0x82000000 + this.index)], ['suspended', false]]) });
+      q.push({
+        kind: 'thread.create',
+        payload: new Map<string, GenValue>([
+          ['entry', BigInt(0x82000000 + this.index)],
+          ['suspended', false],
+        ]),
+      });
       return;
     }
     const roll = r.float();
@@ -191,28 +212,84 @@ class ThreadScript {
     if (calls && roll < 0.08) {
       const name = r.pick(ALLOCATORS);
       const ord = BigInt(ALLOCATORS.indexOf(name) + 186);
-      const ret: GenMap = new Map<string, GenValue>([['name', name], ['ord', ord], ['return_value', 0n]]);
+      const ret: GenMap = new Map<string, GenValue>([
+        ['name', name],
+        ['ord', ord],
+        ['return_value', 0n],
+      ]);
       if (r.chance(0.8)) ret.set('status', '0x0');
-      q.push({ kind: 'kernel.call', payload: new Map<string, GenValue>([['name', name], ['ord', ord], ['args_resolved', this.args()]]) }, { kind: 'kernel.return', payload: ret, alloc: name });
+      q.push(
+        {
+          kind: 'kernel.call',
+          payload: new Map<string, GenValue>([
+            ['name', name],
+            ['ord', ord],
+            ['args_resolved', this.args()],
+          ]),
+        },
+        { kind: 'kernel.return', payload: ret, alloc: name },
+      );
     } else if (calls && roll < 0.6) {
       const name = r.pick(CALL_NAMES);
       const ord = BigInt(CALL_NAMES.indexOf(name) + 1);
       q.push(
-        { kind: 'kernel.call', payload: new Map<string, GenValue>([['name', name], ['ord', ord], ['args_resolved', this.args()]]) },
+        {
+          kind: 'kernel.call',
+          payload: new Map<string, GenValue>([
+            ['name', name],
+            ['ord', ord],
+            ['args_resolved', this.args()],
+          ]),
+        },
         {
           kind: 'kernel.return',
-          payload: new Map<string, GenValue>([['name', name], ['ord', ord], ['return_value', this.returnValue()], ['status', '0x00000000']]),
+          payload: new Map<string, GenValue>([
+            ['name', name],
+            ['ord', ord],
+            ['return_value', this.returnValue()],
+            ['status', '0x00000000'],
+          ]),
         },
       );
     } else if (roll < 0.72) {
       const sid = `h${this.index}_${this.made}`;
-      q.push({ kind: 'handle.create', payload: new Map<string, GenValue>([['handle_semantic_id', sid], ['raw_handle_id', 0n], ['type', r.pick(['event', 'file', 'thread'])]]), rawHandle: true });
-      if (r.chance(0.7)) q.push({ kind: 'handle.destroy', payload: new Map<string, GenValue>([['handle_semantic_id', sid], ['raw_handle_id', 0n]]), rawHandle: true });
+      q.push({
+        kind: 'handle.create',
+        payload: new Map<string, GenValue>([
+          ['handle_semantic_id', sid],
+          ['raw_handle_id', 0n],
+          ['type', r.pick(['event', 'file', 'thread'])],
+        ]),
+        rawHandle: true,
+      });
+      if (r.chance(0.7))
+        q.push({
+          kind: 'handle.destroy',
+          payload: new Map<string, GenValue>([
+            ['handle_semantic_id', sid],
+            ['raw_handle_id', 0n],
+          ]),
+          rawHandle: true,
+        });
     } else if (roll < 0.86) {
       const obj = `obj${r.int(0, 20)}`;
       q.push(
-        { kind: 'wait.begin', payload: new Map<string, GenValue>([['object', obj], ['timeout', r.chance(0.5) ? null : BigInt(r.int(0, 1000))]]) },
-        { kind: 'wait.end', payload: new Map<string, GenValue>([['object', obj], ['result', 0n], ['wait_duration_cycles', 0n]]), waitEnd: true },
+        {
+          kind: 'wait.begin',
+          payload: new Map<string, GenValue>([
+            ['object', obj],
+            ['timeout', r.chance(0.5) ? null : BigInt(r.int(0, 1000))],
+          ]),
+        },
+        {
+          kind: 'wait.end',
+          payload: new Map<string, GenValue>([
+            ['object', obj],
+            ['result', 0n],
+            ['wait_duration_cycles', 0n],
+          ]),
+          waitEnd: true,
+        },
       );
     } else if (roll < 0.93) {
       const m: GenMap = new Map();
@@ -221,7 +298,15 @@ class ThreadScript {
       m.set('ord', BigInt(r.int(400, 900)));
       q.push({ kind: 'import.call', payload: m });
     } else if (this.profile === 'hostile' && roll < 0.97) {
-      q.push({ kind: r.pick(['custom.marker', 'gpu.swap']), payload: r.chance(0.3) ? null : new Map<string, GenValue>([['frame', BigInt(this.made)], ['note', r.pick(STRINGS)]]) });
+      q.push({
+        kind: r.pick(['custom.marker', 'gpu.swap']),
+        payload: r.chance(0.3)
+          ? null
+          : new Map<string, GenValue>([
+              ['frame', BigInt(this.made)],
+              ['note', r.pick(STRINGS)],
+            ]),
+      });
     } else {
       q.push({ kind: 'thread.exit', payload: new Map<string, GenValue>([['exit_code', 0n]]) });
     }
@@ -282,7 +367,7 @@ function floatText(x: number): string {
   return String(x).replace('e+', 'e');
 }
 
-export function writeValue(v: GenValue, ascii: boolean, sep: string): string {
+function writeValue(v: GenValue, ascii: boolean, sep: string): string {
   if (v === null) return 'null';
   switch (typeof v) {
     case 'boolean':
@@ -376,7 +461,17 @@ class SideWriter {
     this.file = new LineFile(path);
     this.style = sideStyle(profile, rng, side);
     this.allocBase = side === 'canary' ? 0xbc220000 : 0x40105000;
-    this.line(writeValue(new Map<string, GenValue>([['kind', 'schema_version'], ['schema_version', 1n], ['engine', side === 'canary' ? 'canary' : 'ours']]), true, ', '));
+    this.line(
+      writeValue(
+        new Map<string, GenValue>([
+          ['kind', 'schema_version'],
+          ['schema_version', 1n],
+          ['engine', side === 'canary' ? 'canary' : 'ours'],
+        ]),
+        true,
+        ', ',
+      ),
+    );
   }
 
   private line(s: string): void {
@@ -407,8 +502,26 @@ class SideWriter {
     const ev: GenMap = new Map();
     const fields: [string, GenValue | undefined][] =
       this.side === 'canary'
-        ? [['engine', 'canary'], ['tid', tid], ['tid_event_idx', idx], ['kind', t.kind], ['payload', payload], ['host_ns', this.hostNs], ['guest_cycle', BigInt(this.cycle)], ['deterministic', true]]
-        : [['tid', tid], ['kind', t.kind], ['tid_event_idx', idx], ['payload', payload], ['engine', 'ours'], ['host_ns', this.hostNs], ['guest_cycle', BigInt(this.cycle)], ['deterministic', r.chance(0.9)]];
+        ? [
+            ['engine', 'canary'],
+            ['tid', tid],
+            ['tid_event_idx', idx],
+            ['kind', t.kind],
+            ['payload', payload],
+            ['host_ns', this.hostNs],
+            ['guest_cycle', BigInt(this.cycle)],
+            ['deterministic', true],
+          ]
+        : [
+            ['tid', tid],
+            ['kind', t.kind],
+            ['tid_event_idx', idx],
+            ['payload', payload],
+            ['engine', 'ours'],
+            ['host_ns', this.hostNs],
+            ['guest_cycle', BigInt(this.cycle)],
+            ['deterministic', r.chance(0.9)],
+          ];
     for (const [k, v] of fields) if (v !== undefined) ev.set(k, v);
     this.line(writeValue(ev, this.style.ascii, this.style.sep));
     this.events++;
@@ -479,7 +592,7 @@ export function generatePair(canaryPath: string, oursPath: string, opts: Generat
       idx: 0n,
       done: false,
     }));
-    let active = live.slice();
+    const active = live.slice();
     while (active.length > 0) {
       const k = sideRng.int(0, active.length - 1);
       const th = active[k]!;
@@ -495,7 +608,18 @@ export function generatePair(canaryPath: string, oursPath: string, opts: Generat
       if (div && th.pos === div.at) {
         switch (div.type) {
           case 'insert':
-            w.emit(tid, th.idx, { kind: 'kernel.call', payload: new Map<string, GenValue>([['name', 'NtYieldExecution'], ['ord', 999n]]) }, null);
+            w.emit(
+              tid,
+              th.idx,
+              {
+                kind: 'kernel.call',
+                payload: new Map<string, GenValue>([
+                  ['name', 'NtYieldExecution'],
+                  ['ord', 999n],
+                ]),
+              },
+              null,
+            );
             th.idx += 1n;
             break;
           case 'drop':
@@ -511,7 +635,20 @@ export function generatePair(canaryPath: string, oursPath: string, opts: Generat
             extra = new Map<string, GenValue>([['ours_note', 'unexpected']]);
             break;
           case 'alloc-extra':
-            w.emit(tid, th.idx, { kind: 'kernel.return', payload: new Map<string, GenValue>([['name', 'RtlAllocateHeap'], ['ord', 189n], ['return_value', 0n]]), alloc: 'RtlAllocateHeap' }, null);
+            w.emit(
+              tid,
+              th.idx,
+              {
+                kind: 'kernel.return',
+                payload: new Map<string, GenValue>([
+                  ['name', 'RtlAllocateHeap'],
+                  ['ord', 189n],
+                  ['return_value', 0n],
+                ]),
+                alloc: 'RtlAllocateHeap',
+              },
+              null,
+            );
             th.idx += 1n;
             break;
           case 'bigint-near': {

@@ -112,9 +112,11 @@ describe('the browser host', () => {
     expect(JSON.parse(notJson.body)).toMatchObject({ ok: false, error: { code: 'bad-request' } });
     expect((await raw(`/${host.token}/api/app/info`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' })).status).toBe(415);
     expect((await raw(`/${host.token}/api/app/info`)).status).toBe(405);
-    const big = await raw(`/${host.token}/api/app/info`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.alloc(2 << 20, 0x20) }).catch(
-      () => ({ status: 413, body: '', headers: {} }),
-    );
+    const big = await raw(`/${host.token}/api/app/info`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: Buffer.alloc(2 << 20, 0x20),
+    }).catch(() => ({ status: 413, body: '', headers: {} }));
     expect(big.status).toBe(413);
     const unknown = JSON.parse((await api('no/such', {})).body);
     expect(unknown).toMatchObject({ ok: false, error: { code: 'bad-request' } });
@@ -126,7 +128,10 @@ describe('the browser host', () => {
     const anyJson = fc.jsonValue({ maxDepth: 3 });
     const args = fc.oneof(
       anyJson,
-      fc.record({ sessionId: fc.string(), pairKey: fc.string(), from: fc.integer(), count: fc.integer(), jobId: fc.string(), path: fc.string() }, { requiredKeys: [] }),
+      fc.record(
+        { sessionId: fc.string(), pairKey: fc.string(), from: fc.integer(), count: fc.integer(), jobId: fc.string(), path: fc.string() },
+        { requiredKeys: [] },
+      ),
     );
     const seen = new Set<string>();
     await fc.assert(

@@ -28,7 +28,7 @@ export interface HttpHost {
   close(): Promise<void>;
 }
 
-export const CSP =
+const CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
   "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
@@ -183,4 +183,3 @@ export function startHttpHost(opts: HttpHostOptions): Promise<HttpHost> {
     });
   });
 }
-

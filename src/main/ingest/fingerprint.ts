@@ -5,13 +5,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
-
-export interface FileFingerprint {
-  path: string; // absolute
-  size: number;
-  mtimeMs: number;
-  fingerprint: string; // hex sha256 of size + samples
-}
+import type { FileFingerprint } from '../store/logIndex';
 
 const EDGE = 1 << 20;
 const SAMPLES = 64;

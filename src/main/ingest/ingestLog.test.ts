@@ -42,7 +42,9 @@ function inputError(f: () => unknown): LogInputError {
 
 /** str(JSONDecodeError) for json.loads(text), from Python itself. */
 function pythonJsonError(text: string): string {
-  const r = spawnSync('python3', ['-c', 'import json,sys\ntry: json.loads(sys.argv[1])\nexcept json.JSONDecodeError as e: print(e)', text], { encoding: 'utf8' });
+  const r = spawnSync('python3', ['-c', 'import json,sys\ntry: json.loads(sys.argv[1])\nexcept json.JSONDecodeError as e: print(e)', text], {
+    encoding: 'utf8',
+  });
   return r.stdout.trim();
 }
 
@@ -165,7 +167,13 @@ describe('a log that changes while it is read', () => {
   for (const change of ['grows', 'is truncated'] as const) {
     it(`is refused when it ${change}, and leaves nothing in the index`, () => {
       const c = join(dir, `changing-${change}.jsonl`);
-      generatePair(c, join(dir, `changing-${change}-o.jsonl`), { seed: `chg-${change}`, eventsPerThread: 6000, threads: 4, profile: 'realistic', divergences: 0 });
+      generatePair(c, join(dir, `changing-${change}-o.jsonl`), {
+        seed: `chg-${change}`,
+        eventsPerThread: 6000,
+        threads: 4,
+        profile: 'realistic',
+        divergences: 0,
+      });
       let chunks = 0;
       const e = inputError(() =>
         ingestLog(db, c, 'changing.jsonl', {

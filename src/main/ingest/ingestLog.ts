@@ -9,12 +9,13 @@ import { statSync } from 'node:fs';
 import { jsonDumpsExact, pyRepr } from '../py/format';
 import { JsonDecodeError, pyJsonLoads } from '../py/parse';
 import { PyError, pyEq, pyHashKey, pyLe, pyTruthy, pyTypeName, type PyDict, type PyValue } from '../py/value';
-import { ALLOCATOR_RETURN_FNS, allocatorSentinel } from '../diff/referenceRules';
+import { ALLOCATOR_RETURN_FNS, allocatorSentinel } from '../rules/referenceRules';
 import type { Db } from '../store/db';
 import { BLOCK_SIZE, EventBlockBuilder, FLAG_ALLOCATOR, FLAG_FORCE_EXACT, FLAG_IDX_INEXACT } from '../store/eventBlock';
-import { beginLog, deleteLog, findReusableLog, getLog, LogWriter, type LogRow, type LogSink, type ThreadRow } from '../store/logIndex';
+import { findReusableLog, getLog, type FileFingerprint, type LogRow, type ThreadRow } from '../store/logIndex';
+import { beginLog, deleteLog, LogWriter, type LogSink } from '../store/logWriter';
 import { EventScanner } from './eventScanner';
-import { fingerprintFile, type FileFingerprint } from './fingerprint';
+import { fingerprintFile } from './fingerprint';
 import { IngestCancelled, LogInputError } from './logErrors';
 import { splitLines } from './lineSplitter';
 import { entryBegin, eventHash, feedPyValue, hashPyValue, KEY_STATUS, PayloadEntries, skipMaskFor, specialKey, type PayloadShape } from './valueHash';
@@ -347,7 +348,17 @@ class LogScanner {
     if (keys.allocName !== null) {
       ordinal = th.allocCounters.get(keys.allocName) ?? 0;
       th.allocCounters.set(keys.allocName, ordinal + 1);
-      eventHash(keys.kindWords, keys.idxWords, keys.payloadShape, keys.entries, keys.otherWords, skipMask, allocatorSentinel(keys.allocName, ordinal), hashes, 2);
+      eventHash(
+        keys.kindWords,
+        keys.idxWords,
+        keys.payloadShape,
+        keys.entries,
+        keys.otherWords,
+        skipMask,
+        allocatorSentinel(keys.allocName, ordinal),
+        hashes,
+        2,
+      );
     } else {
       hashes[2] = hashes[0]!;
       hashes[3] = hashes[1]!;
@@ -366,7 +377,13 @@ class LogScanner {
     blk.hashCanon[2 * s] = hashes[2]!;
     blk.hashCanon[2 * s + 1] = hashes[3]!;
     const idxNum =
-      typeof idx === 'number' ? idx : typeof idx === 'boolean' ? Number(idx) : typeof idx === 'bigint' && (keys.flags & FLAG_IDX_INEXACT) === 0 ? Number(idx) : NaN;
+      typeof idx === 'number'
+        ? idx
+        : typeof idx === 'boolean'
+          ? Number(idx)
+          : typeof idx === 'bigint' && (keys.flags & FLAG_IDX_INEXACT) === 0
+            ? Number(idx)
+            : NaN;
     blk.idx[s] = idxNum;
     if (pos === 0) th.row.firstIdx = Number.isNaN(idxNum) ? null : idxNum;
     th.row.lastIdx = Number.isNaN(idxNum) ? null : idxNum;
@@ -473,7 +490,7 @@ function changedWhileReadCheck(label: string, path: string, fp: FileFingerprint)
     const st = statSync(path);
     same = st.size === fp.size && st.mtimeMs === fp.mtimeMs;
   } catch {
-    same = false;
+    // gone: not the same file
   }
   if (!same) throw changedWhileRead(label, path, fp);
 }

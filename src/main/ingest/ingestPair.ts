@@ -7,13 +7,14 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { APP_ROOT } from '../appRoot';
 import type { Db } from '../store/db';
-import { beginLog, deleteLog, findReusableLog, getLog, LogWriter, type LogRow } from '../store/logIndex';
-import { fingerprintFile, type FileFingerprint } from './fingerprint';
+import { findReusableLog, getLog, type FileFingerprint, type LogRow } from '../store/logIndex';
+import { beginLog, deleteLog, LogWriter } from '../store/logWriter';
+import { fingerprintFile } from './fingerprint';
 import { fileError, ingestLog, type IngestProgress } from './ingestLog';
 import { IngestCancelled, LogInputError } from './logErrors';
 import type { WorkerReply, WorkerRequest } from './workerProtocol';
 
-export type Side = 'canary' | 'ours';
+type Side = 'canary' | 'ours';
 
 export interface LogSource {
   path: string;
@@ -42,13 +43,7 @@ type Outcome = { ok: true; log: LogRow; reused: boolean } | { ok: false; error: 
 
 function inThread(db: Db, src: LogSource, fp: FileFingerprint, side: Side, hooks: PairIngestHooks): Outcome {
   try {
-    const r = ingestLog(
-      db,
-      src.path,
-      src.label,
-      { onProgress: (p) => hooks.onProgress?.(side, p), isCancelled: () => hooks.signal?.aborted ?? false },
-      fp,
-    );
+    const r = ingestLog(db, src.path, src.label, { onProgress: (p) => hooks.onProgress?.(side, p), isCancelled: () => hooks.signal?.aborted ?? false }, fp);
     return { ok: true, log: r.log, reused: r.reused };
   } catch (e) {
     return { ok: false, error: e as Error };
@@ -113,13 +108,7 @@ function inWorker(db: Db, src: LogSource, fp: FileFingerprint, side: Side, hooks
  * thread's connection to it). Resolves with both logs, or rejects with the
  * error the reference would report first.
  */
-export async function ingestPair(
-  db: Db,
-  dbPath: string,
-  canary: LogSource,
-  ours: LogSource,
-  hooks: PairIngestHooks = {},
-): Promise<IngestedPair> {
+export async function ingestPair(db: Db, dbPath: string, canary: LogSource, ours: LogSource, hooks: PairIngestHooks = {}): Promise<IngestedPair> {
   const fp = (src: LogSource): FileFingerprint | Error => {
     try {
       return fingerprintFile(src.path);

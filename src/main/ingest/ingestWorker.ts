@@ -2,7 +2,7 @@
 // the thread that owns the index (no SQLite here), with progress, so the
 // thread that answers users stays free.
 import { parentPort, workerData } from 'node:worker_threads';
-import { BATCH, blockRecord, type BlockRecord, type LogSink } from '../store/logIndex';
+import { BATCH, blockRecord, type BlockRecord, type LogSink } from '../store/logWriter';
 import { scanLog } from './ingestLog';
 import { IngestCancelled, LogInputError } from './logErrors';
 import type { WorkerReply, WorkerRequest } from './workerProtocol';

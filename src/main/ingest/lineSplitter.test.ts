@@ -85,7 +85,10 @@ describe('splitLines', () => {
         const got = ourLines(path, chunk);
         expect(Array.isArray(got), `sample ${i} chunk ${chunk}`).toBe(true);
         const lines = got as Line[];
-        expect(lines.map((l) => l.text), `sample ${i} chunk ${chunk}`).toEqual(expected);
+        expect(
+          lines.map((l) => l.text),
+          `sample ${i} chunk ${chunk}`,
+        ).toEqual(expected);
         expect(lines.map((l) => l.lineNo)).toEqual(lines.map((_, k) => k + 1));
         // each line's offset points at its bytes in the file
         for (const l of lines) expect(bytes.subarray(l.offset, l.offset + Buffer.byteLength(l.text)).toString('utf8')).toBe(l.text);

@@ -2,7 +2,7 @@
 // newlines: "\n", "\r\n" and a lone "\r" each end a line), in large chunks,
 // never holding more than one chunk (or one line, if longer) in memory.
 // Checks UTF-8 validity as Python's strict decoder would.
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 
 export const CHUNK_BYTES = 4 << 20;
@@ -14,15 +14,6 @@ export interface LineVisitor {
   invalidUtf8(lineNo: number): never;
   /** After each chunk: bytes consumed so far; may throw to stop. */
   progress(bytesDone: number): void;
-}
-
-export function fileSize(path: string): number {
-  const fd = openSync(path, 'r');
-  try {
-    return fstatSync(fd).size;
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Visit every line of the file; returns the number of bytes read. */

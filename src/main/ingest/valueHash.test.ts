@@ -18,7 +18,18 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 // JSON texts with the values that make equality tricky.
 const scalar = fc.oneof(
   fc.constantFrom('1', '1.0', 'true', '0', '0.0', '-0', '-0.0', 'false', 'null', '1e16', '10000000000000000', '2.5', '2.50', '25e-1'),
-  fc.constantFrom('9007199254740991', '9007199254740992', '9007199254740993', '-9007199254740993', '9007199254740992.0', '18446744073709551615', '1e300', '1E400', '1.5', '0.1'),
+  fc.constantFrom(
+    '9007199254740991',
+    '9007199254740992',
+    '9007199254740993',
+    '-9007199254740993',
+    '9007199254740992.0',
+    '18446744073709551615',
+    '1e300',
+    '1E400',
+    '1.5',
+    '0.1',
+  ),
   fc.constantFrom('NaN', 'Infinity', '-Infinity'),
   fc.integer({ min: -1000, max: 1000 }).map(String),
   fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => JSON.stringify(d)),

@@ -16,7 +16,7 @@
 //   list            TAG_LIST items… TAG_LIST_END count
 //   dict            TAG_DICT, then count and the lane-wise sum of one hash per
 //                   entry (TAG_ENTRY key value, from a fixed seed): order-free
-import { skippedPayloadFields } from '../diff/referenceRules';
+import { skippedPayloadFields } from '../rules/referenceRules';
 import { canonicalNumber, type PyValue } from '../py/value';
 
 let h1 = 0;
@@ -43,13 +43,13 @@ function fmix(h: number): number {
 }
 
 export const TAG_NULL = 1;
-export const TAG_INT = 2;
-export const TAG_NUMTEXT = 3;
+const TAG_INT = 2;
+const TAG_NUMTEXT = 3;
 export const TAG_STR = 4;
-export const TAG_LIST = 5;
-export const TAG_DICT = 6;
+const TAG_LIST = 5;
+const TAG_DICT = 6;
 const TAG_ENTRY = 7;
-export const TAG_LIST_END = 8;
+const TAG_LIST_END = 8;
 const TAG_OTHER_PAYLOAD = 9;
 
 const ENTRY_SEED_1 = 0x9747b28c;
@@ -154,7 +154,7 @@ export function entryBeginAscii(buf: Uint8Array, s: number, e: number): void {
 }
 
 /** The finished entry's two words (not yet added anywhere). */
-export function entryWords(out: Uint32Array, at: number): void {
+function entryWords(out: Uint32Array, at: number): void {
   out[at] = fmix(h1 ^ Math.imul(h2, 0x27d4eb2f));
   out[at + 1] = fmix(h2 + 0x165667b1);
 }
@@ -196,7 +196,7 @@ export function resetHash(): void {
   count = 0;
 }
 
-export function beginHash(seed: number): void {
+function beginHash(seed: number): void {
   h1 = seed;
   h2 = seed ^ 0x5bd1e995;
 }
@@ -258,7 +258,7 @@ export const KEY_RETURN_VALUE = 2;
 export const KEY_STATUS = 3;
 export const KEY_RAW_HANDLE_ID = 4;
 export const KEY_WAIT_DURATION_CYCLES = 5;
-export const SPECIAL_KEYS = ['', 'name', 'return_value', 'status', 'raw_handle_id', 'wait_duration_cycles'];
+const SPECIAL_KEYS = ['', 'name', 'return_value', 'status', 'raw_handle_id', 'wait_duration_cycles'];
 
 export function specialKey(key: string): number {
   const i = SPECIAL_KEYS.indexOf(key);

@@ -1,8 +1,8 @@
 // Messages between an ingest worker and the thread that owns the index. The
 // worker only reads the log and packs blocks; the owner writes them, so that
 // two workers never contend for SQLite's write lock.
-import type { BlockRecord, LogStats, ThreadRow } from '../store/logIndex';
-import type { FileFingerprint } from './fingerprint';
+import type { FileFingerprint, LogStats, ThreadRow } from '../store/logIndex';
+import type { BlockRecord } from '../store/logWriter';
 import type { IngestProgress } from './ingestLog';
 
 export interface WorkerRequest {

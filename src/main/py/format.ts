@@ -131,28 +131,32 @@ function jsonFloat(x: number): string {
 }
 
 /** json.dumps' string literal without ensure_ascii: only quotes, backslashes and control characters escaped. */
-export function jsonStringUnicode(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return '"' + s.replace(/[\\"\u0000-\u001f]/g, (c) => {
-    switch (c) {
-      case '"':
-        return '\\"';
-      case '\\':
-        return '\\\\';
-      case '\n':
-        return '\\n';
-      case '\r':
-        return '\\r';
-      case '\t':
-        return '\\t';
-      case '\b':
-        return '\\b';
-      case '\f':
-        return '\\f';
-      default:
-        return '\\u' + hex(c.charCodeAt(0), 4);
-    }
-  }) + '"';
+function jsonStringUnicode(s: string): string {
+  return (
+    '"' +
+    // eslint-disable-next-line no-control-regex -- json.dumps escapes exactly these control characters
+    s.replace(/[\\"\u0000-\u001f]/g, (c) => {
+      switch (c) {
+        case '"':
+          return '\\"';
+        case '\\':
+          return '\\\\';
+        case '\n':
+          return '\\n';
+        case '\r':
+          return '\\r';
+        case '\t':
+          return '\\t';
+        case '\b':
+          return '\\b';
+        case '\f':
+          return '\\f';
+        default:
+          return '\\u' + hex(c.charCodeAt(0), 4);
+      }
+    }) +
+    '"'
+  );
 }
 
 export interface JsonDumpsOptions {
@@ -219,4 +223,3 @@ export function jsonDumpsExact(v: PyValue | undefined): string {
   for (const [k, x] of v) parts.push(`${JSON.stringify(k)}:${jsonDumpsExact(x)}`);
   return '{' + parts.join(',') + '}';
 }
-

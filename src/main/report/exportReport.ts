@@ -8,13 +8,6 @@ import type { ReportContext } from './reportContext';
 
 export const REPORT_FORMATS: readonly ReportFormat[] = ['reference-md', 'annotated-md', 'html', 'json'];
 
-export const REPORT_EXTENSIONS: Record<ReportFormat, string> = {
-  'reference-md': 'md',
-  'annotated-md': 'md',
-  html: 'html',
-  json: 'json',
-};
-
 export function renderReport(format: ReportFormat, ctx: ReportContext): string {
   switch (format) {
     case 'reference-md': {

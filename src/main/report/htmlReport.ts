@@ -40,10 +40,14 @@ function fieldsTable(ev: PyDict, highlight: string | undefined, side: 'canary' |
   const payload = ev.get('payload');
   const rows: string[] = [];
   rows.push(`<tr${highlight === '#kind' ? ' class="hl"' : ''}><td class="key mono">kind</td><td class="mono">${escapeHtml(pyStr(ev.get('kind')))}</td></tr>`);
-  rows.push(`<tr${highlight === '#idx' ? ' class="hl"' : ''}><td class="key mono">tid_event_idx</td><td class="mono">${escapeHtml(pyStr(ev.get('tid_event_idx')))}</td></tr>`);
+  rows.push(
+    `<tr${highlight === '#idx' ? ' class="hl"' : ''}><td class="key mono">tid_event_idx</td><td class="mono">${escapeHtml(pyStr(ev.get('tid_event_idx')))}</td></tr>`,
+  );
   if (isDict(payload)) {
     for (const [k, v] of payload) {
-      rows.push(`<tr${highlight === k ? ' class="hl"' : ''}><td class="key mono">payload.${escapeHtml(k)}</td><td class="mono">${escapeHtml(jsonDumps(v, { ensureAscii: false }))}</td></tr>`);
+      rows.push(
+        `<tr${highlight === k ? ' class="hl"' : ''}><td class="key mono">payload.${escapeHtml(k)}</td><td class="mono">${escapeHtml(jsonDumps(v, { ensureAscii: false }))}</td></tr>`,
+      );
     }
     if (highlight !== undefined && !highlight.startsWith('#') && !payload.has(highlight)) {
       rows.push(`<tr class="hl"><td class="key mono">payload.${escapeHtml(highlight)}</td><td class="mono">&lt;absent&gt;</td></tr>`);

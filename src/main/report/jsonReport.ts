@@ -10,7 +10,7 @@ import { pyJsonLoads } from '../py/parse';
 import type { PyDict, PyValue } from '../py/value';
 import { bookmarksByPair, pairKeyOf, type ReportBookmark, type ReportContext } from './reportContext';
 
-export const JSON_REPORT_VERSION = 1;
+const JSON_REPORT_VERSION = 1;
 
 /** A raw JSON text, written as it is. */
 class Raw {

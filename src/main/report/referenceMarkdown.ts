@@ -8,9 +8,9 @@ import { renderEvent } from './renderEvent';
 export function renderReferenceSummary(pairs: PairResult[], out: string[]): void {
   out.push('# Phase A diff report');
   out.push('');
-  out.push('**This report is the output of Phase A\'s diff harness. Divergences');
+  out.push("**This report is the output of Phase A's diff harness. Divergences");
   out.push('shown here are INPUT for Phase B (first-divergence localization),');
-  out.push('not findings of Phase A.** Phase A\'s job is to make the harness');
+  out.push("not findings of Phase A.** Phase A's job is to make the harness");
   out.push('itself correct, not to analyze what it surfaces.');
   out.push('');
   out.push('## Summary');

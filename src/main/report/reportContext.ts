@@ -4,10 +4,10 @@ import type { DiffResult, PairResult } from '../diff/diffLogs';
 import type { IndexedLog } from '../diff/indexedLog';
 import { pyJsonLoads } from '../py/parse';
 import { pyHashKey } from '../py/value';
-import type { SessionFileBookmark } from '../sessions/sessionFile';
+import type { PortableBookmark } from '../store/bookmarks';
 
 /** A bookmark as reports show it: the same portable shape a session file keeps. */
-export type ReportBookmark = SessionFileBookmark;
+export type ReportBookmark = PortableBookmark;
 
 export interface ReportContext {
   result: DiffResult;

@@ -1,6 +1,6 @@
 // What the request handlers share: the databases, the open sessions, the
 // running jobs, and the pushed-event channel.
-import type { EventName, Events, RequestArg, RequestName, RequestResult } from '../../shared/api';
+import type { ApiError, EventName, Events, RequestArg, RequestName, RequestResult } from '../../shared/api';
 import type { ThreadSide } from '../diff/firstDivergence';
 import type { Db } from '../store/db';
 import type { OpenSession } from './openSession';
@@ -43,7 +43,7 @@ export type Handlers<K extends RequestName = RequestName> = {
 
 /** A request that cannot be served, as the contract's error data. */
 export class RequestError extends Error {
-  constructor(readonly error: import('../../shared/api').ApiError) {
+  constructor(readonly error: ApiError) {
     super(error.message);
   }
 }

@@ -29,7 +29,7 @@ export function threadView(side: Side, t: ThreadInfo): ThreadView {
   };
 }
 
-export function divergenceView(position: number, d: FieldDifference): DivergenceView {
+function divergenceView(position: number, d: FieldDifference): DivergenceView {
   return { position, description: d.description, field: d.field, ...(d.key !== undefined ? { key: d.key } : {}) };
 }
 
@@ -79,7 +79,11 @@ export function rowView(
   const status = canary && ours ? (difference ? 'differs' : 'same') : canary ? 'only-canary' : 'only-ours';
   const row: RowView = { position, canary, ours, status };
   if (difference && status === 'differs') {
-    row.difference = { field: difference.field, description: difference.description, ...('key' in difference && difference.key !== undefined ? { key: difference.key } : {}) };
+    row.difference = {
+      field: difference.field,
+      description: difference.description,
+      ...('key' in difference && difference.key !== undefined ? { key: difference.key } : {}),
+    };
   }
   return row;
 }

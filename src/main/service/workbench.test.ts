@@ -123,7 +123,9 @@ describe('workbench service', () => {
     w = bench(data);
     const again = await call(w, 'session/open', { jobId: 'j2', canaryPath: canary, oursPath: ours });
     expect(again.id).toBe(s.id);
-    expect(again.bookmarks.map((x) => [x.title, x.note, x.position, x.atDivergence])).toEqual([['wrong kind after wait', b.note + '\n- second look', p.divergence!.position, true]]);
+    expect(again.bookmarks.map((x) => [x.title, x.note, x.position, x.atDivergence])).toEqual([
+      ['wrong kind after wait', b.note + '\n- second look', p.divergence!.position, true],
+    ]);
     expect(again.manualMap).toBe(true);
     expect(again.place).toEqual({ pairKey: p.key, position: 7 });
 

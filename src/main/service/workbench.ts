@@ -11,7 +11,7 @@ import { DiffOptionError, NoTidMapping } from '../diff/diffLogs';
 import { IngestCancelled, LogInputError } from '../ingest/logErrors';
 import { PyError } from '../py/value';
 import { openDb, type Db } from '../store/db';
-import { removeAbandonedLogs } from '../store/logIndex';
+import { removeAbandonedLogs } from '../store/logWriter';
 import { notFound, RequestError, type Handlers, type PairSides, type WorkbenchContext, type WorkbenchOptions } from './context';
 import { bookmarkHandlers } from './handlers/bookmarkHandlers';
 import { diffHandlers } from './handlers/diffHandlers';
@@ -94,7 +94,7 @@ export class Workbench implements WorkbenchContext {
   }
 }
 
-export function toApiError(e: unknown): ApiError {
+function toApiError(e: unknown): ApiError {
   if (e instanceof RequestError) return e.error;
   if (e instanceof LogInputError) return { code: 'input', message: e.message, detail: { file: e.file, line: e.line } };
   if (e instanceof IngestCancelled) return { code: 'cancelled', message: 'cancelled: nothing of this ingest was kept' };

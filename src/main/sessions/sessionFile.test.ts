@@ -39,7 +39,10 @@ describe('session files', () => {
       ['{"hello": 1}', /not a Lockstep session file/],
       ['{"format": "lockstep-session", "version": 99}', /written by a newer Lockstep \(session format 99/],
       ['{"format": "lockstep-session", "version": "2"}', /without a valid version/],
-      [JSON.stringify({ ...JSON.parse(readFileSync(V1, 'utf8')), logs: { canary: { path: 'a' } } }), /damaged session file \(session\.logs\.canary\.fingerprint must be a string\)/],
+      [
+        JSON.stringify({ ...JSON.parse(readFileSync(V1, 'utf8')), logs: { canary: { path: 'a' } } }),
+        /damaged session file \(session\.logs\.canary\.fingerprint must be a string\)/,
+      ],
     ];
     for (const [text, why] of cases) {
       let err: unknown;

@@ -6,27 +6,15 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { arrayOf, bool, int, nullable, obj, str, type Check } from '../../shared/validate';
+import type { PortableBookmark } from '../store/bookmarks';
 
 export const SESSION_FILE_FORMAT = 'lockstep-session';
 export const SESSION_FILE_VERSION = 2;
 
-export interface SessionFileLog {
+interface SessionFileLog {
   path: string;
   fingerprint: string;
   size: number;
-}
-
-export interface SessionFileBookmark {
-  id: string;
-  canaryTid: string; // exact JSON of the tid
-  oursTid: string;
-  position: number;
-  tidEventIdx: string | null;
-  atDivergence: boolean;
-  title: string;
-  note: string;
-  createdAt: string;
-  updatedAt: string;
 }
 
 export interface SessionFile {
@@ -42,7 +30,7 @@ export interface SessionFile {
   tidMap: [string, string][] | null;
   /** Where the user was: the pair by its canary tid (exact JSON), and the position (since version 2). */
   place: { canaryTid: string; position: number } | null;
-  bookmarks: SessionFileBookmark[];
+  bookmarks: PortableBookmark[];
 }
 
 /** A session file that cannot be read: one line saying why. */
@@ -102,10 +90,7 @@ const MIGRATIONS: ((f: Record<string, unknown>) => Record<string, unknown>)[] = 
       ...f,
       version: 2,
       writtenBy: 'Lockstep 0.1 (session format 1)',
-      place:
-        place && typeof place.pairKey === 'string'
-          ? { canaryTid: tidJsonOfPairKey(place.pairKey), position: place.position }
-          : null,
+      place: place && typeof place.pairKey === 'string' ? { canaryTid: tidJsonOfPairKey(place.pairKey), position: place.position } : null,
     };
   },
 ];
@@ -150,7 +135,7 @@ export function writeSessionFile(path: string, f: SessionFile): void {
   writeFileAtomic(path, JSON.stringify(f, null, 2) + '\n');
 }
 
-export function writeFileAtomic(path: string, text: string): void {
+function writeFileAtomic(path: string, text: string): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const fd = openSync(tmp, 'w');
   try {

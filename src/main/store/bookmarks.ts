@@ -1,7 +1,20 @@
 // Queries on bookmarks. Each change is one statement, hence one transaction:
 // a bookmark shown as saved is on disk (the sessions database is synchronous=FULL).
-import type { SessionFileBookmark } from '../sessions/sessionFile';
 import type { Db } from './db';
+
+/** A bookmark as it travels (session files, reports): no session id, its id under `id`. */
+export interface PortableBookmark {
+  id: string;
+  canaryTid: string; // exact JSON of the tid
+  oursTid: string;
+  position: number;
+  tidEventIdx: string | null;
+  atDivergence: boolean;
+  title: string;
+  note: string;
+  createdAt: string;
+  updatedAt: string;
+}
 
 export interface BookmarkRow {
   bookmarkId: string;
@@ -45,8 +58,7 @@ const toRow = (r: Raw): BookmarkRow => ({
   updatedAt: r.updated_at,
 });
 
-/** The portable form (session files, reports): no session id, the id under `id`. */
-export function portableBookmark(b: BookmarkRow): SessionFileBookmark {
+export function portableBookmark(b: BookmarkRow): PortableBookmark {
   return {
     id: b.bookmarkId,
     canaryTid: b.canaryTid,

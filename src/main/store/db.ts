@@ -39,7 +39,7 @@ export function openDb(path: string, opts: OpenOptions = {}): Db {
 }
 
 /** Bring the schema to the newest version, one transaction per step. */
-export function migrate(db: Db, migrations: readonly string[]): void {
+function migrate(db: Db, migrations: readonly string[]): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   const MIGRATIONS = migrations;
   if (current > MIGRATIONS.length) {

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { openDb, type Db } from './db';
-import { removeAbandonedLogs } from './logIndex';
+import { removeAbandonedLogs } from './logWriter';
 
 export interface IndexHandle {
   db: Db;

@@ -51,16 +51,10 @@ function toRow(r: Raw): SessionRow {
   };
 }
 
-export function getSession(db: Db, sessionId: string): SessionRow | undefined {
-  const r = db.prepare('SELECT * FROM sessions WHERE session_id = ?').get(sessionId) as Raw | undefined;
-  return r && toRow(r);
-}
-
 /** The session last used with these two logs, if any. */
 export function findSessionByPaths(db: Db, canaryPath: string, oursPath: string): SessionRow | undefined {
-  const r = db
-    .prepare('SELECT * FROM sessions WHERE canary_path = ? AND ours_path = ? ORDER BY opened_at DESC LIMIT 1')
-    .get(canaryPath, oursPath) as Raw | undefined;
+  const r = db.prepare('SELECT * FROM sessions WHERE canary_path = ? AND ours_path = ? ORDER BY opened_at DESC LIMIT 1').get(canaryPath, oursPath) as
+    Raw | undefined;
   return r && toRow(r);
 }
 

@@ -19,6 +19,7 @@ export function groupBookmarks(s: SessionView, order: readonly PairView[] = s.pa
     if (bs.length) groups.push({ pairKey: p.key, label: `canary ${p.canary.tid} → ours ${p.ours.tid}`, bookmarks: bs });
   }
   const loose = s.bookmarks.filter((b) => b.pairKey === null || !order.some((p) => p.key === b.pairKey));
-  if (loose.length) groups.push({ pairKey: null, label: 'Threads not compared now', bookmarks: loose.sort((a, b) => tidOrder(a.canaryTid, b.canaryTid) || byPosition(a, b)) });
+  if (loose.length)
+    groups.push({ pairKey: null, label: 'Threads not compared now', bookmarks: loose.sort((a, b) => tidOrder(a.canaryTid, b.canaryTid) || byPosition(a, b)) });
   return groups;
 }

@@ -133,7 +133,14 @@ class Bookmarks {
     this.error = null;
     let saved: BookmarkView;
     if (d.id === null) {
-      const r = await backend.request('bookmark/add', { sessionId: s.id, pairKey: d.pairKey!, position: d.position, title, note: d.note, atDivergence: d.atDivergence });
+      const r = await backend.request('bookmark/add', {
+        sessionId: s.id,
+        pairKey: d.pairKey!,
+        position: d.position,
+        title,
+        note: d.note,
+        atDivergence: d.atDivergence,
+      });
       this.saving = false;
       if (!r.ok) return this.fail(`Not saved: ${r.error.message}`);
       saved = r.value;

@@ -27,10 +27,38 @@ export interface ReportFormatInfo {
 
 /** The four exports, in the menu's order. */
 export const REPORT_FORMATS: readonly ReportFormatInfo[] = [
-  { format: 'reference-md', label: 'Reference Markdown', detail: 'byte for byte what lockstep diff prints', suffix: '.diff.md', extension: 'md', mime: 'text/markdown;charset=utf-8' },
-  { format: 'annotated-md', label: 'Markdown with notes', detail: 'the reference report, bookmarks and notes under their pairs', suffix: '.notes.md', extension: 'md', mime: 'text/markdown;charset=utf-8' },
-  { format: 'html', label: 'HTML page', detail: 'one self-contained page, differing fields highlighted', suffix: '.html', extension: 'html', mime: 'text/html;charset=utf-8' },
-  { format: 'json', label: 'JSON', detail: 'for other tools: every pair, divergence and bookmark', suffix: '.json', extension: 'json', mime: 'application/json;charset=utf-8' },
+  {
+    format: 'reference-md',
+    label: 'Reference Markdown',
+    detail: 'byte for byte what lockstep diff prints',
+    suffix: '.diff.md',
+    extension: 'md',
+    mime: 'text/markdown;charset=utf-8',
+  },
+  {
+    format: 'annotated-md',
+    label: 'Markdown with notes',
+    detail: 'the reference report, bookmarks and notes under their pairs',
+    suffix: '.notes.md',
+    extension: 'md',
+    mime: 'text/markdown;charset=utf-8',
+  },
+  {
+    format: 'html',
+    label: 'HTML page',
+    detail: 'one self-contained page, differing fields highlighted',
+    suffix: '.html',
+    extension: 'html',
+    mime: 'text/html;charset=utf-8',
+  },
+  {
+    format: 'json',
+    label: 'JSON',
+    detail: 'for other tools: every pair, divergence and bookmark',
+    suffix: '.json',
+    extension: 'json',
+    mime: 'application/json;charset=utf-8',
+  },
 ];
 
 export function reportFormatInfo(format: ReportFormat): ReportFormatInfo {

@@ -20,13 +20,13 @@ export interface SideProgress {
   comparing: boolean;
 }
 
-export function newJobId(): string {
+function newJobId(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
   const b = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
 }
 
-export function sideProgress(p: IngestProgressEvent | null, reused = p?.phase === 'reused'): SideProgress | null {
+function sideProgress(p: IngestProgressEvent | null, reused = p?.phase === 'reused'): SideProgress | null {
   if (!p) return null;
   const fraction = p.bytesTotal > 0 ? Math.min(1, p.bytesDone / p.bytesTotal) : 1;
   const seconds = p.elapsedMs / 1000;

@@ -6,7 +6,7 @@ import type { RowView } from '../../shared/api';
 import { backend } from './backend';
 
 /** Rows per request: a few screens' worth, well under the contract's 2000. */
-export const BLOCK_ROWS = 128;
+const BLOCK_ROWS = 128;
 /** Blocks kept in memory (about 6k rows). */
 const MAX_BLOCKS = 48;
 /** Requests in flight at once: a fast scroll must not queue hundreds. */
@@ -18,7 +18,10 @@ export class RowWindows {
   /** The last failure, shown in the viewer (the rows stay placeholders). */
   error = $state<string | null>(null);
 
+  // Plain collections on purpose: templates depend on `version`, bumped once per arriving block.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- see above
   private readonly blocks = new Map<number, RowView[]>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never shown
   private readonly inFlight = new Set<number>();
   private wanted: number[] = [];
   private disposed = false;

@@ -89,7 +89,11 @@ class SessionFiles {
     const pick = backend.pickSavePath;
     if (!s || !pick) return this.exportReport(format);
     const info = reportFormatInfo(format);
-    const path = await pick.call(backend, { title: `Export the report: ${info.label}`, defaultName: `${dirName(s.canary.path)}${reportFileName(s.name, format)}`, extensions: [info.extension] });
+    const path = await pick.call(backend, {
+      title: `Export the report: ${info.label}`,
+      defaultName: `${dirName(s.canary.path)}${reportFileName(s.name, format)}`,
+      extensions: [info.extension],
+    });
     if (path) await this.exportReport(format, path);
   }
 }

@@ -1,6 +1,6 @@
 // Light or dark: the system's preference until the user picks one, then the
 // pick (kept in localStorage). Applied as <html data-theme>, read by app.css.
-export type ThemeName = 'light' | 'dark';
+type ThemeName = 'light' | 'dark';
 
 const KEY = 'lockstep.theme';
 

@@ -4,13 +4,13 @@
 import type { PairView, SessionView, ThreadView } from '../../shared/api';
 import { tidOrder } from './tidOrder';
 
-export interface CanaryThreadRow {
+interface CanaryThreadRow {
   thread: ThreadView;
   /** The pair it is in, or null: not compared. */
   pair: PairView | null;
 }
 
-export interface OursThreadRow {
+interface OursThreadRow {
   thread: ThreadView;
   /** The pairs that compare against it (more than one when the user kept both). */
   pairs: PairView[];

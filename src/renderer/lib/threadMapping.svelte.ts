@@ -7,7 +7,7 @@ import { backend } from './backend';
 import { otherPartners } from './threadLists';
 import { workbench } from './workbench.svelte';
 
-export interface PickedThread {
+interface PickedThread {
   side: Side;
   thread: ThreadView;
 }

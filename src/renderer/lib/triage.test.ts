@@ -110,7 +110,12 @@ describe('groupBookmarks', () => {
     const c6 = thread('canary', 6, 0);
     const c7 = thread('canary', 7, 1);
     const o1 = thread('ours', 1, 0);
-    const s = session([pair(c6, o1), pair(c7, o1)], [], [], [bookmark('a', 'n6', '6', 30), bookmark('b', null, '9', 1), bookmark('c', 'n6', '6', 2), bookmark('d', 'n7', '7', 5)]);
+    const s = session(
+      [pair(c6, o1), pair(c7, o1)],
+      [],
+      [],
+      [bookmark('a', 'n6', '6', 30), bookmark('b', null, '9', 1), bookmark('c', 'n6', '6', 2), bookmark('d', 'n7', '7', 5)],
+    );
     const groups = groupBookmarks(s, [s.pairs[1]!, s.pairs[0]!]);
     expect(groups.map((g) => [g.pairKey, g.bookmarks.map((b) => b.id)])).toEqual([
       ['n7', ['d']],

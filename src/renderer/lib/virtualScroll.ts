@@ -4,7 +4,7 @@
 // MAX_SCROLL_HEIGHT the scrollbar is compressed: one pixel of scrolling moves
 // `ratio` pixels through the rows.
 export const ROW_HEIGHT = 22;
-export const MAX_SCROLL_HEIGHT = 16_000_000;
+const MAX_SCROLL_HEIGHT = 16_000_000;
 
 export interface ScrollGeometry {
   /** Height the rows would need. */

@@ -9,9 +9,9 @@ import { IngestJob } from './ingestJob.svelte';
 import { PairViewer } from './pairViewer.svelte';
 import { SummarySort } from './summarySort.svelte';
 
-export type Screen = 'starting' | 'open' | 'opening' | 'summary' | 'context';
+type Screen = 'starting' | 'open' | 'opening' | 'summary' | 'context';
 
-export interface Notice {
+interface Notice {
   tone: 'info' | 'success' | 'warn';
   text: string;
 }
@@ -160,7 +160,10 @@ class Workbench {
     this.locate = null;
     this.showSession(r.value.session);
     const n = r.value.session.bookmarks.length;
-    this.say({ tone: 'success', text: `Opened ${baseName(path)}: ${n} ${n === 1 ? 'bookmark' : 'bookmarks'}, ${r.value.session.manualMap ? 'threads mapped by hand' : 'automatic mapping'}` });
+    this.say({
+      tone: 'success',
+      text: `Opened ${baseName(path)}: ${n} ${n === 1 ? 'bookmark' : 'bookmarks'}, ${r.value.session.manualMap ? 'threads mapped by hand' : 'automatic mapping'}`,
+    });
     void this.refreshInfo();
   }
 

@@ -38,7 +38,8 @@ export function mapHandlers(ctx: WorkbenchContext): Handlers<'map/pair' | 'map/u
       let pairs = manualPairs(s);
       const changes: string[] = [];
       const before = pairs.find((p) => pyHashKey(p.canaryTid) === canaryTidKey);
-      if (before && pyHashKey(before.oursTid) === oursTidKey) return { session: sessionView(s, ctx.sessionsDb), changes: [`${cName} is already paired with ${oName}`] };
+      if (before && pyHashKey(before.oursTid) === oursTidKey)
+        return { session: sessionView(s, ctx.sessionsDb), changes: [`${cName} is already paired with ${oName}`] };
       if (before) changes.push(`${cName} was paired with ours ${pyStr(before.oursTid)}; now with ${oName}`);
       else changes.push(`${cName} is now paired with ${oName}`);
       pairs = pairs.filter((p) => pyHashKey(p.canaryTid) !== canaryTidKey);

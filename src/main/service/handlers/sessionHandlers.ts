@@ -55,7 +55,10 @@ async function openLogs(ctx: WorkbenchContext, jobId: string, canaryPath: string
       },
     );
     if (abort.signal.aborted) throw new IngestCancelled();
-    for (const [side, log] of [['canary', pair.canary], ['ours', pair.ours]] as const) {
+    for (const [side, log] of [
+      ['canary', pair.canary],
+      ['ours', pair.ours],
+    ] as const) {
       ctx.emit('ingest/progress', { jobId, side, phase: 'comparing', bytesDone: log.size, bytesTotal: log.size, events: log.eventCount, elapsedMs: 0 });
     }
     const id = saved.sessionId ?? randomUUID();
@@ -90,8 +93,18 @@ function checkLog(side: Side, path: string, expected: { fingerprint: string; siz
   }
 }
 
-export function sessionHandlers(ctx: WorkbenchContext): Handlers<
-  'app/info' | 'session/open' | 'session/cancel' | 'session/close' | 'session/get' | 'session/place' | 'session/canonicalize' | 'session/save-as' | 'session/open-file'
+export function sessionHandlers(
+  ctx: WorkbenchContext,
+): Handlers<
+  | 'app/info'
+  | 'session/open'
+  | 'session/cancel'
+  | 'session/close'
+  | 'session/get'
+  | 'session/place'
+  | 'session/canonicalize'
+  | 'session/save-as'
+  | 'session/open-file'
 > {
   return {
     'app/info': () => ({

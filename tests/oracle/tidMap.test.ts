@@ -1,8 +1,8 @@
 // pyStrip (str.strip()) and pyIntBase0 (int(x, 0)) against python3.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PyError } from '../py/value';
-import { errOf, expectSame, PY_PRELUDE, Rng, runPython } from '../py/oracle.testutil';
-import { pyIntBase0, pyStrip } from './tidMap';
+import { PyError } from '../../src/main/py/value';
+import { errOf, expectSame, PY_PRELUDE, Rng, runPython } from '../support/oracle';
+import { pyIntBase0, pyStrip } from '../../src/main/diff/tidMap';
 
 // int values travel as hex(): str() of a big int hits Python's own 4300-digit limit.
 const SCRIPT =
@@ -46,9 +46,11 @@ function ourInt(s: string): IntOutcome {
   }
 }
 
+// prettier-ignore
 const SPACES = [' ', '\t', '\n', '\r', '\x0b', '\x0c', '\x1c', '\x1d', '\x1e', '\x1f', '\x85', '\xa0', '\u1680', '\u2000',
   '\u200a', '\u200b', '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff', '\x00'];
 
+// prettier-ignore
 const HAND_WRITTEN = [
   '0', '-0', '+0', '00', '000', '0_0', '0_00', '00_', '07', '08', '010', '0_7', '1', '-1', '+5', '++5', '+-5', '-+5', '- 5',
   '1_000', '1__000', '_1', '1_', '1_000_', '0x1F', '0X1f', '0x', '0x_', '0x_1f', '0x__1f', '0x1_f', '0x1f_', '0xg', '0o17',
@@ -66,8 +68,44 @@ const HAND_WRITTEN = [
 ];
 
 function randomIntText(rng: Rng): string {
-  const alphabet = ['0', '1', '2', '7', '8', '9', 'a', 'f', 'F', 'g', 'x', 'X', 'o', 'O', 'b', 'B', '_', '_', '+', '-', ' ',
-    '\t', '\x0b', '\x1c', '\xa0', '\u2000', '٣', '٠', '１', '𝟘', '²', 'é', '\x00', '😀', '.', 'e'];
+  const alphabet = [
+    '0',
+    '1',
+    '2',
+    '7',
+    '8',
+    '9',
+    'a',
+    'f',
+    'F',
+    'g',
+    'x',
+    'X',
+    'o',
+    'O',
+    'b',
+    'B',
+    '_',
+    '_',
+    '+',
+    '-',
+    ' ',
+    '\t',
+    '\x0b',
+    '\x1c',
+    '\xa0',
+    '\u2000',
+    '٣',
+    '٠',
+    '１',
+    '𝟘',
+    '²',
+    'é',
+    '\x00',
+    '😀',
+    '.',
+    'e',
+  ];
   if (rng.chance(0.4)) {
     const n = rng.int(0, 8);
     return Array.from({ length: n }, () => rng.pick(alphabet)).join('');
@@ -75,8 +113,8 @@ function randomIntText(rng: Rng): string {
   // A near-valid literal: padding, sign, prefix, digits with underscores.
   const pad = (): string => (rng.chance(0.3) ? rng.pick(SPACES) : '');
   const prefix = rng.pick(['', '', '', '0x', '0X', '0o', '0b', '0B', '0']);
-  const digitsOf = prefix === '0x' || prefix === '0X' ? '0123456789abcdefABCDEF' : prefix === '0o' ? '01234567'
-    : prefix === '0b' || prefix === '0B' ? '01' : '0123456789';
+  const digitsOf =
+    prefix === '0x' || prefix === '0X' ? '0123456789abcdefABCDEF' : prefix === '0o' ? '01234567' : prefix === '0b' || prefix === '0B' ? '01' : '0123456789';
   let body = '';
   const n = rng.int(0, 10);
   for (let i = 0; i < n; i++) {

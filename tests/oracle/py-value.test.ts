@@ -1,8 +1,8 @@
 // Python ==, <, <=, sorted(), hash-key identity, truthiness and type names of
 // json.loads values, against python3 on the same JSON texts.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { pyJsonLoads } from './parse';
-import { canonicalNumber, pyCompare, pyEq, PyError, pyHashKey, pyLe, pyTruthy, pyTypeName, type PyValue } from './value';
+import { pyJsonLoads } from '../../src/main/py/parse';
+import { canonicalNumber, pyCompare, pyEq, PyError, pyHashKey, pyLe, pyTruthy, pyTypeName, type PyValue } from '../../src/main/py/value';
 import {
   enc,
   type Enc,
@@ -18,7 +18,7 @@ import {
   Rng,
   runPython,
   variantNode,
-} from './oracle.testutil';
+} from '../support/oracle';
 
 // For a pair (a, b) of JSON texts, each loaded once (so every NaN is json's one
 // NaN object, as in the reference), Python reports:
@@ -107,17 +107,96 @@ function ourSort(t: string): SortOutcome {
   }
 }
 
-const NUMBERS = ['0', '-0', '0.0', '-0.0', 'false', 'true', '1', '1.0', '-1', '-1.0', '2', '0.5', '-0.5', '1.5',
-  '9007199254740992', '9007199254740993', '9007199254740992.0', '9007199254740994.0', '-9007199254740993',
-  '-9007199254740992.0', '18446744073709551616', '18446744073709551617', '1.8446744073709552e19', '1e308',
-  '1' + '0'.repeat(308), '1' + '0'.repeat(309), '1e400', 'Infinity', '-Infinity', '-1e400', 'NaN', '5e-324', '-5e-324',
-  '9223372036854775807', '9223372036854775808', '9.223372036854776e18', '0.1', '0.30000000000000004'];
+const NUMBERS = [
+  '0',
+  '-0',
+  '0.0',
+  '-0.0',
+  'false',
+  'true',
+  '1',
+  '1.0',
+  '-1',
+  '-1.0',
+  '2',
+  '0.5',
+  '-0.5',
+  '1.5',
+  '9007199254740992',
+  '9007199254740993',
+  '9007199254740992.0',
+  '9007199254740994.0',
+  '-9007199254740993',
+  '-9007199254740992.0',
+  '18446744073709551616',
+  '18446744073709551617',
+  '1.8446744073709552e19',
+  '1e308',
+  '1' + '0'.repeat(308),
+  '1' + '0'.repeat(309),
+  '1e400',
+  'Infinity',
+  '-Infinity',
+  '-1e400',
+  'NaN',
+  '5e-324',
+  '-5e-324',
+  '9223372036854775807',
+  '9223372036854775808',
+  '9.223372036854776e18',
+  '0.1',
+  '0.30000000000000004',
+];
 
-const OTHERS = ['null', '""', '"a"', '"b"', '"ab"', '"A"', '"1"', '"😀"', '"\\uffff"', '"\\ud800"', '"\\ue000"',
-  '"\\ud83d"', '[]', '[1]', '[1.0]', '[true]', '[1,2]', '[1,2,3]', '[2]', '[1,"a"]', '[1,2.5]', '[2,"b"]', '[NaN]',
-  '[NaN,1]', '[NaN,2]', '[[NaN]]', '[null]', '[null,1]', '[{}]', '[{"a":1}]', '[[1],[2]]', '[[1],["x"]]', '["a",1]',
-  '["a","b"]', '{}', '{"a":1}', '{"a":1.0}', '{"a":true}', '{"a":1,"b":2}', '{"b":2,"a":1}', '{"a":NaN}',
-  '{"a":[NaN]}', '{"a":{"b":[1,{"c":2}]}}', '{"a":{"b":[1.0,{"c":2.0}]}}', '{"1":1}', '[[]]', '[[],[]]'];
+const OTHERS = [
+  'null',
+  '""',
+  '"a"',
+  '"b"',
+  '"ab"',
+  '"A"',
+  '"1"',
+  '"😀"',
+  '"\\uffff"',
+  '"\\ud800"',
+  '"\\ue000"',
+  '"\\ud83d"',
+  '[]',
+  '[1]',
+  '[1.0]',
+  '[true]',
+  '[1,2]',
+  '[1,2,3]',
+  '[2]',
+  '[1,"a"]',
+  '[1,2.5]',
+  '[2,"b"]',
+  '[NaN]',
+  '[NaN,1]',
+  '[NaN,2]',
+  '[[NaN]]',
+  '[null]',
+  '[null,1]',
+  '[{}]',
+  '[{"a":1}]',
+  '[[1],[2]]',
+  '[[1],["x"]]',
+  '["a",1]',
+  '["a","b"]',
+  '{}',
+  '{"a":1}',
+  '{"a":1.0}',
+  '{"a":true}',
+  '{"a":1,"b":2}',
+  '{"b":2,"a":1}',
+  '{"a":NaN}',
+  '{"a":[NaN]}',
+  '{"a":{"b":[1,{"c":2}]}}',
+  '{"a":{"b":[1.0,{"c":2.0}]}}',
+  '{"1":1}',
+  '[[]]',
+  '[[],[]]',
+];
 
 describe('value semantics match python3', () => {
   const rng = new Rng('value.test');
@@ -151,7 +230,9 @@ describe('value semantics match python3', () => {
     // mixed kinds, short and long (longer than the sorts' minimum run, so merges happen too): TypeError somewhere, or not
     const rare = rng.chance(0.5) ? 0.03 : 0.3;
     const n = rng.int(0, rng.chance(0.5) ? 6 : 150);
-    sorts.push('[' + Array.from({ length: n }, () => (rng.chance(rare) ? rng.pick(['null', '{}', '"s"', '[1]']) : orderable[rng.int(0, 1)]!())).join(',') + ']');
+    sorts.push(
+      '[' + Array.from({ length: n }, () => (rng.chance(rare) ? rng.pick(['null', '{}', '"s"', '[1]']) : orderable[rng.int(0, 1)]!())).join(',') + ']',
+    );
   }
 
   let python: { pairs: PairOutcome[]; singles: SingleOutcome[]; sorts: SortOutcome[] };
@@ -165,7 +246,12 @@ describe('value semantics match python3', () => {
   labels.forEach((label, k) => {
     it(`${label} over ${pairs.length} pairs`, () => {
       const ours = ourPairs.map((p) => p[k]);
-      const mismatches = expectSame(pairs, ours, python.pairs.map((p) => p[k]), 1000);
+      const mismatches = expectSame(
+        pairs,
+        ours,
+        python.pairs.map((p) => p[k]),
+        1000,
+      );
       expect(mismatches.slice(0, 10)).toEqual([]);
     });
   });
@@ -174,9 +260,19 @@ describe('value semantics match python3', () => {
     const eqs = python.pairs.map((p) => p[0]);
     expect(eqs.filter((x) => x).length).toBeGreaterThan(1000);
     expect(eqs.filter((x) => !x).length).toBeGreaterThan(1000);
-    const msgs = new Set(python.pairs.flatMap((p) => [p[3], p[5], p[6]]).filter((x): x is [string, string] => Array.isArray(x)).map((e) => e[1]));
-    for (const m of ["'<' not supported between instances of 'str' and 'int'", "'<=' not supported between instances of 'dict' and 'dict'",
-      "unhashable type: 'list'", "unhashable type: 'dict'", "'<' not supported between instances of 'NoneType' and 'NoneType'"]) {
+    const msgs = new Set(
+      python.pairs
+        .flatMap((p) => [p[3], p[5], p[6]])
+        .filter((x): x is [string, string] => Array.isArray(x))
+        .map((e) => e[1]),
+    );
+    for (const m of [
+      "'<' not supported between instances of 'str' and 'int'",
+      "'<=' not supported between instances of 'dict' and 'dict'",
+      "unhashable type: 'list'",
+      "unhashable type: 'dict'",
+      "'<' not supported between instances of 'NoneType' and 'NoneType'",
+    ]) {
       expect(msgs).toContain(m);
     }
   });

@@ -1,8 +1,8 @@
 // pyJsonLoads against Python's json.loads: values (typed, exact) and error
 // messages (the full str() of JSONDecodeError, RecursionError, ValueError).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { JsonDecodeError, PYTHON_INT_MAX_STR_DIGITS, PYTHON_MAX_NESTING, pyJsonLoads } from './parse';
-import { enc, type Enc, expectSame, PY_PRELUDE, randomJsonText, Rng, runPython } from './oracle.testutil';
+import { JsonDecodeError, PYTHON_INT_MAX_STR_DIGITS, PYTHON_MAX_NESTING, pyJsonLoads } from '../../src/main/py/parse';
+import { enc, type Enc, expectSame, PY_PRELUDE, randomJsonText, Rng, runPython } from '../support/oracle';
 
 type Outcome = ['V', Enc] | ['E', string, string, number?, number?, number?];
 
@@ -48,6 +48,8 @@ function ours(text: string): Outcome {
   }
 }
 
+// One line per kind of input reads better than one token per line.
+// prettier-ignore
 const HAND_WRITTEN: string[] = [
   // literals and numbers
   'null', 'true', 'false', 'NaN', 'Infinity', '-Infinity', '0', '-0', '-0.0', '0.0', '1', '-1', '1.5', '1e5', '1E5',
@@ -107,16 +109,59 @@ function digitLimitTexts(): string[] {
   const d = PYTHON_INT_MAX_STR_DIGITS;
   const nines = (n: number): string => '9'.repeat(n);
   return [
-    nines(d), nines(d + 1), '-' + nines(d), '-' + nines(d + 1), '1' + '0'.repeat(d), '[' + nines(d + 1) + ']',
-    '{"a":' + nines(d + 50) + '}', nines(d + 1) + '.0', nines(d + 1) + 'e0', '0.' + nines(d + 1), nines(d + 1) + 'x',
-    '[' + nines(d + 1), '[1,' + nines(d + 1) + ',"unterminated', '-' + nines(d + 1) + '.',
+    nines(d),
+    nines(d + 1),
+    '-' + nines(d),
+    '-' + nines(d + 1),
+    '1' + '0'.repeat(d),
+    '[' + nines(d + 1) + ']',
+    '{"a":' + nines(d + 50) + '}',
+    nines(d + 1) + '.0',
+    nines(d + 1) + 'e0',
+    '0.' + nines(d + 1),
+    nines(d + 1) + 'x',
+    '[' + nines(d + 1),
+    '[1,' + nines(d + 1) + ',"unterminated',
+    '-' + nines(d + 1) + '.',
   ];
 }
 
 /** Every prefix, and random one-character edits, of valid texts: a wide net for error-message parity. */
 function malformedTexts(rng: Rng, bases: string[]): string[] {
-  const pool = ['"', '\\', '{', '}', '[', ']', ',', ':', ' ', '\n', '\u0000', '\u001f', 'u', 'x', '0', '1', '-', '.', 'e',
-    'E', '+', 'N', 'I', 'n', 't', 'f', '😀', 'é', '\ud800', '\ufeff', "'", '/'];
+  const pool = [
+    '"',
+    '\\',
+    '{',
+    '}',
+    '[',
+    ']',
+    ',',
+    ':',
+    ' ',
+    '\n',
+    '\u0000',
+    '\u001f',
+    'u',
+    'x',
+    '0',
+    '1',
+    '-',
+    '.',
+    'e',
+    'E',
+    '+',
+    'N',
+    'I',
+    'n',
+    't',
+    'f',
+    '😀',
+    'é',
+    '\ud800',
+    '\ufeff',
+    "'",
+    '/',
+  ];
   const out: string[] = [];
   for (const [i, t] of bases.entries()) {
     if (i < 150) for (let k = 0; k < t.length; k++) out.push(t.slice(0, k));
@@ -167,9 +212,18 @@ describe('pyJsonLoads matches python3 json.loads', () => {
     const kinds = new Set(all.map((o) => (o[0] === 'V' ? 'value' : o[1])));
     expect([...kinds].sort()).toEqual(['JSONDecodeError', 'RecursionError', 'ValueError', 'value']);
     const messages = new Set(all.filter((o) => o[0] === 'E' && o[1] === 'JSONDecodeError').map((o) => String(o[2]).split(': line ')[0]));
-    for (const m of ['Expecting value', 'Extra data', "Expecting ',' delimiter", "Expecting ':' delimiter",
-      'Expecting property name enclosed in double quotes', 'Unterminated string starting at', 'Invalid control character at',
-      'Invalid \\escape', 'Invalid \\uXXXX escape', 'Unexpected UTF-8 BOM (decode using utf-8-sig)']) {
+    for (const m of [
+      'Expecting value',
+      'Extra data',
+      "Expecting ',' delimiter",
+      "Expecting ':' delimiter",
+      'Expecting property name enclosed in double quotes',
+      'Unterminated string starting at',
+      'Invalid control character at',
+      'Invalid \\escape',
+      'Invalid \\uXXXX escape',
+      'Unexpected UTF-8 BOM (decode using utf-8-sig)',
+    ]) {
       expect(messages).toContain(m);
     }
   });

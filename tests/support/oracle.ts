@@ -4,8 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Rng } from '../generator/prng';
-import type { PyValue } from './value';
+import { Rng } from '../../src/main/generator/prng';
+import type { PyValue } from '../../src/main/py/value';
 
 /**
  * Runs `script` in ONE python3 process. The script reads the input from the
@@ -66,14 +66,7 @@ def write_output(out):
         f.write(json.dumps(out))
 `;
 
-export type Enc =
-  | ['N']
-  | ['b', boolean]
-  | ['i', string]
-  | ['f', string]
-  | ['s', string]
-  | ['l', Enc[]]
-  | ['d', [string, Enc][]];
+export type Enc = ['N'] | ['b', boolean] | ['i', string] | ['f', string] | ['s', string] | ['l', Enc[]] | ['d', [string, Enc][]];
 
 function floatBits(x: number): string {
   if (Number.isNaN(x)) return 'nan';
@@ -145,15 +138,14 @@ export type Node =
 
 const WS = ['', '', '', '', ' ', ' ', '  ', '\n', '\t', '\r\n', ' \n\t'];
 
-export const SPECIAL_CODE_POINTS = [
-  0x00, 0x01, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1b, 0x1f, 0x20, 0x22, 0x27, 0x2f, 0x5c, 0x7e, 0x7f, 0x80, 0x85, 0x9f,
-  0xa0, 0xa7, 0xad, 0xe9, 0xff, 0x100, 0x378, 0x3b1, 0x61c, 0x200b, 0x200d, 0x2028, 0x2029, 0x202e, 0x2060, 0x3000,
-  0xd7ff, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xe000, 0xfeff, 0xfffd, 0xfffe, 0xffff, 0x10000, 0x1d7d8, 0x1f600, 0x1f9ff,
-  0xe0001, 0xe0100, 0xf0000, 0x10fffd, 0x10ffff,
+const SPECIAL_CODE_POINTS = [
+  0x00, 0x01, 0x08, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1b, 0x1f, 0x20, 0x22, 0x27, 0x2f, 0x5c, 0x7e, 0x7f, 0x80, 0x85, 0x9f, 0xa0, 0xa7, 0xad, 0xe9, 0xff, 0x100,
+  0x378, 0x3b1, 0x61c, 0x200b, 0x200d, 0x2028, 0x2029, 0x202e, 0x2060, 0x3000, 0xd7ff, 0xd800, 0xdbff, 0xdc00, 0xdfff, 0xe000, 0xfeff, 0xfffd, 0xfffe, 0xffff,
+  0x10000, 0x1d7d8, 0x1f600, 0x1f9ff, 0xe0001, 0xe0100, 0xf0000, 0x10fffd, 0x10ffff,
 ];
 
 /** A random code point, weighted towards the interesting ones. */
-export function randomCodePoint(rng: Rng): number {
+function randomCodePoint(rng: Rng): number {
   const r = rng.float();
   if (r < 0.45) return rng.int(0x20, 0x7e);
   if (r < 0.65) return rng.pick(SPECIAL_CODE_POINTS);
@@ -170,17 +162,103 @@ export function randomString(rng: Rng, maxLen = 8): string {
   return s;
 }
 
-const KEY_POOL = ['a', 'b', 'A', 'Z', 'aa', 'ab', '', '1', '2', '10', '01', '-1', '10.0', 'kind', 'tid', 'payload', 'a b',
-  'é', 'e\u0301', '\u00a0', '\u200b', '😀', '\uffff', '\ud800', '\udc00', '"', "'", '\\', '\u0000', '\u007f', '\u2028'];
+const KEY_POOL = [
+  'a',
+  'b',
+  'A',
+  'Z',
+  'aa',
+  'ab',
+  '',
+  '1',
+  '2',
+  '10',
+  '01',
+  '-1',
+  '10.0',
+  'kind',
+  'tid',
+  'payload',
+  'a b',
+  'é',
+  'e\u0301',
+  '\u00a0',
+  '\u200b',
+  '😀',
+  '\uffff',
+  '\ud800',
+  '\udc00',
+  '"',
+  "'",
+  '\\',
+  '\u0000',
+  '\u007f',
+  '\u2028',
+];
 
-const SPECIAL_NUMBERS = ['0', '-0', '1', '-1', '7', '9007199254740991', '9007199254740992', '9007199254740993',
-  '-9007199254740993', '9223372036854775807', '9223372036854775808', '-9223372036854775808', '18446744073709551615',
-  '18446744073709551616', '18446744073709551617', '0.0', '-0.0', '0e0', '-0E-0', '1.0', '1e0', '1E+0', '0.1', '0.5', '2.5',
-  '1e16', '1e15', '9999999999999998.0', '1e17', '1e22', '1e21', '1e-4', '1e-5', '0.0001', '0.00001', '0.000123',
-  '1.5e-5', '5e-324', '4.9e-324', '2e-324', '1e-400', '-1e-400', '2.2250738585072014e-308', '1.7976931348623157e308',
-  '1.7976931348623159e308', '1e308', '1e309', '1e400', '-1e400', '9007199254740993.0', '9007199254740992.0',
-  '18446744073709551616.0', '1.8446744073709552e19', '123456789012345678901234567890', '0.30000000000000004',
-  '100000000000000000000000.0', 'NaN', 'Infinity', '-Infinity', '3.141592653589793', '1e-7', '12345.678e-3',
+const SPECIAL_NUMBERS = [
+  '0',
+  '-0',
+  '1',
+  '-1',
+  '7',
+  '9007199254740991',
+  '9007199254740992',
+  '9007199254740993',
+  '-9007199254740993',
+  '9223372036854775807',
+  '9223372036854775808',
+  '-9223372036854775808',
+  '18446744073709551615',
+  '18446744073709551616',
+  '18446744073709551617',
+  '0.0',
+  '-0.0',
+  '0e0',
+  '-0E-0',
+  '1.0',
+  '1e0',
+  '1E+0',
+  '0.1',
+  '0.5',
+  '2.5',
+  '1e16',
+  '1e15',
+  '9999999999999998.0',
+  '1e17',
+  '1e22',
+  '1e21',
+  '1e-4',
+  '1e-5',
+  '0.0001',
+  '0.00001',
+  '0.000123',
+  '1.5e-5',
+  '5e-324',
+  '4.9e-324',
+  '2e-324',
+  '1e-400',
+  '-1e-400',
+  '2.2250738585072014e-308',
+  '1.7976931348623157e308',
+  '1.7976931348623159e308',
+  '1e308',
+  '1e309',
+  '1e400',
+  '-1e400',
+  '9007199254740993.0',
+  '9007199254740992.0',
+  '18446744073709551616.0',
+  '1.8446744073709552e19',
+  '123456789012345678901234567890',
+  '0.30000000000000004',
+  '100000000000000000000000.0',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '3.141592653589793',
+  '1e-7',
+  '12345.678e-3',
 ];
 
 function randomDigits(rng: Rng, n: number, leadingNonZero: boolean): string {

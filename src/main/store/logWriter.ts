@@ -1,0 +1,173 @@
+// Writing one log's index as the ingest produces it: the log's row, its
+// blocks a few per transaction, and the threads with the log marked complete
+// at the end, atomically.
+import type { Db } from './db';
+import { summarize, type EventBlockBuilder } from './eventBlock';
+import type { FileFingerprint, LogStats, ThreadRow } from './logIndex';
+
+/** Blocks per write transaction (and per message from an ingest worker). */
+export const BATCH = 32;
+
+export function beginLog(db: Db, fp: FileFingerprint): number {
+  const info = db
+    .prepare(`INSERT INTO logs (path, size, mtime_ms, fingerprint, state, owner_pid) VALUES (?, ?, ?, ?, 'ingesting', ?)`)
+    .run(fp.path, fp.size, fp.mtimeMs, fp.fingerprint, process.pid);
+  return Number(info.lastInsertRowid);
+}
+
+/** Remove a log and everything indexed for it (cancelled or failed ingest). */
+export function deleteLog(db: Db, logId: number): void {
+  db.transaction(() => {
+    db.prepare('DELETE FROM blocks WHERE log_id = ?').run(logId);
+    db.prepare('DELETE FROM threads WHERE log_id = ?').run(logId);
+    db.prepare('DELETE FROM logs WHERE log_id = ?').run(logId);
+  }).immediate();
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Ingests whose process died (killed mid-way) leave partial rows: drop them. */
+export function removeAbandonedLogs(db: Db): number {
+  const rows = db.prepare(`SELECT log_id, owner_pid FROM logs WHERE state = 'ingesting'`).all() as {
+    log_id: number;
+    owner_pid: number | null;
+  }[];
+  let removed = 0;
+  for (const r of rows) {
+    if (r.owner_pid === null || (r.owner_pid !== process.pid && !processAlive(r.owner_pid))) {
+      deleteLog(db, r.log_id);
+      removed++;
+    }
+  }
+  return removed;
+}
+
+/** One block as stored: where it sits, its summaries, its packed keys. */
+export interface BlockRecord {
+  threadNo: number;
+  blockNo: number;
+  count: number;
+  firstIdx: number | null;
+  lastIdx: number | null;
+  sumCanon: string;
+  sumRaw: string;
+  flags: number;
+  data: Uint8Array;
+}
+
+/** Where an ingest puts what it produces: the index directly, or a worker's messages to the thread that owns it. */
+export interface LogSink {
+  addBlock(threadNo: number, blockNo: number, builder: EventBlockBuilder): void;
+  finish(threads: ThreadRow[], stats: LogStats): void;
+}
+
+/** Pack a thread's block (and empty the builder); `into` is reused for the BLOB when given. */
+export function blockRecord(threadNo: number, blockNo: number, builder: EventBlockBuilder, into?: Buffer): BlockRecord {
+  const b = builder.block;
+  const n = b.count;
+  let flags = 0;
+  for (let i = 0; i < n; i++) flags |= b.flags[i]!;
+  const first = b.idx[0]!;
+  const last = b.idx[n - 1]!;
+  return {
+    threadNo,
+    blockNo,
+    count: n,
+    firstIdx: Number.isNaN(first) ? null : first,
+    lastIdx: Number.isNaN(last) ? null : last,
+    sumCanon: summarize(b.hashCanon, n),
+    sumRaw: summarize(b.hashRaw, n),
+    flags,
+    data: builder.take(into),
+  };
+}
+
+/** Writes one log's index as the ingest produces it, a few blocks per transaction. */
+export class LogWriter implements LogSink {
+  private pending: BlockRecord[] = [];
+  /** BLOB buffers reused across batches: a long ingest allocates no new memory per block. */
+  private readonly buffers: Buffer[] = [];
+  private readonly insertBlock;
+
+  constructor(
+    private readonly db: Db,
+    readonly logId: number,
+  ) {
+    this.insertBlock = db.prepare(
+      `INSERT INTO blocks (log_id, thread_no, block_no, event_count, first_idx, last_idx, sum_canon, sum_raw, any_flags, data)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+  }
+
+  addBlock(threadNo: number, blockNo: number, builder: EventBlockBuilder): void {
+    this.addRecord(blockRecord(threadNo, blockNo, builder, this.buffer(this.pending.length, builder.blobSize())));
+  }
+
+  /** A block packed elsewhere (a worker). */
+  addRecord(r: BlockRecord): void {
+    this.pending.push(r);
+    if (this.pending.length >= BATCH) this.flush();
+  }
+
+  private buffer(slot: number, size: number): Buffer {
+    let b = this.buffers[slot];
+    if (!b || b.length < size) this.buffers[slot] = b = Buffer.allocUnsafe(size);
+    return b;
+  }
+
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const rows = this.pending;
+    this.pending = [];
+    this.db
+      .transaction(() => {
+        for (const r of rows) {
+          const data = Buffer.isBuffer(r.data) ? r.data : Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
+          this.insertBlock.run(this.logId, r.threadNo, r.blockNo, r.count, r.firstIdx, r.lastIdx, r.sumCanon, r.sumRaw, r.flags, data);
+        }
+      })
+      .immediate();
+  }
+
+  /** Write the threads and mark the log complete, atomically. */
+  finish(threads: ThreadRow[], stats: LogStats): void {
+    this.flush();
+    const ins = this.db.prepare(
+      `INSERT INTO threads (log_id, thread_no, tid_key, tid_json, event_count, first_line, first_call_line,
+                            first_call_name_json, first_call_crash, first_idx, last_idx)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.db
+      .transaction(() => {
+        for (const t of threads) {
+          ins.run(
+            this.logId,
+            t.threadNo,
+            t.tidKey,
+            t.tidJson,
+            t.eventCount,
+            t.firstLine,
+            t.firstCallLine,
+            t.firstCallNameJson,
+            t.firstCallCrash,
+            t.firstIdx,
+            t.lastIdx,
+          );
+        }
+        this.db
+          .prepare(
+            `UPDATE logs SET state = 'complete', owner_pid = NULL, event_count = ?, line_count = ?, thread_count = ?, canon_crash = ?
+           WHERE log_id = ?`,
+          )
+          .run(stats.eventCount, stats.lineCount, threads.length, stats.canonCrash === null ? null : JSON.stringify(stats.canonCrash), this.logId);
+      })
+      .immediate();
+  }
+}
