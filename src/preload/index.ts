@@ -1,8 +1,8 @@
 // Preload (sandboxed, context-isolated): exposes exactly the contract's
-// transport to the page — request, events, and the two shell helpers — and
+// transport to the page (request, events) and the shell's dialogs, and
 // nothing of Node or Electron.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
-import type { EventName, Events, RequestArg, RequestName, RequestResult, Result, Transport } from '../shared/api';
+import type { EventName, Events, RequestArg, RequestName, RequestResult, Result, Shell, Transport } from '../shared/api';
 
 const transport: Transport = {
   request<K extends RequestName>(name: K, arg: RequestArg<K>): Promise<Result<RequestResult<K>>> {
@@ -15,6 +15,9 @@ const transport: Transport = {
     ipcRenderer.on('lockstep:event', handler);
     return () => ipcRenderer.removeListener('lockstep:event', handler);
   },
+};
+
+const shell: Shell = {
   pathForFile: (file: File) => webUtils.getPathForFile(file),
   pickLogs: () => ipcRenderer.invoke('lockstep:pick-logs') as Promise<{ canaryPath: string; oursPath: string } | null>,
   pickSessionFile: () => ipcRenderer.invoke('lockstep:pick-session-file') as Promise<string | null>,
@@ -22,3 +25,4 @@ const transport: Transport = {
 };
 
 contextBridge.exposeInMainWorld('lockstep', transport);
+contextBridge.exposeInMainWorld('lockstepShell', shell);

@@ -3,8 +3,9 @@
 // implements it once (src/main/service); transports (Electron IPC, the
 // HTTP/WebSocket host of `lockstep serve`) only carry it. Errors cross as
 // data, never as thrown objects.
+import type { REPORT_FORMATS, RequestArgs, SIDES } from './requestSchemas';
 
-export type Side = 'canary' | 'ours';
+export type Side = (typeof SIDES)[number];
 
 /** @public */
 export type ErrorCode =
@@ -167,7 +168,7 @@ export interface AppInfo {
 
 /** reference-md: byte-identical to `lockstep diff`; annotated-md: plus bookmarks and notes;
  *  html: one self-contained page; json: see docs/report-json.md. */
-export type ReportFormat = 'reference-md' | 'annotated-md' | 'html' | 'json';
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface MapChange {
   session: SessionView;
@@ -177,42 +178,47 @@ export interface MapChange {
 
 // --- requests ---------------------------------------------------------------
 
-/** @public */
-export interface Requests {
-  'app/info': { arg: Record<string, never>; result: AppInfo };
+/** What each request answers; its argument type comes from its schema (requestSchemas.ts). */
+interface RequestResults {
+  'app/info': AppInfo;
   /** Ingest (or reuse) both logs and compute the summary. Progress: 'ingest/progress' with this jobId. */
-  'session/open': { arg: { jobId: string; canaryPath: string; oursPath: string; canonicalize?: boolean }; result: SessionView };
+  'session/open': SessionView;
   /** Cancel a running open (or one about to start: a cancel may arrive before its open). */
-  'session/cancel': { arg: { jobId: string }; result: { cancelled: boolean } };
+  'session/cancel': { cancelled: boolean };
   /** Forget an open session's in-memory state (its saved state stays). */
-  'session/close': { arg: { sessionId: string }; result: { closed: boolean } };
-  'session/get': { arg: { sessionId: string }; result: SessionView };
+  'session/close': { closed: boolean };
+  'session/get': SessionView;
   /** Remember where the user is (saved with the session). */
-  'session/place': { arg: { sessionId: string; pairKey: string; position: number }; result: { saved: true } };
+  'session/place': { saved: true };
   /** A window of aligned rows of one pair: positions [from, from + count). */
-  'diff/rows': { arg: { sessionId: string; pairKey: string; from: number; count: number }; result: { total: number; rows: RowView[] } };
+  'diff/rows': { total: number; rows: RowView[] };
   /** The position of the first event of a side's thread with tid_event_idx >= value; exact: that event has this tid_event_idx. */
-  'diff/jump': { arg: { sessionId: string; pairKey: string; side: Side; tidEventIdx: number }; result: { position: number; exact: boolean } };
+  'diff/jump': { position: number; exact: boolean };
   /** The next (or previous) row that differs, from a position, within the pair. */
-  'diff/seek': { arg: { sessionId: string; pairKey: string; from: number; direction: 1 | -1 }; result: { position: number | null } };
-  'report/export': { arg: { sessionId: string; format: ReportFormat; path?: string }; result: { text: string; path: string | null } };
+  'diff/seek': { position: number | null };
+  'report/export': { text: string; path: string | null };
   /** Pair a canary thread with an ours thread. `exclusive`: unpair any other canary thread from that ours thread. */
-  'map/pair': { arg: { sessionId: string; canaryTidKey: string; oursTidKey: string; exclusive: boolean }; result: MapChange };
-  'map/unpair': { arg: { sessionId: string; canaryTidKey: string }; result: MapChange };
+  'map/pair': MapChange;
+  'map/unpair': MapChange;
   /** Back to the automatic mapping (first kernel.call names). */
-  'map/reset': { arg: { sessionId: string }; result: MapChange };
-  'session/canonicalize': { arg: { sessionId: string; canonicalize: boolean }; result: SessionView };
-  'bookmark/add': {
-    arg: { sessionId: string; pairKey: string; position: number; title: string; note: string; atDivergence?: boolean };
-    result: BookmarkView;
-  };
-  'bookmark/update': { arg: { sessionId: string; bookmarkId: string; title: string; note: string }; result: BookmarkView };
-  'bookmark/delete': { arg: { sessionId: string; bookmarkId: string }; result: { deleted: boolean } };
+  'map/reset': MapChange;
+  'session/canonicalize': SessionView;
+  'bookmark/add': BookmarkView;
+  'bookmark/update': BookmarkView;
+  'bookmark/delete': { deleted: boolean };
   /** Write the session to a portable .lockstep file. */
-  'session/save-as': { arg: { sessionId: string; path: string }; result: { path: string } };
+  'session/save-as': { path: string };
   /** Read a .lockstep file; canaryPath/oursPath locate logs that moved (or accept changed ones). */
-  'session/open-file': { arg: { jobId: string; path: string; canaryPath?: string; oursPath?: string }; result: SessionFileOpened };
+  'session/open-file': SessionFileOpened;
 }
+
+/** @public every request: its argument (checked against its schema before any handler runs) and its result. */
+export type Requests = { [K in keyof RequestResults]: { arg: RequestArgs[K]; result: RequestResults[K] } };
+
+// The schemas and the results name the same requests (a compile error otherwise).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+type _SameRequestNames = Assert<Same<keyof RequestResults, keyof RequestArgs>>;
 
 export type RequestName = keyof Requests;
 export type RequestArg<K extends RequestName> = Requests[K]['arg'];
@@ -233,6 +239,8 @@ export interface IngestProgressEvent {
 
 export interface Events {
   'ingest/progress': IngestProgressEvent;
+  /** The recent sessions changed (one was opened or saved): the Electron shell rebuilds Open recent from it. */
+  'sessions/recent': { recent: RecentEntry[] };
   /** From the Electron shell's File menu or a drop of two files: open this pair. */
   'shell/open-logs': { canaryPath: string; oursPath: string };
   /** File > Export report…: the user chose where to write it (format from its extension and the dialog). */
@@ -249,12 +257,16 @@ export type EventName = keyof Events;
 export interface Transport {
   request<K extends RequestName>(name: K, arg: RequestArg<K>): Promise<Result<RequestResult<K>>>;
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void;
-  /** Electron only: the path of a dropped file (the page cannot see paths). */
-  pathForFile?(file: File): string;
-  /** Electron only: the native open dialog; null when cancelled. */
-  pickLogs?(): Promise<{ canaryPath: string; oursPath: string } | null>;
-  /** Electron only: choose a .lockstep session file to open. */
-  pickSessionFile?(): Promise<string | null>;
-  /** Electron only: choose where to save (a session file, an exported report). */
-  pickSavePath?(opts: { title: string; defaultName: string; extensions: string[] }): Promise<string | null>;
+}
+
+/** What the desktop shell (Electron's preload) adds beside the transport; the browser host has none of it. */
+export interface Shell {
+  /** The path of a dropped file (the page cannot see paths). */
+  pathForFile(file: File): string;
+  /** The native open dialog; null when cancelled. */
+  pickLogs(): Promise<{ canaryPath: string; oursPath: string } | null>;
+  /** Choose a .lockstep session file to open. */
+  pickSessionFile(): Promise<string | null>;
+  /** Choose where to save (a session file, an exported report). */
+  pickSavePath(opts: { title: string; defaultName: string; extensions: string[] }): Promise<string | null>;
 }

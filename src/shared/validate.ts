@@ -1,14 +1,32 @@
-// Schemas for what crosses the contract: every request argument is checked
-// before any handler sees it, whichever transport carried it.
-import type { RequestArg, RequestName } from './api';
+// Schemas for what crosses a process boundary (requests, session files): small
+// checking functions that also carry the type they admit, so that the types of
+// the contract are derived from the checks and cannot drift from them.
+// Hand-written rather than a schema library on purpose: each failure is one
+// line naming the path (`arg.canaryPath must be a string`), which the hosts
+// pass to the user as it is.
 
-/** Returns an error message, or null when the value fits. */
-export type Check = (v: unknown, path: string) => string | null;
+/** A check: an error message, or null when the value fits. `T` is the type it admits. */
+export interface Schema<T> {
+  (v: unknown, path: string): string | null;
+  /** Never set: carries T for `Infer`. */
+  readonly __type?: T;
+}
+
+/** Kept for checks that do not name a type (composed by hand). */
+export type Check = Schema<unknown>;
+
+/** The type a schema admits. */
+export type Infer<S> = S extends Schema<infer T> ? T : never;
+
+interface OptionalSchema<T> extends Schema<T | undefined> {
+  readonly optional: true;
+}
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 export const str =
-  (opts: { max?: number; nonEmpty?: boolean } = {}): Check =>
+  (opts: { max?: number; nonEmpty?: boolean } = {}): Schema<string> =>
   (v, p) =>
     typeof v !== 'string'
       ? `${p} must be a string`
@@ -21,31 +39,30 @@ export const str =
             : null;
 
 export const int =
-  (min = 0, max = Number.MAX_SAFE_INTEGER): Check =>
+  (min = 0, max = Number.MAX_SAFE_INTEGER): Schema<number> =>
   (v, p) =>
     typeof v !== 'number' || !Number.isInteger(v) ? `${p} must be an integer` : v < min || v > max ? `${p} must be in [${min}, ${max}]` : null;
 
-const num: Check = (v, p) => (typeof v !== 'number' || !Number.isFinite(v) ? `${p} must be a finite number` : null);
+export const num: Schema<number> = (v, p) => (typeof v !== 'number' || !Number.isFinite(v) ? `${p} must be a finite number` : null);
 
-export const bool: Check = (v, p) => (typeof v !== 'boolean' ? `${p} must be true or false` : null);
+export const bool: Schema<boolean> = (v, p) => (typeof v !== 'boolean' ? `${p} must be true or false` : null);
 
-const oneOf =
-  (...values: readonly (string | number)[]): Check =>
+export const oneOf =
+  <const V extends readonly (string | number)[]>(...values: V): Schema<V[number]> =>
   (v, p) =>
     values.includes(v as string | number) ? null : `${p} must be one of ${values.map((x) => JSON.stringify(x)).join(', ')}`;
 
-const optional =
-  (c: Check): Check =>
-  (v, p) =>
-    v === undefined ? null : c(v, p);
+/** A key that may be missing from its object. */
+export const optional = <T>(c: Schema<T>): OptionalSchema<T> =>
+  Object.assign((v: unknown, p: string) => (v === undefined ? null : c(v, p)), { optional: true as const });
 
 export const nullable =
-  (c: Check): Check =>
+  <T>(c: Schema<T>): Schema<T | null> =>
   (v, p) =>
     v === null ? null : c(v, p);
 
 export const arrayOf =
-  (c: Check, max = 10000): Check =>
+  <T>(c: Schema<T>, max = 10000): Schema<T[]> =>
   (v, p) => {
     if (!Array.isArray(v)) return `${p} must be a list`;
     if (v.length > max) return `${p} has too many items`;
@@ -56,56 +73,26 @@ export const arrayOf =
     return null;
   };
 
-/** An object with exactly these keys (optional ones may be missing); unknown keys are refused. */
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+type ObjectOf<S extends Record<string, Schema<unknown>>> = Simplify<
+  { [K in keyof S as S[K] extends OptionalSchema<unknown> ? never : K]: Infer<S[K]> } & {
+    [K in keyof S as S[K] extends OptionalSchema<unknown> ? K : never]?: Exclude<Infer<S[K]>, undefined>;
+  }
+>;
+
+/**
+ * An object with exactly these keys (optional ones may be missing); unknown
+ * keys are refused. Only own properties count: a key named like a built-in
+ * (`constructor`, `toString`) is as unknown as any other.
+ */
 export const obj =
-  (shape: Record<string, Check>): Check =>
+  <S extends Record<string, Schema<unknown>>>(shape: S): Schema<ObjectOf<S>> =>
   (v, p) => {
     if (!isObject(v)) return `${p} must be an object`;
-    for (const k of Object.keys(v)) if (!(k in shape)) return `${p}.${k} is not expected`;
-    for (const [k, c] of Object.entries(shape)) {
-      const e = c(v[k], `${p}.${k}`);
+    for (const k of Object.keys(v)) if (!hasOwn(shape, k)) return `${p}.${k} is not expected`;
+    for (const k of Object.keys(shape)) {
+      const e = shape[k]!(hasOwn(v, k) ? v[k] : undefined, `${p}.${k}`);
       if (e) return e;
     }
     return null;
   };
-
-const id = str({ nonEmpty: true, max: 200 });
-const side = oneOf('canary', 'ours');
-const sessionId = id;
-const pairKey = str({ nonEmpty: true, max: 1000 });
-
-export const REQUEST_SCHEMAS: { [K in RequestName]: Check } = {
-  'app/info': obj({}),
-  'session/open': obj({ jobId: id, canaryPath: str({ nonEmpty: true }), oursPath: str({ nonEmpty: true }), canonicalize: optional(bool) }),
-  'session/cancel': obj({ jobId: id }),
-  'session/close': obj({ sessionId }),
-  'session/get': obj({ sessionId }),
-  'session/place': obj({ sessionId, pairKey, position: int(0) }),
-  'diff/rows': obj({ sessionId, pairKey, from: int(0), count: int(1, 2000) }),
-  'diff/jump': obj({ sessionId, pairKey, side, tidEventIdx: num }),
-  'diff/seek': obj({ sessionId, pairKey, from: int(-1), direction: oneOf(1, -1) }),
-  'report/export': obj({ sessionId, format: oneOf('reference-md', 'annotated-md', 'html', 'json'), path: optional(str({ nonEmpty: true })) }),
-  'map/pair': obj({ sessionId, canaryTidKey: pairKey, oursTidKey: pairKey, exclusive: bool }),
-  'map/unpair': obj({ sessionId, canaryTidKey: pairKey }),
-  'map/reset': obj({ sessionId }),
-  'session/canonicalize': obj({ sessionId, canonicalize: bool }),
-  'bookmark/add': obj({ sessionId, pairKey, position: int(0), title: str({ max: 1000 }), note: str({ max: 1_000_000 }), atDivergence: optional(bool) }),
-  'bookmark/update': obj({ sessionId, bookmarkId: id, title: str({ max: 1000 }), note: str({ max: 1_000_000 }) }),
-  'bookmark/delete': obj({ sessionId, bookmarkId: id }),
-  'session/save-as': obj({ sessionId, path: str({ nonEmpty: true }) }),
-  'session/open-file': obj({
-    jobId: id,
-    path: str({ nonEmpty: true }),
-    canaryPath: optional(str({ nonEmpty: true })),
-    oursPath: optional(str({ nonEmpty: true })),
-  }),
-};
-
-/** Check a request: its name must be known and its argument must fit the name's schema. */
-export function checkRequest(name: unknown, arg: unknown): { ok: true; name: RequestName; arg: RequestArg<RequestName> } | { ok: false; message: string } {
-  if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(REQUEST_SCHEMAS, name)) {
-    return { ok: false, message: `unknown request ${JSON.stringify(name)}` };
-  }
-  const e = REQUEST_SCHEMAS[name as RequestName](arg, 'arg');
-  return e ? { ok: false, message: e } : { ok: true, name: name as RequestName, arg: arg as RequestArg<RequestName> };
-}

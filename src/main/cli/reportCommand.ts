@@ -6,7 +6,8 @@ import { DiffOptionError, diffLogs } from '../diff/diffLogs';
 import { fingerprintFile } from '../ingest/fingerprint';
 import { ingestPair } from '../ingest/ingestPair';
 import { appVersion } from '../hosts/appPaths';
-import { REPORT_FORMATS, renderReport } from '../report/exportReport';
+import { REPORT_FORMATS } from '../../shared/requestSchemas';
+import { renderReport } from '../report/exportReport';
 import { readSessionFile, SessionFileError } from '../sessions/sessionFile';
 import { tidMapArg, tidPairsFromJson } from '../service/openSession';
 import { openIndex } from '../store/indexLocation';
@@ -33,7 +34,7 @@ const REPORT_SPEC: CommandSpec = {
 export async function runReport(argv: string[]): Promise<number> {
   const args = parseArgs(REPORT_SPEC, argv);
   const format = ((args.get('--format') as string | undefined) ?? 'reference-md') as ReportFormat;
-  if (!REPORT_FORMATS.includes(format))
+  if (!(REPORT_FORMATS as readonly string[]).includes(format))
     throw new UsageError(REPORT_SPEC, `argument --format: invalid choice: '${format}' (choose from ${REPORT_FORMATS.join(', ')})`);
   let file;
   try {

@@ -5,11 +5,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type MenuItemConstructorOptions } from 'electron';
-import type { EventName, Events, ReportFormat } from '../../shared/api';
+import type { AppInfo, EventName, Events, RecentEntry, ReportFormat } from '../../shared/api';
 import { appVersion, APP_ROOT, demoPair, RENDERER_DIR } from '../hosts/appPaths';
 import { Workbench } from '../service/workbench';
-import { useNativeBinding } from '../store/db';
-import { recentSessions } from '../store/sessions';
 import { secureWebPreferences } from './security';
 
 /** better-sqlite3 built for this Electron's ABI by `npm start` (Node's build cannot load here). */
@@ -73,8 +71,9 @@ function menuAction(run: () => Promise<void>): () => void {
   };
 }
 
-function buildMenu(): void {
-  const recent = recentSessions(workbench.sessionsDb).map<MenuItemConstructorOptions>((r) => ({
+/** The File menu; Open recent as the core last said (its 'sessions/recent' event). */
+function buildMenu(recentEntries: RecentEntry[]): void {
+  const recent = recentEntries.map<MenuItemConstructorOptions>((r) => ({
     label: r.name,
     click: () => push('shell/open-logs', { canaryPath: r.canaryPath, oursPath: r.oursPath }),
   }));
@@ -161,7 +160,6 @@ function lockDown(): void {
 
 void app.whenReady().then(() => {
   const nativeBinding = electronNativeBinding();
-  useNativeBinding(nativeBinding);
   try {
     workbench = new Workbench({ dataDir: app.getPath('userData'), host: 'electron', version: appVersion(), demo: demoPair(), nativeBinding });
   } catch (e) {
@@ -169,19 +167,20 @@ void app.whenReady().then(() => {
     app.exit(1);
     return;
   }
-  workbench.onEvent((event, payload) => push(event, payload));
+  workbench.onEvent((event, payload) => {
+    push(event, payload);
+    if (event === 'sessions/recent') buildMenu((payload as Events['sessions/recent']).recent);
+  });
   ipcMain.handle('lockstep:request', (e, name: unknown, arg: unknown) => {
     if (e.senderFrame?.url !== pathToFileURL(INDEX_HTML).href) return { ok: false, error: { code: 'bad-request', message: 'unknown sender' } };
-    return workbench.handle(name, arg).then((r) => {
-      if (name === 'session/open' && r.ok) buildMenu(); // Open recent follows what was opened
-      return r;
-    });
+    return workbench.handle(name, arg);
   });
   ipcMain.handle('lockstep:pick-logs', () => pickLogs());
   ipcMain.handle('lockstep:pick-session-file', () => pickSessionFile());
   ipcMain.handle('lockstep:pick-save-path', (_e, opts: { title: string; defaultName: string; extensions: string[] }) => pickSavePath(opts));
   lockDown();
-  buildMenu();
+  buildMenu([]);
+  void workbench.handle('app/info', {}).then((r) => r.ok && buildMenu((r.value as AppInfo).recent));
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();

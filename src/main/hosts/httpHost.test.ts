@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { REQUEST_SCHEMAS } from '../../shared/validate';
+import { REQUEST_SCHEMAS } from '../../shared/requestSchemas';
 import { Workbench } from '../service/workbench';
 import { startHttpHost, type HttpHost } from './httpHost';
 

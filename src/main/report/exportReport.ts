@@ -6,8 +6,6 @@ import { renderJsonReport } from './jsonReport';
 import { assertEncodable, renderReferenceReport } from './referenceMarkdown';
 import type { ReportContext } from './reportContext';
 
-export const REPORT_FORMATS: readonly ReportFormat[] = ['reference-md', 'annotated-md', 'html', 'json'];
-
 export function renderReport(format: ReportFormat, ctx: ReportContext): string {
   switch (format) {
     case 'reference-md': {

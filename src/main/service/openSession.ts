@@ -1,15 +1,21 @@
 // An open workbench session: both indexed logs, the settings, the current
-// diff, and how it is persisted. Shared by the request handlers.
-import type { BookmarkView, SessionView } from '../../shared/api';
+// diff, and how it is persisted; and opening one, which ingests (or reuses)
+// both logs in workers with progress, then diffs them. Shared by the request
+// handlers.
+import { randomUUID } from 'node:crypto';
+import type { BookmarkView, Events, RecentEntry, SessionView } from '../../shared/api';
 import { diffLogs, NoTidMapping, type DiffResult } from '../diff/diffLogs';
-import type { IndexedLog } from '../diff/indexedLog';
+import { IndexedLog } from '../diff/indexedLog';
+import { ingestPair } from '../ingest/ingestPair';
+import { IngestCancelled } from '../ingest/logErrors';
 import type { TidPair } from '../diff/tidMap';
 import { jsonDumpsExact } from '../py/format';
 import { pyJsonLoads } from '../py/parse';
 import { pyHashKey, type PyValue } from '../py/value';
 import type { Db } from '../store/db';
-import { listBookmarks, type BookmarkRow } from '../store/bookmarks';
-import { upsertSession } from '../store/sessions';
+import { buildSessionFile, type SessionFile } from '../sessions/sessionFile';
+import { listBookmarks, portableBookmark, type BookmarkRow } from '../store/bookmarks';
+import { recentSessions, upsertSession } from '../store/sessions';
 import { logView, pairView, threadView } from './views';
 
 export interface OpenSession {
@@ -34,7 +40,7 @@ export function computeDiff(s: Pick<OpenSession, 'canary' | 'ours' | 'canonicali
   }
 }
 
-export function tidMapJson(pairs: TidPair[] | null): [string, string][] | null {
+function tidMapJson(pairs: TidPair[] | null): [string, string][] | null {
   return pairs === null ? null : pairs.map((p) => [jsonDumpsExact(p.canaryTid), jsonDumpsExact(p.oursTid)]);
 }
 
@@ -120,4 +126,115 @@ export function persistSession(s: OpenSession, sessionsDb: Db): void {
 export function closeSession(s: OpenSession): void {
   s.canary.close();
   s.ours.close();
+}
+
+/** The session as a portable file, with every bookmark and note. */
+export function sessionFileOf(s: OpenSession, sessionsDb: Db, writtenBy: string): SessionFile {
+  const placePair = s.place ? s.result.pairs.find((p) => p.canaryThread.tidKey === s.place!.pairKey) : undefined;
+  return buildSessionFile({
+    writtenBy,
+    id: s.id,
+    name: s.name,
+    logs: {
+      canary: { path: s.canary.path, fingerprint: s.canary.log.fingerprint, size: s.canary.log.size },
+      ours: { path: s.ours.path, fingerprint: s.ours.log.fingerprint, size: s.ours.log.size },
+    },
+    canonicalize: s.canonicalize,
+    tidMap: tidMapJson(s.tidPairs),
+    place: s.place && placePair ? { canaryTid: jsonDumpsExact(placePair.canaryThread.tid), position: s.place.position } : null,
+    bookmarks: listBookmarks(sessionsDb, s.id).map(portableBookmark),
+  });
+}
+
+/** The sessions last opened, newest first (Open recent). */
+export function recentEntries(sessionsDb: Db): RecentEntry[] {
+  return recentSessions(sessionsDb).map((r) => ({
+    sessionId: r.sessionId,
+    name: r.name,
+    canaryPath: r.canaryPath,
+    oursPath: r.oursPath,
+    openedAt: r.openedAt,
+  }));
+}
+
+/** What opening a session needs of the workbench. */
+export interface OpenContext {
+  readonly db: Db;
+  readonly dbPath: string;
+  readonly sessionsDb: Db;
+  readonly sessions: Map<string, OpenSession>;
+  readonly jobs: Map<string, AbortController>;
+  readonly cancelledEarly: Map<string, number>;
+  emit<E extends 'ingest/progress' | 'sessions/recent'>(event: E, payload: Events[E]): void;
+}
+
+/** The session's settings to restore (a saved session, a session file), or none for a new one. */
+export interface SavedSettings {
+  sessionId?: string;
+  name?: string;
+  canonicalize?: boolean;
+  tidMap?: [string, string][] | null;
+  place?: { pairKey: string; position: number } | null;
+}
+
+function shortName(p: string): string {
+  return p.split('/').pop() ?? p;
+}
+
+/**
+ * Ingest (or reuse) both logs with progress under jobId, then diff them with
+ * the session's settings; the session is kept open and saved.
+ */
+export async function openLogs(ctx: OpenContext, jobId: string, canaryPath: string, oursPath: string, saved: SavedSettings): Promise<OpenSession> {
+  if (ctx.jobs.has(jobId)) throw new JobConflict(jobId);
+  if (ctx.cancelledEarly.delete(jobId)) throw new IngestCancelled();
+  const abort = new AbortController();
+  ctx.jobs.set(jobId, abort);
+  try {
+    const pair = await ingestPair(
+      ctx.db,
+      ctx.dbPath,
+      { path: canaryPath, label: canaryPath },
+      { path: oursPath, label: oursPath },
+      {
+        signal: abort.signal,
+        workerThreshold: 0, // always off the thread that answers requests
+        onProgress: (side, { reused, ...p }) => ctx.emit('ingest/progress', { jobId, side, phase: reused ? 'reused' : 'indexing', ...p }),
+      },
+    );
+    if (abort.signal.aborted) throw new IngestCancelled();
+    for (const [side, log] of [
+      ['canary', pair.canary],
+      ['ours', pair.ours],
+    ] as const) {
+      ctx.emit('ingest/progress', { jobId, side, phase: 'comparing', bytesDone: log.size, bytesTotal: log.size, events: log.eventCount, elapsedMs: 0 });
+    }
+    const id = saved.sessionId ?? randomUUID();
+    const previous = ctx.sessions.get(id);
+    if (previous) closeSession(previous);
+    const s: OpenSession = {
+      id,
+      name: saved.name ?? `${shortName(canaryPath)} ↔ ${shortName(oursPath)}`,
+      canary: new IndexedLog(ctx.db, pair.canary, canaryPath, canaryPath),
+      ours: new IndexedLog(ctx.db, pair.ours, oursPath, oursPath),
+      canonicalize: saved.canonicalize ?? true,
+      tidPairs: tidPairsFromJson(saved.tidMap ?? null),
+      result: undefined as never,
+      place: saved.place ?? null,
+    };
+    s.result = computeDiff(s);
+    ctx.sessions.set(id, s);
+    persistSession(s, ctx.sessionsDb);
+    ctx.emit('sessions/recent', { recent: recentEntries(ctx.sessionsDb) });
+    return s;
+  } finally {
+    ctx.jobs.delete(jobId);
+  }
+}
+
+/** An open under a job id that is already running. */
+export class JobConflict extends Error {
+  constructor(readonly jobId: string) {
+    super(`job ${jobId} is already running`);
+  }
 }

@@ -6,7 +6,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiError, EventName, Events, Result } from '../../shared/api';
-import { checkRequest } from '../../shared/validate';
+import { checkRequest } from '../../shared/requestSchemas';
 import { DiffOptionError, NoTidMapping } from '../diff/diffLogs';
 import { IngestCancelled, LogInputError } from '../ingest/logErrors';
 import { PyError } from '../py/value';
@@ -18,7 +18,7 @@ import { diffHandlers } from './handlers/diffHandlers';
 import { mapHandlers } from './handlers/mapHandlers';
 import { reportHandlers } from './handlers/reportHandlers';
 import { sessionHandlers } from './handlers/sessionHandlers';
-import { closeSession, type OpenSession } from './openSession';
+import { closeSession, JobConflict, type OpenSession } from './openSession';
 
 export type { WorkbenchOptions } from './context';
 
@@ -96,6 +96,7 @@ export class Workbench implements WorkbenchContext {
 
 function toApiError(e: unknown): ApiError {
   if (e instanceof RequestError) return e.error;
+  if (e instanceof JobConflict) return { code: 'conflict', message: e.message };
   if (e instanceof LogInputError) return { code: 'input', message: e.message, detail: { file: e.file, line: e.line } };
   if (e instanceof IngestCancelled) return { code: 'cancelled', message: 'cancelled: nothing of this ingest was kept' };
   if (e instanceof NoTidMapping) return { code: 'no-mapping', message: e.message };

@@ -8,10 +8,10 @@ import { basename, dirname, join } from 'node:path';
 import { arrayOf, bool, int, nullable, obj, str, type Check } from '../../shared/validate';
 import type { PortableBookmark } from '../store/bookmarks';
 
-export const SESSION_FILE_FORMAT = 'lockstep-session';
+const SESSION_FILE_FORMAT = 'lockstep-session';
 export const SESSION_FILE_VERSION = 2;
 
-interface SessionFileLog {
+export interface SessionFileLog {
   path: string;
   fingerprint: string;
   size: number;
@@ -128,6 +128,11 @@ export function readSessionFile(path: string): SessionFile {
     throw new SessionFileError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
   }
   return parseSessionFile(text, path);
+}
+
+/** A session as a file: everything but the format's own fields, which this fills in. */
+export function buildSessionFile(s: Omit<SessionFile, 'format' | 'version' | 'savedAt'>): SessionFile {
+  return { format: SESSION_FILE_FORMAT, version: SESSION_FILE_VERSION, ...s, savedAt: new Date().toISOString() };
 }
 
 /** Write atomically: the old file stays whole until the new one is complete on disk. */

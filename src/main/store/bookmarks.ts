@@ -95,6 +95,13 @@ export function putBookmark(db: Db, b: BookmarkRow): void {
   ).run({ ...b, atDivergence: b.atDivergence ? 1 : 0 });
 }
 
+/** Merge bookmarks from a session file into a session, in one transaction: all of them or none. */
+export function importBookmarks(db: Db, sessionId: string, bookmarks: readonly PortableBookmark[]): void {
+  db.transaction(() => {
+    for (const b of bookmarks) putBookmark(db, { ...b, bookmarkId: b.id, sessionId });
+  })();
+}
+
 export function updateBookmarkText(db: Db, bookmarkId: string, title: string, note: string): boolean {
   return (
     db

@@ -13,14 +13,8 @@ export interface OpenOptions {
   readonly?: boolean;
 }
 
-/** The driver's binary, set once by a host that runs under another ABI (the Electron shell). */
-let defaultNativeBinding: string | undefined;
-export function useNativeBinding(path: string | undefined): void {
-  defaultNativeBinding = path;
-}
-
 export function openDb(path: string, opts: OpenOptions = {}): Db {
-  const nativeBinding = opts.nativeBinding ?? defaultNativeBinding;
+  const nativeBinding = opts.nativeBinding;
   const db = new Database(path, {
     ...(nativeBinding ? { nativeBinding } : {}),
     ...(opts.readonly ? { readonly: true, fileMustExist: true } : {}),

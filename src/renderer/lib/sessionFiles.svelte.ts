@@ -3,7 +3,7 @@
 // menu's choices as events); the browser page asks for a path on the host, or
 // offers the report as a download.
 import type { ApiError, ReportFormat } from '../../shared/api';
-import { backend } from './backend';
+import { backend, shell } from './backend';
 import { offerDownload, reportFileName, reportFormatInfo, sessionFileStem } from './download';
 import { dirName } from './format';
 import { workbench } from './workbench.svelte';
@@ -30,12 +30,12 @@ class SessionFiles {
   async chooseSavePath(): Promise<void> {
     const s = workbench.session;
     if (!s) return;
-    const pick = backend.pickSavePath;
-    if (!pick) {
+    const sh = shell();
+    if (!sh) {
       this.saveDialogOpen = true;
       return;
     }
-    const path = await pick.call(backend, { title: 'Save the session', defaultName: this.defaultSessionPath(), extensions: ['lockstep'] });
+    const path = await sh.pickSavePath({ title: 'Save the session', defaultName: this.defaultSessionPath(), extensions: ['lockstep'] });
     if (path) await this.saveSessionAs(path);
   }
 
@@ -59,9 +59,9 @@ class SessionFiles {
 
   /** Open session…: the shell's file dialog if there is one, else the open view's path field. */
   async chooseSessionFile(): Promise<void> {
-    const pick = backend.pickSessionFile;
-    if (pick) {
-      const path = await pick.call(backend);
+    const sh = shell();
+    if (sh) {
+      const path = await sh.pickSessionFile();
       if (path) await workbench.openSessionFile(path);
       return;
     }
@@ -86,10 +86,10 @@ class SessionFiles {
   /** From the export menu: the shell's save dialog if there is one, else a download. */
   async chooseExport(format: ReportFormat): Promise<void> {
     const s = workbench.session;
-    const pick = backend.pickSavePath;
-    if (!s || !pick) return this.exportReport(format);
+    const sh = shell();
+    if (!s || !sh) return this.exportReport(format);
     const info = reportFormatInfo(format);
-    const path = await pick.call(backend, {
+    const path = await sh.pickSavePath({
       title: `Export the report: ${info.label}`,
       defaultName: `${dirName(s.canary.path)}${reportFileName(s.name, format)}`,
       extensions: [info.extension],

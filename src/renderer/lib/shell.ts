@@ -2,7 +2,7 @@
 // interface: the browser host simply has none of it, and the views offer the
 // typed-path way instead.
 import type { Side } from '../../shared/api';
-import { backend } from './backend';
+import { shell } from './backend';
 
 export interface LogPaths {
   canaryPath: string;
@@ -11,16 +11,16 @@ export interface LogPaths {
 
 /** The native "open two logs" dialog, when the shell offers one. */
 export function nativePicker(): (() => Promise<LogPaths | null>) | null {
-  const pick = backend.pickLogs;
-  return pick ? () => pick.call(backend) : null;
+  const s = shell();
+  return s ? () => s.pickLogs() : null;
 }
 
 /** The file-system path of a dropped file, when the shell can tell it (a browser page cannot). */
 export function pathOfDroppedFile(file: File): string | null {
-  const pathFor = backend.pathForFile;
-  if (!pathFor) return null;
+  const s = shell();
+  if (!s) return null;
   try {
-    return pathFor.call(backend, file) || null;
+    return s.pathForFile(file) || null;
   } catch {
     return null;
   }
@@ -38,6 +38,10 @@ export function assignDroppedPaths(paths: string[]): Partial<Record<Side, string
 
 /** Whether the shell has its own save and open dialogs (and File menu); the browser page uses path fields instead. */
 export const shellDialogs = {
-  save: typeof backend.pickSavePath === 'function',
-  openSession: typeof backend.pickSessionFile === 'function',
+  get save(): boolean {
+    return shell() !== null;
+  },
+  get openSession(): boolean {
+    return shell() !== null;
+  },
 };

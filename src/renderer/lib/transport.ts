@@ -1,11 +1,12 @@
-// The renderer's one way to reach the core. Which host carries the contract
-// is decided here, once: Electron's preload bridge if present, otherwise the
+// The transports a page can have. Which host carries the contract is decided
+// here, once: Electron's preload bridge if present, otherwise the
 // HTTP/WebSocket host the page was served from (its URL holds the token).
-import type { EventName, Events, RequestArg, RequestName, RequestResult, Result, Transport } from '../../shared/api';
+import type { EventName, Events, RequestArg, RequestName, RequestResult, Result, Shell, Transport } from '../../shared/api';
 
 declare global {
   interface Window {
     lockstep?: Transport;
+    lockstepShell?: Shell;
   }
 }
 
@@ -62,4 +63,9 @@ class HttpTransport implements Transport {
 export function createTransport(): Transport {
   if (window.lockstep) return window.lockstep;
   return new HttpTransport(new URL('.', window.location.href));
+}
+
+/** The desktop shell's dialogs, when the page runs in it. */
+export function createShell(): Shell | null {
+  return window.lockstepShell ?? null;
 }

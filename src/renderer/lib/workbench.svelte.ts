@@ -25,7 +25,7 @@ export interface LocateRequest {
   given: { canary?: string; ours?: string };
 }
 
-class Workbench {
+export class WorkbenchState {
   info = $state.raw<AppInfo | null>(null);
   screen = $state<Screen>('starting');
   session = $state.raw<SessionView | null>(null);
@@ -49,6 +49,7 @@ class Workbench {
   settingsBusy = $state(false);
 
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- callbacks, not state: nothing renders from them
   private readonly sessionListeners = new Set<() => void>();
 
   readonly sortedPairs: PairView[] = $derived(this.session ? this.sort.apply(this.session.pairs) : []);
@@ -299,4 +300,4 @@ class Workbench {
   }
 }
 
-export const workbench = new Workbench();
+export const workbench = new WorkbenchState();

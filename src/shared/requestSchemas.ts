@@ -1,0 +1,53 @@
+// The argument of every request, as a schema: checked before any handler sees
+// it, whichever transport carried it. The argument types of the contract
+// (api.ts) are derived from these, so the two cannot drift.
+import { bool, int, num, obj, oneOf, optional, str, type Infer } from './validate';
+
+export const SIDES = ['canary', 'ours'] as const;
+export const REPORT_FORMATS = ['reference-md', 'annotated-md', 'html', 'json'] as const;
+
+const id = str({ nonEmpty: true, max: 200 });
+const side = oneOf(...SIDES);
+const sessionId = id;
+const pairKey = str({ nonEmpty: true, max: 1000 });
+
+export const REQUEST_SCHEMAS = {
+  'app/info': obj({}),
+  'session/open': obj({ jobId: id, canaryPath: str({ nonEmpty: true }), oursPath: str({ nonEmpty: true }), canonicalize: optional(bool) }),
+  'session/cancel': obj({ jobId: id }),
+  'session/close': obj({ sessionId }),
+  'session/get': obj({ sessionId }),
+  'session/place': obj({ sessionId, pairKey, position: int(0) }),
+  'diff/rows': obj({ sessionId, pairKey, from: int(0), count: int(1, 2000) }),
+  'diff/jump': obj({ sessionId, pairKey, side, tidEventIdx: num }),
+  'diff/seek': obj({ sessionId, pairKey, from: int(-1), direction: oneOf(1, -1) }),
+  'report/export': obj({ sessionId, format: oneOf(...REPORT_FORMATS), path: optional(str({ nonEmpty: true })) }),
+  'map/pair': obj({ sessionId, canaryTidKey: pairKey, oursTidKey: pairKey, exclusive: bool }),
+  'map/unpair': obj({ sessionId, canaryTidKey: pairKey }),
+  'map/reset': obj({ sessionId }),
+  'session/canonicalize': obj({ sessionId, canonicalize: bool }),
+  'bookmark/add': obj({ sessionId, pairKey, position: int(0), title: str({ max: 1000 }), note: str({ max: 1_000_000 }), atDivergence: optional(bool) }),
+  'bookmark/update': obj({ sessionId, bookmarkId: id, title: str({ max: 1000 }), note: str({ max: 1_000_000 }) }),
+  'bookmark/delete': obj({ sessionId, bookmarkId: id }),
+  'session/save-as': obj({ sessionId, path: str({ nonEmpty: true }) }),
+  'session/open-file': obj({
+    jobId: id,
+    path: str({ nonEmpty: true }),
+    canaryPath: optional(str({ nonEmpty: true })),
+    oursPath: optional(str({ nonEmpty: true })),
+  }),
+};
+
+type SchemaName = keyof typeof REQUEST_SCHEMAS;
+
+/** Every request's argument type, derived from its schema. */
+export type RequestArgs = { [K in SchemaName]: Infer<(typeof REQUEST_SCHEMAS)[K]> };
+
+/** Check a request: its name must be known and its argument must fit the name's schema. */
+export function checkRequest(name: unknown, arg: unknown): { ok: true; name: SchemaName; arg: RequestArgs[SchemaName] } | { ok: false; message: string } {
+  if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(REQUEST_SCHEMAS, name)) {
+    return { ok: false, message: `unknown request ${JSON.stringify(name)}` };
+  }
+  const e = REQUEST_SCHEMAS[name as SchemaName](arg, 'arg');
+  return e ? { ok: false, message: e } : { ok: true, name: name as SchemaName, arg: arg as RequestArgs[SchemaName] };
+}
