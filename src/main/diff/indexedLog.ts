@@ -4,7 +4,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { pyJsonLoads } from '../py/parse';
 import { isDict, type PyDict, type PyValue } from '../py/value';
 import type { Db } from '../store/db';
-import { BLOCK_SIZE, type EventBlock } from '../store/eventBlock';
+import { BLOCK_SIZE, effectiveKeys, type EventBlock } from '../store/eventBlock';
 import { blockLastIdx, listThreads, readBlock, type LogRow, type ThreadRow } from '../store/logIndex';
 import { LogInputError } from '../ingest/logErrors';
 import { allocatorSentinel } from '../rules/referenceRules';
@@ -56,6 +56,17 @@ export class IndexedLog {
     }
     this.cache.set(key, b);
     return b;
+  }
+
+  private readonly canonKeys = new WeakMap<EventBlock, Uint32Array>();
+
+  /** The keys the comparison uses for a block's events (allocator returns canonicalized, if asked). */
+  keys(threadNo: number, blockNo: number, canonicalize: boolean): Uint32Array {
+    const b = this.block(threadNo, blockNo);
+    if (!canonicalize) return b.keyRaw;
+    let k = this.canonKeys.get(b);
+    if (!k) this.canonKeys.set(b, (k = effectiveKeys(b, true)));
+    return k;
   }
 
   /** The block holding position `pos` of a thread, and the slot in it. */

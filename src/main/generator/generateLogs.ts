@@ -29,6 +29,41 @@ export interface GenerateOptions {
   profile: Profile;
   /** How many threads get an injected divergence on the ours side. */
   divergences: number;
+  /**
+   * Known edits to ours, by thread (the thread's index, 0-based, in canary's
+   * tid order): at a canary position, insert events, delete events, change
+   * events, or cut the thread there (as a crash would). For the alignment's
+   * tests and benchmark: what was injected bounds what the alignment may report.
+   */
+  edits?: ReadonlyMap<number, readonly Edit[]>;
+}
+
+export interface Edit {
+  /** Position in the canary thread (0-based). */
+  at: number;
+  op: 'insert' | 'delete' | 'change' | 'truncate';
+  /** Events inserted, deleted or changed (ignored by truncate). */
+  count: number;
+}
+
+/** What an edit costs an alignment at most: events only on one side, plus both sides of changed ones. */
+export function editCost(edits: readonly Edit[], threadLength: number): number {
+  let cost = 0;
+  let cut = threadLength;
+  for (const e of edits) {
+    if (e.op === 'truncate') cut = Math.min(cut, e.at);
+  }
+  for (const e of edits) {
+    if (e.op === 'truncate') continue;
+    if (e.at >= cut) continue;
+    cost += e.op === 'change' ? 2 * e.count : e.count;
+  }
+  return cost + (threadLength - cut);
+}
+
+/** The length of each thread's canary stream for these options (edits are placed by it). */
+export function threadLengths(opts: Pick<GenerateOptions, 'seed' | 'eventsPerThread' | 'threads' | 'profile'>): number[] {
+  return Array.from({ length: opts.threads }, (_, i) => new ThreadScript(`${opts.seed}:thread:${i}`, i, opts.eventsPerThread, opts.profile).length);
 }
 
 export interface GeneratedPair {
@@ -591,7 +626,12 @@ export function generatePair(canaryPath: string, oursPath: string, opts: Generat
       pos: 0,
       idx: 0n,
       done: false,
+      edits: side === 'ours' ? [...(opts.edits?.get(i) ?? [])].sort((a, b) => a.at - b.at) : [],
+      nextEdit: 0,
+      deleting: 0,
+      changing: 0,
     }));
+    let inserted = 0;
     const active = live.slice();
     while (active.length > 0) {
       const k = sideRng.int(0, active.length - 1);
@@ -600,10 +640,59 @@ export function generatePair(canaryPath: string, oursPath: string, opts: Generat
       const t = th.script.next();
       const div = side === 'ours' ? divergences.get(th.i) : undefined;
       if (t === null || (div && div.type === 'truncate' && th.pos === div.at)) {
+        // Events inserted at the very end of the thread.
+        for (const e of th.edits.slice(th.nextEdit)) {
+          if (e.op !== 'insert' || t !== null) continue;
+          for (let n = 0; n < e.count; n++) {
+            w.emit(
+              tid,
+              th.idx,
+              {
+                kind: 'kernel.call',
+                payload: new Map<string, GenValue>([
+                  ['name', 'LockstepInserted'],
+                  ['ord', BigInt(++inserted)],
+                ]),
+              },
+              null,
+            );
+            th.idx += 1n;
+          }
+        }
         active.splice(k, 1);
         continue;
       }
+      // Known edits at this position, in order (ours only).
+      let cut = false;
+      while (th.nextEdit < th.edits.length && th.edits[th.nextEdit]!.at === th.pos) {
+        const e = th.edits[th.nextEdit++]!;
+        if (e.op === 'truncate') cut = true;
+        else if (e.op === 'delete') th.deleting += e.count;
+        else if (e.op === 'change') th.changing += e.count;
+        else
+          for (let n = 0; n < e.count; n++) {
+            const payload = new Map<string, GenValue>([
+              ['name', 'LockstepInserted'],
+              ['ord', BigInt(++inserted)],
+            ]);
+            w.emit(tid, th.idx, { kind: 'kernel.call', payload }, null);
+            th.idx += 1n;
+          }
+      }
+      if (cut) {
+        active.splice(k, 1);
+        continue;
+      }
+      if (th.deleting > 0) {
+        th.deleting--;
+        th.pos++;
+        continue;
+      }
       let extra: GenMap | null = null;
+      if (th.changing > 0) {
+        th.changing--;
+        extra = new Map<string, GenValue>([['lockstep_changed', BigInt(th.pos)]]);
+      }
       let template = t;
       if (div && th.pos === div.at) {
         switch (div.type) {

@@ -1,5 +1,5 @@
 // The ingest's fast path: reads one event line as UTF-8 bytes, validates it
-// as JSON and hashes what the comparison sees (kind, tid_event_idx, payload)
+// as JSON and hashes what the comparison sees (kind, payload; tid_event_idx is kept as a number)
 // while it reads, without building any JavaScript value. Fields the diff never
 // looks at (engine, host_ns, …) are only validated.
 //
@@ -138,8 +138,7 @@ export class EventScanner {
   /** payload.name: a string, null (JSON null), or undefined (absent). */
   name: string | null | undefined = undefined;
   readonly entries = new PayloadEntries();
-  readonly kindWords = new Uint32Array(2);
-  readonly idxWords = new Uint32Array(2);
+  readonly kindWords = new Uint32Array(4);
 
   private b: Buffer = Buffer.alloc(0);
   private readonly strings = new AsciiInterner();
@@ -553,9 +552,6 @@ export class EventScanner {
     const v = this.plainInt();
     if (v === null) return false;
     this.idx = v;
-    beginValueHash();
-    feedSafeInt(v);
-    endHash(this.idxWords, 0);
     return true;
   }
 

@@ -3,12 +3,13 @@
 // while it is read is refused.
 import { statSync } from 'node:fs';
 import type { Db } from '../store/db';
-import { findReusableLog, getLog, type FileFingerprint, type LogRow } from '../store/logIndex';
+import { findReusableLog, getLog, hashSecret, type FileFingerprint, type LogRow } from '../store/logIndex';
 import { beginLog, deleteLog, LogWriter, type LogSink } from '../store/logWriter';
 import { fingerprintFile } from './fingerprint';
 import { IngestCancelled, LogInputError } from './logErrors';
 import { LogScanner } from './logScanner';
 import { splitLines } from './lineSplitter';
+import { useHashSecret } from './valueHash';
 
 export interface IngestProgress {
   bytesDone: number;
@@ -37,7 +38,8 @@ export interface IngestedLog {
  * naming file and line) or IngestCancelled; the caller discards what the sink
  * received then.
  */
-export function scanLog(path: string, label: string, fingerprint: FileFingerprint, sink: LogSink, hooks: IngestHooks = {}): void {
+export function scanLog(path: string, label: string, fingerprint: FileFingerprint, secret: Uint8Array, sink: LogSink, hooks: IngestHooks = {}): void {
+  useHashSecret(secret);
   const scanner = new LogScanner(label, sink, hooks.exactOnly);
   const started = Date.now();
   try {
@@ -80,7 +82,7 @@ export function ingestLog(db: Db, path: string, label: string, hooks: IngestHook
   }
   const logId = beginLog(db, fingerprint);
   try {
-    scanLog(path, label, fingerprint, new LogWriter(db, logId), hooks);
+    scanLog(path, label, fingerprint, hashSecret(db), new LogWriter(db, logId), hooks);
   } catch (e) {
     deleteLog(db, logId);
     throw e;

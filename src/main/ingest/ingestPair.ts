@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { APP_ROOT } from '../appRoot';
 import type { Db } from '../store/db';
-import { findReusableLog, getLog, type FileFingerprint, type LogRow } from '../store/logIndex';
+import { findReusableLog, getLog, hashSecret, type FileFingerprint, type LogRow } from '../store/logIndex';
 import { beginLog, deleteLog, LogWriter } from '../store/logWriter';
 import { fingerprintFile } from './fingerprint';
 import { fileError, ingestLog, type IngestProgress } from './ingestLog';
@@ -59,7 +59,7 @@ function inWorker(db: Db, src: LogSource, fp: FileFingerprint, side: Side, hooks
   // The worker reads and packs; this thread writes, so that two workers never wait on each other's SQLite lock.
   const logId = beginLog(db, fp);
   const writer = new LogWriter(db, logId);
-  const req: WorkerRequest = { path: src.path, label: src.label, fingerprint: fp, cancelFlag };
+  const req: WorkerRequest = { path: src.path, label: src.label, fingerprint: fp, secret: hashSecret(db), cancelFlag };
   return new Promise<Outcome>((resolve) => {
     const w = new Worker(WORKER_SCRIPT, { workerData: req });
     let settled = false;

@@ -38,7 +38,7 @@ class PostingSink implements LogSink {
 
 try {
   let last = 0;
-  scanLog(req.path, req.label, req.fingerprint, new PostingSink(), {
+  scanLog(req.path, req.label, req.fingerprint, req.secret, new PostingSink(), {
     isCancelled: () => Atomics.load(cancelled, 0) !== 0,
     onProgress: (p) => {
       const now = Date.now();

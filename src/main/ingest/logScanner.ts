@@ -6,13 +6,13 @@
 import { jsonDumpsExact, pyRepr } from '../py/format';
 import { JsonDecodeError, pyJsonLoads } from '../py/parse';
 import { PyError, pyEq, pyHashKey, pyLe, pyTruthy, pyTypeName, type PyDict, type PyValue } from '../py/value';
-import { ALLOCATOR_RETURN_FNS, allocatorSentinel } from '../rules/referenceRules';
-import { BLOCK_SIZE, EventBlockBuilder, FLAG_ALLOCATOR, FLAG_FORCE_EXACT, FLAG_IDX_INEXACT } from '../store/eventBlock';
+import { ALLOCATOR_RETURN_FNS } from '../rules/referenceRules';
+import { BLOCK_SIZE, EventBlockBuilder, FLAG_ALLOCATOR, FLAG_FORCE_EXACT, FLAG_IDX_INEXACT, KEY_WORDS } from '../store/eventBlock';
 import type { ThreadRow } from '../store/logIndex';
 import type { LogSink } from '../store/logWriter';
 import { EventScanner } from './eventScanner';
 import { LogInputError } from './logErrors';
-import { entryBegin, eventHash, feedPyValue, hashPyValue, KEY_STATUS, PayloadEntries, skipMaskFor, specialKey, type PayloadShape } from './valueHash';
+import { entryBegin, eventKey, feedPyValue, hashPyValue, KEY_STATUS, PayloadEntries, skipMaskFor, specialKey, type PayloadShape } from './valueHash';
 
 const MISSING = Symbol('missing');
 type Maybe = PyValue | typeof MISSING;
@@ -41,14 +41,14 @@ interface EventKeys {
   hasStatus: boolean;
   entries: PayloadEntries;
   kindWords: Uint32Array;
-  idxWords: Uint32Array;
   otherWords: Uint32Array | null;
   flags: number;
   allocName: string | null;
   canonCrash: string | null;
 }
 
-const hashes = new Uint32Array(4);
+const keyRaw = new Uint32Array(4);
+const keyMasked = new Uint32Array(4);
 
 export class LogScanner {
   private readonly threads = new Map<string, ThreadState>();
@@ -121,9 +121,8 @@ export class LogScanner {
 
   private readonly scanner = new EventScanner();
   private readonly exactEntries = new PayloadEntries();
-  private readonly exactKindWords = new Uint32Array(2);
-  private readonly exactIdxWords = new Uint32Array(2);
-  private readonly exactOtherWords = new Uint32Array(2);
+  private readonly exactKindWords = new Uint32Array(4);
+  private readonly exactOtherWords = new Uint32Array(4);
 
   private fromScanner(): EventKeys {
     const sc = this.scanner;
@@ -145,7 +144,6 @@ export class LogScanner {
       hasStatus: sc.entries.has(KEY_STATUS),
       entries: sc.entries,
       kindWords: sc.kindWords,
-      idxWords: sc.idxWords,
       otherWords: null,
       flags,
       allocName,
@@ -170,13 +168,13 @@ export class LogScanner {
     const isNaN = (v: Maybe): boolean => typeof v === 'number' && Number.isNaN(v);
 
     let flags = 0;
-    if (kind === MISSING || (typeof kind === 'object' && kind !== null) || isNaN(kind) || isNaN(idx)) flags |= FLAG_FORCE_EXACT;
+    // A NaN tid_event_idx only matters to the positional comparison: FLAG_IDX_INEXACT (below) makes it read the event back.
+    if (kind === MISSING || (typeof kind === 'object' && kind !== null) || isNaN(kind)) flags |= FLAG_FORCE_EXACT;
     if (!(typeof idx === 'number' || typeof idx === 'boolean' || (typeof idx === 'bigint' && idx >= -(2n ** 53n) && idx <= 2n ** 53n))) {
       flags |= FLAG_IDX_INEXACT;
     }
 
     hashPyValue(kind === MISSING ? null : kind, this.exactKindWords);
-    hashPyValue(idx === MISSING ? null : idx, this.exactIdxWords);
     const entries = this.exactEntries;
     entries.clear();
     let shape: PayloadShape = 'missing';
@@ -218,7 +216,6 @@ export class LogScanner {
       hasStatus: payload instanceof Map && payload.has('status'),
       entries,
       kindWords: this.exactKindWords,
-      idxWords: this.exactIdxWords,
       otherWords: shape === 'other' ? this.exactOtherWords : null,
       flags,
       allocName,
@@ -313,28 +310,16 @@ export class LogScanner {
       }
     }
 
-    // Hashes: raw, and canonicalized (allocator returns get their sentinel).
+    // Keys: the event's, and for an allocator return its masked key, from which the
+    // canonical key (with its ordinal) is derived (store/eventBlock.ts canonicalKey).
     const skipMask = skipMaskFor(keys.kind === MISSING ? null : keys.kind);
-    eventHash(keys.kindWords, keys.idxWords, keys.payloadShape, keys.entries, keys.otherWords, skipMask, null, hashes, 0);
+    eventKey(keys.kindWords, keys.payloadShape, keys.entries, keys.otherWords, skipMask, false, keyRaw, 0);
     let ordinal = -1;
     if (keys.allocName !== null) {
       ordinal = th.allocCounters.get(keys.allocName) ?? 0;
       th.allocCounters.set(keys.allocName, ordinal + 1);
-      eventHash(
-        keys.kindWords,
-        keys.idxWords,
-        keys.payloadShape,
-        keys.entries,
-        keys.otherWords,
-        skipMask,
-        allocatorSentinel(keys.allocName, ordinal),
-        hashes,
-        2,
-      );
-    } else {
-      hashes[2] = hashes[0]!;
-      hashes[3] = hashes[1]!;
-    }
+      eventKey(keys.kindWords, keys.payloadShape, keys.entries, keys.otherWords, skipMask, true, keyMasked, 0);
+    } else keyMasked.set(keyRaw);
 
     const b = th.builder;
     const s = b.slot();
@@ -344,10 +329,8 @@ export class LogScanner {
     blk.line[s] = lineNo;
     blk.ordinal[s] = ordinal;
     blk.flags[s] = keys.flags;
-    blk.hashRaw[2 * s] = hashes[0]!;
-    blk.hashRaw[2 * s + 1] = hashes[1]!;
-    blk.hashCanon[2 * s] = hashes[2]!;
-    blk.hashCanon[2 * s + 1] = hashes[3]!;
+    blk.keyRaw.set(keyRaw, KEY_WORDS * s);
+    blk.keyMasked.set(keyMasked, KEY_WORDS * s);
     const idxNum =
       typeof idx === 'number'
         ? idx

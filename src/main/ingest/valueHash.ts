@@ -1,37 +1,107 @@
-// A 64-bit hash (two 32-bit lanes) of a JSON value that is equal for two
-// values exactly when Python's `==` holds between them (up to collisions):
+// A 128-bit keyed hash (four 32-bit lanes) of a JSON value that is equal for
+// two values exactly when Python's `==` holds between them (up to collisions):
 // 1, 1.0 and true hash alike, an int past 2^53 hashes by its exact digits,
 // object key order does not count.
 //
-// The hash is defined as a sequence of feeds, so that two producers give the
-// same result: the byte scanner (eventScanner.ts), which hashes a line as it
-// reads it without building any value, and feedPyValue below, which hashes an
-// exact PyValue (the slow path and the tests).
+// Keyed: every index draws its own random 128-bit secret (useHashSecret), and
+// every input word is added to a secret lane word before the first
+// multiplication, so that a difference chosen in the content does not
+// survive into a difference the writer of a log could predict. Objects are
+// combined by sorting their entries by key and hashing the entries' hashes in
+// that order: not a sum, which a generalized-birthday (Wagner) search can
+// balance, as tests/hashCollision.test.ts shows for the old combination.
+// The bound on a false "equal" is in docs/hashing.md.
+//
+// The hash is a sequence of feeds, so that two producers give the same result:
+// the byte scanner (eventScanner.ts), which hashes a line as it reads it
+// without building any value, and feedPyValue below, which hashes an exact
+// PyValue (the slow path and the tests).
 //
 //   null            TAG_NULL
 //   safe integer    TAG_INT lo hi         (ints, bools and integral floats up to 2^53)
 //   other number    TAG_NUMTEXT text      (exact decimal digits of an integer; 'f'+shortest
 //                                          digits of a float; inf, -inf, nan)
-//   string          TAG_STR length units  (UTF-16 code units, two per feed)
+//   string          TAG_STR length units  (UTF-16 code units; four ASCII units per feed)
 //   list            TAG_LIST items… TAG_LIST_END count
-//   dict            TAG_DICT, then count and the lane-wise sum of one hash per
-//                   entry (TAG_ENTRY key value, from a fixed seed): order-free
+//   dict            TAG_DICT count, then each entry's four words (TAG_ENTRY key value,
+//                   hashed on its own) in the order of their keys
 import { skippedPayloadFields } from '../rules/referenceRules';
 import { canonicalNumber, type PyValue } from '../py/value';
 
+// --- the secret -------------------------------------------------------------
+
+// The secret decides each lane's addend (k1..k4) and seed (s1..s4); the lanes'
+// multipliers, rotations and constants are MurmurHash3 x86_128's. These defaults
+// serve hashes outside any index (tests).
+let k1 = 0x3c6ef372;
+let k2 = 0xa54ff53a;
+let k3 = 0x510e527f;
+let k4 = 0x9b05688c;
+let s1 = 0x1f83d9ab;
+let s2 = 0x5be0cd19;
+let s3 = 0x6a09e667;
+let s4 = 0xbb67ae85;
+
+function splitmix(x: number): number {
+  x = (x + 0x9e3779b9) | 0;
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  return (x ^ (x >>> 16)) | 0;
+}
+
+/**
+ * Key every hash that follows with this index's secret (16 random bytes).
+ * Hashes are comparable only under the same secret: both logs of a pair are
+ * always indexed in the same index.
+ */
+export function useHashSecret(secret: Uint8Array): void {
+  if (secret.length !== 16) throw new Error('the hash secret must be 16 bytes');
+  const w = new DataView(secret.buffer, secret.byteOffset, 16);
+  const a = w.getUint32(0, true);
+  const b = w.getUint32(4, true);
+  const c = w.getUint32(8, true);
+  const d = w.getUint32(12, true);
+  k1 = splitmix(a ^ 0x01);
+  k2 = splitmix(b ^ 0x02);
+  k3 = splitmix(c ^ 0x03);
+  k4 = splitmix(d ^ 0x04);
+  s1 = splitmix(b ^ k1);
+  s2 = splitmix(c ^ k2);
+  s3 = splitmix(d ^ k3);
+  s4 = splitmix(a ^ k4);
+}
+
+// --- the lanes --------------------------------------------------------------
+
 let h1 = 0;
 let h2 = 0;
+let h3 = 0;
+let h4 = 0;
 
 export function feed(x: number): void {
-  // murmur3's round in lane 1, an xxhash32-style round in lane 2.
-  let k = Math.imul(x, 0xcc9e2d51);
+  let k = Math.imul((x + k1) | 0, 0x239b961b);
   k = (k << 15) | (k >>> 17);
-  h1 ^= Math.imul(k, 0x1b873593);
-  h1 = (h1 << 13) | (h1 >>> 19);
-  h1 = (Math.imul(h1, 5) + 0xe6546b64) | 0;
-  h2 = (h2 + Math.imul(x, 0x85ebca77)) | 0;
-  h2 = (h2 << 13) | (h2 >>> 19);
-  h2 = Math.imul(h2, 0x9e3779b1);
+  h1 ^= Math.imul(k, 0xab0e9789);
+  h1 = (h1 << 19) | (h1 >>> 13);
+  h1 = (Math.imul(h1, 5) + 0x561ccd1b) | 0;
+
+  k = Math.imul((x + k2) | 0, 0xab0e9789);
+  k = (k << 16) | (k >>> 16);
+  h2 ^= Math.imul(k, 0x38b34ae5);
+  h2 = (h2 << 17) | (h2 >>> 15);
+  h2 = (Math.imul(h2, 5) + 0x0bcaa747) | 0;
+
+  k = Math.imul((x + k3) | 0, 0x38b34ae5);
+  k = (k << 17) | (k >>> 15);
+  h3 ^= Math.imul(k, 0xa1e38b93);
+  h3 = (h3 << 15) | (h3 >>> 17);
+  h3 = (Math.imul(h3, 5) + 0x96cd1c35) | 0;
+
+  k = Math.imul((x + k4) | 0, 0xa1e38b93);
+  k = (k << 18) | (k >>> 14);
+  h4 ^= Math.imul(k, 0x239b961b);
+  h4 = (h4 << 13) | (h4 >>> 19);
+  h4 = (Math.imul(h4, 5) + 0x32ac3b17) | 0;
 }
 
 function fmix(h: number): number {
@@ -39,7 +109,39 @@ function fmix(h: number): number {
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
+  return h ^ (h >>> 16);
+}
+
+/** Start a hash from one of the seeds (different seeds for values, entries, events). */
+function begin(seed: number): void {
+  h1 = s1 ^ seed;
+  h2 = s2 ^ Math.imul(seed, 0x9e3779b1);
+  h3 = s3 ^ (seed + 0x7f4a7c15);
+  h4 = s4 ^ Math.imul(seed ^ 0x94d049bb, 0x2c1b3c6d);
+}
+
+/** The four lanes, mixed across each other (MurmurHash3 x86_128's finalization), into out[at..at+4). */
+function finish(out: Uint32Array, at: number): void {
+  let a = h1;
+  let b = h2;
+  let c = h3;
+  let d = h4;
+  a = (a + b + c + d) | 0;
+  b = (b + a) | 0;
+  c = (c + a) | 0;
+  d = (d + a) | 0;
+  a = fmix(a);
+  b = fmix(b);
+  c = fmix(c);
+  d = fmix(d);
+  a = (a + b + c + d) | 0;
+  b = (b + a) | 0;
+  c = (c + a) | 0;
+  d = (d + a) | 0;
+  out[at] = a;
+  out[at + 1] = b;
+  out[at + 2] = c;
+  out[at + 3] = d;
 }
 
 export const TAG_NULL = 1;
@@ -51,9 +153,11 @@ const TAG_DICT = 6;
 const TAG_ENTRY = 7;
 const TAG_LIST_END = 8;
 const TAG_OTHER_PAYLOAD = 9;
+const TAG_ALLOC_MASKED = 10;
 
-const ENTRY_SEED_1 = 0x9747b28c;
-const ENTRY_SEED_2 = 0x2f9e1d33;
+const SEED_VALUE = 0x12345678;
+const SEED_ENTRY = 0x2f9e1d33;
+const SEED_EVENT = 0x4c6b5374;
 
 /**
  * A string: its length and code units. An all-ASCII string packs four units
@@ -113,70 +217,158 @@ export function feedDouble(x: number): void {
   else feedNumText(canonicalNumber(x));
 }
 
-// Nesting frames: the outer lanes (and dict sums) are saved while a dict's entries hash on their own.
+// --- objects: entries hashed on their own, combined in key order --------------
+
+/** The entries of one object being hashed, and the outer lanes to resume when it ends. */
+class Level {
+  n = 0;
+  words = new Uint32Array(64);
+  /** Each entry's key: a string, or bytes [keyS, keyE) of `buf` (the scanner's line). */
+  keyStr: (string | null)[] = [];
+  keyS = new Int32Array(16);
+  keyE = new Int32Array(16);
+  buf: Uint8Array | null = null;
+  order = new Int32Array(16);
+  o1 = 0;
+  o2 = 0;
+  o3 = 0;
+  o4 = 0;
+
+  reset(): void {
+    this.n = 0;
+    this.buf = null;
+  }
+
+  add(keyStr: string | null, buf: Uint8Array | null, s: number, e: number): void {
+    const i = this.n++;
+    if (4 * this.n > this.words.length) {
+      const w = new Uint32Array(this.words.length * 2);
+      w.set(this.words);
+      this.words = w;
+      const ks = new Int32Array(this.keyS.length * 2);
+      ks.set(this.keyS);
+      this.keyS = ks;
+      const ke = new Int32Array(this.keyE.length * 2);
+      ke.set(this.keyE);
+      this.keyE = ke;
+      this.order = new Int32Array(this.keyS.length);
+    }
+    this.keyStr[i] = keyStr;
+    this.keyS[i] = s;
+    this.keyE[i] = e;
+    if (buf) this.buf = buf;
+    finish(this.words, 4 * i);
+  }
+
+  /** Entry indices sorted by key (insertion sort: objects are small). */
+  sorted(): Int32Array {
+    const ord = this.order;
+    for (let i = 0; i < this.n; i++) {
+      let j = i;
+      while (j > 0 && this.compare(ord[j - 1]!, i) > 0) {
+        ord[j] = ord[j - 1]!;
+        j--;
+      }
+      ord[j] = i;
+    }
+    return ord;
+  }
+
+  private compare(a: number, b: number): number {
+    const sa = this.keyStr[a];
+    const sb = this.keyStr[b];
+    if (sa !== null && sa !== undefined && sb !== null && sb !== undefined) return sa < sb ? -1 : sa > sb ? 1 : 0;
+    // Byte ranges of an ASCII line: byte order is the code unit order.
+    const buf = this.buf!;
+    const as = this.keyS[a]!;
+    const ae = this.keyE[a]!;
+    const bs = this.keyS[b]!;
+    const be = this.keyE[b]!;
+    const n = Math.min(ae - as, be - bs);
+    for (let i = 0; i < n; i++) {
+      const d = buf[as + i]! - buf[bs + i]!;
+      if (d !== 0) return d;
+    }
+    return ae - as - (be - bs);
+  }
+}
+
 const MAX_DEPTH = 1100;
-const saved1 = new Int32Array(MAX_DEPTH);
-const saved2 = new Int32Array(MAX_DEPTH);
-const savedSum1 = new Int32Array(MAX_DEPTH);
-const savedSum2 = new Int32Array(MAX_DEPTH);
-const savedCount = new Int32Array(MAX_DEPTH);
+const levels: Level[] = [];
 let depth = 0;
-let sum1 = 0;
-let sum2 = 0;
-let count = 0;
+
+function level(d: number): Level {
+  let l = levels[d];
+  if (!l) levels[d] = l = new Level();
+  return l;
+}
 
 export function dictBegin(): void {
-  feed(TAG_DICT);
-  saved1[depth] = h1;
-  saved2[depth] = h2;
-  savedSum1[depth] = sum1;
-  savedSum2[depth] = sum2;
-  savedCount[depth] = count;
-  depth++;
-  sum1 = 0;
-  sum2 = 0;
-  count = 0;
+  if (depth >= MAX_DEPTH) throw new Error('nesting too deep to hash');
+  const l = level(depth++);
+  l.reset();
+  l.o1 = h1;
+  l.o2 = h2;
+  l.o3 = h3;
+  l.o4 = h4;
 }
+
+// The keys of the entries being hashed, innermost last (an entry's value may hold objects of its own).
+const keyStr: (string | null)[] = [];
+const keyBuf: (Uint8Array | null)[] = [];
+const keyS = new Int32Array(MAX_DEPTH + 2);
+const keyE = new Int32Array(MAX_DEPTH + 2);
+let keys = 0;
 
 /** Start an entry's own hash: key fed, value feeds follow. */
 export function entryBegin(key: string): void {
-  h1 = ENTRY_SEED_1;
-  h2 = ENTRY_SEED_2;
+  begin(SEED_ENTRY);
   feed(TAG_ENTRY);
   feedString(key);
+  keyStr[keys] = key;
+  keyBuf[keys] = null;
+  keys++;
 }
 
 export function entryBeginAscii(buf: Uint8Array, s: number, e: number): void {
-  h1 = ENTRY_SEED_1;
-  h2 = ENTRY_SEED_2;
+  begin(SEED_ENTRY);
   feed(TAG_ENTRY);
   feedAscii(buf, s, e);
+  keyStr[keys] = null;
+  keyBuf[keys] = buf;
+  keyS[keys] = s;
+  keyE[keys] = e;
+  keys++;
 }
 
-/** The finished entry's two words (not yet added anywhere). */
-function entryWords(out: Uint32Array, at: number): void {
-  out[at] = fmix(h1 ^ Math.imul(h2, 0x27d4eb2f));
-  out[at + 1] = fmix(h2 + 0x165667b1);
+/** Finish the innermost entry into `into` (the object being hashed, or a payload's entries). */
+function endEntryInto(into: Level): void {
+  keys--;
+  into.add(keyStr[keys]!, keyBuf[keys]!, keyS[keys]!, keyE[keys]!);
 }
 
-const words = new Uint32Array(2);
+/** The finished entry goes into the object being hashed. */
 export function entryEnd(): void {
-  entryWords(words, 0);
-  sum1 = (sum1 + words[0]!) | 0;
-  sum2 = (sum2 + words[1]!) | 0;
-  count++;
+  endEntryInto(level(depth - 1));
 }
 
 export function dictEnd(): void {
-  depth--;
-  h1 = saved1[depth]!;
-  h2 = saved2[depth]!;
-  feed(count);
-  feed(sum1);
-  feed(sum2);
-  sum1 = savedSum1[depth]!;
-  sum2 = savedSum2[depth]!;
-  count = savedCount[depth]!;
+  const l = level(--depth);
+  h1 = l.o1;
+  h2 = l.o2;
+  h3 = l.o3;
+  h4 = l.o4;
+  feed(TAG_DICT);
+  feed(l.n);
+  const ord = l.sorted();
+  const w = l.words;
+  for (let i = 0; i < l.n; i++) {
+    const at = 4 * ord[i]!;
+    feed(w[at]!);
+    feed(w[at + 1]!);
+    feed(w[at + 2]!);
+    feed(w[at + 3]!);
+  }
 }
 
 export function listBegin(): void {
@@ -191,19 +383,15 @@ export function listEnd(items: number): void {
 /** Abandon whatever was in progress (a line the scanner gave up on). */
 export function resetHash(): void {
   depth = 0;
-  sum1 = 0;
-  sum2 = 0;
-  count = 0;
+  keys = 0;
 }
 
-function beginHash(seed: number): void {
-  h1 = seed;
-  h2 = seed ^ 0x5bd1e995;
+export function beginValueHash(): void {
+  begin(SEED_VALUE);
 }
 
 export function endHash(out: Uint32Array, at: number): void {
-  out[at] = fmix(h1 ^ Math.imul(h2, 0x165667b1));
-  out[at + 1] = fmix(h2 + Math.imul(h1, 0x27d4eb2f));
+  finish(out, at);
 }
 
 /** Hash an exact value (a PyValue: bigint ints, number floats, Map dicts). */
@@ -235,18 +423,12 @@ export function feedPyValue(v: PyValue): void {
   dictEnd();
 }
 
-const VALUE_SEED = 0x12345678;
-
-/** A value's standalone hash. */
-export function hashPyValue(v: PyValue, out: Uint32Array = new Uint32Array(2), at = 0): Uint32Array {
-  beginHash(VALUE_SEED);
+/** A value's standalone hash (four words). */
+export function hashPyValue(v: PyValue, out: Uint32Array = new Uint32Array(4), at = 0): Uint32Array {
+  begin(SEED_VALUE);
   feedPyValue(v);
-  endHash(out, at);
+  finish(out, at);
   return out;
-}
-
-export function beginValueHash(): void {
-  beginHash(VALUE_SEED);
 }
 
 // --- events -----------------------------------------------------------------
@@ -278,21 +460,22 @@ export function skipMaskFor(kind: unknown): number {
 
 /** A payload's top-level entries, hashed one by one, for the event hash to combine under the kind's rules. */
 export class PayloadEntries {
-  n = 0;
+  private readonly entries = new Level();
   special = new Uint8Array(32);
-  words = new Uint32Array(64);
   isNull = new Uint8Array(32);
 
+  get n(): number {
+    return this.entries.n;
+  }
+
   clear(): void {
-    this.n = 0;
+    this.entries.reset();
   }
 
   /** Add the entry just hashed (entryBegin … value feeds). */
   push(special: number, valueIsNull: boolean): void {
-    if (this.n === this.isNull.length) {
-      const w = new Uint32Array(this.words.length * 2);
-      w.set(this.words);
-      this.words = w;
+    const i = this.entries.n;
+    if (i === this.isNull.length) {
       const z = new Uint8Array(this.isNull.length * 2);
       z.set(this.isNull);
       this.isNull = z;
@@ -300,84 +483,80 @@ export class PayloadEntries {
       sp.set(this.special);
       this.special = sp;
     }
-    this.special[this.n] = special;
-    this.isNull[this.n] = valueIsNull ? 1 : 0;
-    entryWords(this.words, 2 * this.n);
-    this.n++;
+    this.special[i] = special;
+    this.isNull[i] = valueIsNull ? 1 : 0;
+    endEntryInto(this.entries);
   }
 
   has(special: number): boolean {
     for (let i = 0; i < this.n; i++) if (this.special[i] === special) return true;
     return false;
   }
-}
 
-const EVENT_SEED = 0x4c6b5374;
-const sentinelWords = new Uint32Array(2);
+  /**
+   * Feed the entries that count, in key order: not the kind's skipped fields,
+   * not None values (absent and None compare equal in the reference), and,
+   * when `masked`, not return_value or status (allocator canonicalization
+   * rewrites them).
+   */
+  feedCounted(skipMask: number, masked: boolean): void {
+    const ord = this.entries.sorted();
+    const w = this.entries.words;
+    let n = 0;
+    for (let i = 0; i < this.n; i++) if (this.counts(i, skipMask, masked)) n++;
+    feed(TAG_DICT);
+    feed(n);
+    for (let r = 0; r < this.n; r++) {
+      const i = ord[r]!;
+      if (!this.counts(i, skipMask, masked)) continue;
+      feed(w[4 * i]!);
+      feed(w[4 * i + 1]!);
+      feed(w[4 * i + 2]!);
+      feed(w[4 * i + 3]!);
+    }
+  }
+
+  private counts(i: number, skipMask: number, masked: boolean): boolean {
+    const k = this.special[i]!;
+    if (masked && (k === KEY_RETURN_VALUE || k === KEY_STATUS)) return false;
+    return this.isNull[i] === 0 && (skipMask & (1 << k)) === 0;
+  }
+}
 
 export type PayloadShape = 'missing' | 'dict' | 'other';
 
 /**
- * An event's hash from its parts: the standalone hashes of kind and
- * tid_event_idx (None when absent), and the payload — a dict's entries minus
- * the kind's skipped fields and None values (absent and None compare equal in
- * the reference), or any other value's hash. With `sentinel`, return_value
- * (and status, if the payload has it) are replaced as allocator
- * canonicalization does.
+ * An event's key, the hash of what the reference's compare_event looks at
+ * apart from tid_event_idx (each engine numbers its own events; the
+ * positional comparison checks tid_event_idx on its own): its kind, and its
+ * payload (a dict's entries under the kind's rules; any other value whole).
+ * With `masked`, an allocator return's key without return_value and status
+ * (but with whether status is present): see store/eventBlock.ts canonicalKey.
  */
-export function eventHash(
+export function eventKey(
   kindWords: Uint32Array,
-  idxWords: Uint32Array,
   shape: PayloadShape,
   entries: PayloadEntries,
   otherWords: Uint32Array | null,
   skipMask: number,
-  sentinel: string | null,
+  masked: boolean,
   out: Uint32Array,
   at: number,
 ): void {
-  let s1 = 0;
-  let s2 = 0;
-  let n = 0;
-  if (shape !== 'other') {
-    let hasStatus = false;
-    for (let i = 0; i < entries.n; i++) {
-      const k = entries.special[i]!;
-      if (sentinel !== null && (k === KEY_RETURN_VALUE || k === KEY_STATUS)) {
-        if (k === KEY_STATUS) hasStatus = true;
-        continue;
-      }
-      if (entries.isNull[i] || (skipMask & (1 << k)) !== 0) continue;
-      s1 = (s1 + entries.words[2 * i]!) | 0;
-      s2 = (s2 + entries.words[2 * i + 1]!) | 0;
-      n++;
-    }
-    if (sentinel !== null) {
-      for (const k of hasStatus ? ['return_value', 'status'] : ['return_value']) {
-        entryBegin(k);
-        feed(TAG_STR);
-        feedString(sentinel);
-        entryWords(sentinelWords, 0);
-        s1 = (s1 + sentinelWords[0]!) | 0;
-        s2 = (s2 + sentinelWords[1]!) | 0;
-        n++;
-      }
-    }
-  }
-  beginHash(EVENT_SEED);
+  begin(SEED_EVENT);
   feed(kindWords[0]!);
   feed(kindWords[1]!);
-  feed(idxWords[0]!);
-  feed(idxWords[1]!);
+  feed(kindWords[2]!);
+  feed(kindWords[3]!);
   if (shape === 'other') {
     feed(TAG_OTHER_PAYLOAD);
-    feed(otherWords![0]!);
-    feed(otherWords![1]!);
+    for (let i = 0; i < 4; i++) feed(otherWords![i]!);
   } else {
-    feed(TAG_DICT);
-    feed(n);
-    feed(s1);
-    feed(s2);
+    entries.feedCounted(skipMask, masked);
+    if (masked) {
+      feed(TAG_ALLOC_MASKED);
+      feed(entries.has(KEY_STATUS) ? 1 : 0);
+    }
   }
-  endHash(out, at);
+  finish(out, at);
 }

@@ -9,6 +9,8 @@ export interface WorkerRequest {
   path: string;
   label: string;
   fingerprint: FileFingerprint;
+  /** The index's hash secret (16 bytes): the worker keys every hash with it. */
+  secret: Uint8Array;
   /** Int32 flag: non-zero asks the worker to stop. */
   cancelFlag: SharedArrayBuffer;
 }

@@ -6,22 +6,29 @@
 // 1024: a random jump in the context viewer reads and decodes ~46 KB per side, not 184 KB.
 export const BLOCK_SIZE = 1024;
 
-/** The event needs the exact comparison (NaN at top level, odd kind or payload the reference may fail on). */
+/**
+ * The event's key cannot decide equality: the reference compares it exactly,
+ * or fails on it (a NaN at the top of the payload or in kind, which never
+ * equals itself there; a missing, list or dict kind; a payload that is not an
+ * object). The alignment takes such an event as equal to no other.
+ */
 export const FLAG_FORCE_EXACT = 1;
-/** A kernel.return of an allocator: canonicalization rewrites it (hashCanon differs from hashRaw). */
+/** A kernel.return of an allocator: canonicalization rewrites it (its canonical key comes from keyMasked and ordinal). */
 export const FLAG_ALLOCATOR = 2;
-/** tid_event_idx is not a number a double holds exactly (idx column is NaN). */
+/** tid_event_idx is not a number a double holds exactly (idx column is NaN): the positional comparison reads it back. */
 export const FLAG_IDX_INEXACT = 4;
 
-const FORMAT = 2;
+const FORMAT = 3;
 const HEADER = 8;
+/** Words per key: 128 bits. */
+export const KEY_WORDS = 4;
 
 export interface EventBlock {
   count: number;
   offset: Float64Array; // byte offset of the line in the log
   idx: Float64Array; // tid_event_idx (NaN when FLAG_IDX_INEXACT)
-  hashCanon: Uint32Array; // 2 per event
-  hashRaw: Uint32Array; // 2 per event
+  keyRaw: Uint32Array; // 4 per event: the event's key without tid_event_idx (valueHash.eventKey)
+  keyMasked: Uint32Array; // 4 per event: an allocator return's key without its values; else keyRaw
   length: Uint32Array; // bytes of the line, without its terminator
   line: Uint32Array; // 1-based line number in the log
   ordinal: Int32Array; // allocator ordinal, -1 if none
@@ -29,7 +36,7 @@ export interface EventBlock {
 }
 
 function layout(n: number): { size: number; at: number[] } {
-  const widths = [8, 8, 8, 8, 4, 4, 4, 1];
+  const widths = [8, 8, 16, 16, 4, 4, 4, 1];
   const at: number[] = [];
   let pos = HEADER;
   for (const w of widths) {
@@ -46,8 +53,8 @@ function views(buf: ArrayBuffer, n: number, capacity: number): EventBlock {
     count: n,
     offset: new Float64Array(buf, at[0], capacity),
     idx: new Float64Array(buf, at[1], capacity),
-    hashCanon: new Uint32Array(buf, at[2], 2 * capacity),
-    hashRaw: new Uint32Array(buf, at[3], 2 * capacity),
+    keyRaw: new Uint32Array(buf, at[2], KEY_WORDS * capacity),
+    keyMasked: new Uint32Array(buf, at[3], KEY_WORDS * capacity),
     length: new Uint32Array(buf, at[4], capacity),
     line: new Uint32Array(buf, at[5], capacity),
     ordinal: new Int32Array(buf, at[6], capacity),
@@ -88,8 +95,8 @@ export class EventBlockBuilder {
     const b = views(this.buf, old.count, capacity);
     b.offset.set(old.offset);
     b.idx.set(old.idx);
-    b.hashCanon.set(old.hashCanon);
-    b.hashRaw.set(old.hashRaw);
+    b.keyRaw.set(old.keyRaw);
+    b.keyMasked.set(old.keyMasked);
     b.length.set(old.length);
     b.line.set(old.line);
     b.ordinal.set(old.ordinal);
@@ -115,8 +122,8 @@ export class EventBlockBuilder {
     };
     copy(b.offset, at[0]!, 8 * n);
     copy(b.idx, at[1]!, 8 * n);
-    copy(b.hashCanon, at[2]!, 8 * n);
-    copy(b.hashRaw, at[3]!, 8 * n);
+    copy(b.keyRaw, at[2]!, 16 * n);
+    copy(b.keyMasked, at[3]!, 16 * n);
     copy(b.length, at[4]!, 4 * n);
     copy(b.line, at[5]!, 4 * n);
     copy(b.ordinal, at[6]!, 4 * n);
@@ -136,14 +143,71 @@ export function decodeBlock(blob: Uint8Array): EventBlock {
   return views(buf, n, n);
 }
 
-/** Order-dependent hash over one hash column: equal summaries mean equal events at every position. */
-export function summarize(hashes: Uint32Array, n: number): string {
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+/**
+ * The key of an allocator return after the reference's canonicalization,
+ * from its masked key (the event without return_value and status, keyed by
+ * the index's secret) and its ordinal: the sentinel `<alloc:NAME_ORDINAL>`
+ * replaces both values, and the name is in the masked key, so two allocator
+ * returns are equal after canonicalization exactly when their masked keys and
+ * ordinals are. A fixed mix suffices here: the masked key is already keyed.
+ */
+export function canonicalKey(masked: Uint32Array, at: number, ordinal: number, out: Uint32Array, outAt: number): void {
+  let a = fmix((masked[at]! ^ 0x63616e6f) + Math.imul(ordinal, 0x9e3779b1));
+  let b = fmix(masked[at + 1]! + a);
+  let c = fmix(masked[at + 2]! ^ b ^ ordinal);
+  let d = fmix(masked[at + 3]! + c + 0x7f4a7c15);
+  a = (a + b + c + d) | 0;
+  b = (b + a) | 0;
+  c = (c + a) | 0;
+  d = (d + a) | 0;
+  out[outAt] = fmix(a);
+  out[outAt + 1] = fmix(b ^ d);
+  out[outAt + 2] = fmix(c + b);
+  out[outAt + 3] = fmix(d ^ a);
+}
+
+/** The keys the comparison uses for a block's events: raw, or with allocator returns canonicalized. */
+export function effectiveKeys(b: EventBlock, canonicalize: boolean, n = b.count): Uint32Array {
+  if (!canonicalize) return b.keyRaw;
+  let out: Uint32Array | null = null;
+  for (let i = 0; i < n; i++) {
+    if ((b.flags[i]! & FLAG_ALLOCATOR) === 0) continue;
+    out ??= b.keyRaw.slice(0, KEY_WORDS * n);
+    canonicalKey(b.keyMasked, KEY_WORDS * i, b.ordinal[i]!, out, KEY_WORDS * i);
+  }
+  return out ?? b.keyRaw;
+}
+
+/**
+ * An order-dependent summary of a block's keys and tid_event_idx values: equal
+ * summaries of two blocks at the same position mean, up to collisions, equal
+ * events at every position by the reference's comparison (a block holding an
+ * event flagged FLAG_FORCE_EXACT or FLAG_IDX_INEXACT is never skipped on its
+ * summary). `keys` holds KEY_WORDS words per event.
+ */
+export function summarize(keys: Uint32Array, idx: Float64Array, n: number): string {
+  const idxWords = new Uint32Array(idx.buffer, idx.byteOffset, 2 * n);
   let a = 0x811c9dc5;
   let b = 0x01000193;
-  for (let i = 0; i < 2 * n; i++) {
-    const x = hashes[i]!;
-    a = Math.imul(a ^ x, 0x01000193);
-    b = Math.imul((b + x) | 0, 0x9e3779b1) ^ (b >>> 15);
+  let c = 0x6a09e667;
+  let d = 0xbb67ae85;
+  for (let i = 0; i < n; i++) {
+    for (let w = 0; w < KEY_WORDS + 2; w++) {
+      const x = w < KEY_WORDS ? keys[KEY_WORDS * i + w]! : idxWords[2 * i + w - KEY_WORDS]!;
+      a = Math.imul(a ^ x, 0x01000193);
+      b = Math.imul((b + x) | 0, 0x9e3779b1) ^ (b >>> 15);
+      c = Math.imul(c ^ ((x << 7) | (x >>> 25)), 0x85ebca6b) + a;
+      d = (Math.imul(d + x, 0xc2b2ae35) ^ (d >>> 13)) + b;
+    }
   }
-  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0') + ':' + n;
+  const hex = (x: number): string => (x >>> 0).toString(16).padStart(8, '0');
+  return hex(a) + hex(b) + hex(c) + hex(d) + ':' + n;
 }

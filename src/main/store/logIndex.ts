@@ -62,6 +62,13 @@ function toLogRow(r: RawLogRow): LogRow {
   };
 }
 
+/** The index's hash secret: every key in it is computed under it (ingest/valueHash.ts useHashSecret). */
+export function hashSecret(db: Db): Uint8Array {
+  const r = db.prepare(`SELECT value FROM meta WHERE name = 'hash_secret'`).get() as { value: Buffer } | undefined;
+  if (!r || r.value.length !== 16) throw new Error('the index has no hash secret; delete it to rebuild it');
+  return new Uint8Array(r.value);
+}
+
 /** A complete index of exactly this file content, if one exists. */
 export function findReusableLog(db: Db, fp: FileFingerprint): LogRow | undefined {
   const r = db

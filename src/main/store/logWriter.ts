@@ -2,7 +2,7 @@
 // blocks a few per transaction, and the threads with the log marked complete
 // at the end, atomically.
 import type { Db } from './db';
-import { summarize, type EventBlockBuilder } from './eventBlock';
+import { effectiveKeys, summarize, type EventBlockBuilder } from './eventBlock';
 import type { FileFingerprint, LogStats, ThreadRow } from './logIndex';
 
 /** Blocks per write transaction (and per message from an ingest worker). */
@@ -13,6 +13,13 @@ export function beginLog(db: Db, fp: FileFingerprint): number {
     .prepare(`INSERT INTO logs (path, size, mtime_ms, fingerprint, state, owner_pid) VALUES (?, ?, ?, ?, 'ingesting', ?)`)
     .run(fp.path, fp.size, fp.mtimeMs, fp.fingerprint, process.pid);
   return Number(info.lastInsertRowid);
+}
+
+/** Replace the index's hash secret (tests that compare two indexes key by key); only an empty index may change it. */
+export function setHashSecret(db: Db, secret: Uint8Array): void {
+  const n = (db.prepare('SELECT count(*) AS n FROM logs').get() as { n: number }).n;
+  if (n > 0) throw new Error('the hash secret of an index that holds logs cannot change');
+  db.prepare(`UPDATE meta SET value = ? WHERE name = 'hash_secret'`).run(Buffer.from(secret));
 }
 
 /** Remove a log and everything indexed for it (cancelled or failed ingest). */
@@ -82,8 +89,8 @@ export function blockRecord(threadNo: number, blockNo: number, builder: EventBlo
     count: n,
     firstIdx: Number.isNaN(first) ? null : first,
     lastIdx: Number.isNaN(last) ? null : last,
-    sumCanon: summarize(b.hashCanon, n),
-    sumRaw: summarize(b.hashRaw, n),
+    sumCanon: summarize(effectiveKeys(b, true, n), b.idx, n),
+    sumRaw: summarize(b.keyRaw, b.idx, n),
     flags,
     data: builder.take(into),
   };

@@ -88,6 +88,18 @@ export const INDEX_MIGRATIONS: readonly string[] = [
   DELETE FROM threads;
   DELETE FROM logs;
   `,
+  // 5: keyed 128-bit event keys without tid_event_idx (block format 3), under a secret drawn
+  // once per index; logs indexed before are indexed again on next use.
+  `
+  CREATE TABLE meta (
+    name  TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+  );
+  INSERT INTO meta (name, value) VALUES ('hash_secret', randomblob(16));
+  DELETE FROM blocks;
+  DELETE FROM threads;
+  DELETE FROM logs;
+  `,
 ];
 
 export const SESSION_MIGRATIONS: readonly string[] = [

@@ -1,7 +1,7 @@
 // The context viewer's requests: windows of aligned rows, jumps, seeks.
 import type { RowView } from '../../../shared/api';
 import { compareEvents, type FieldDifference } from '../../diff/compareEvents';
-import { equalByHash, firstDivergence, lastDivergence } from '../../diff/firstDivergence';
+import { equalByKey, firstDivergence, lastDivergence } from '../../diff/firstDivergence';
 import { PyError } from '../../py/value';
 import type { Handlers, WorkbenchContext } from '../context';
 import { eventView, rowView } from '../views';
@@ -18,7 +18,7 @@ export function diffHandlers(ctx: WorkbenchContext): Handlers<'diff/rows' | 'dif
         const ce = pos < c.thread.eventCount ? c.log.event(c.thread.threadNo, pos, s.canonicalize) : null;
         const oe = pos < o.thread.eventCount ? o.log.event(o.thread.threadNo, pos, s.canonicalize) : null;
         let difference: FieldDifference | { field: 'error'; description: string } | null = null;
-        if (ce && oe && equalByHash(c, o, pos, s.canonicalize) !== true) {
+        if (ce && oe && equalByKey(c, o, pos, s.canonicalize) !== true) {
           try {
             difference = compareEvents(ce, oe);
           } catch (e) {

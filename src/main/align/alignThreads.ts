@@ -1,0 +1,275 @@
+// The alignment of one mapped pair of threads: equal runs and hunks (insert:
+// events only in ours; delete: events only in canary; replace: both sides
+// have events there and they differ). Two events are equal for the alignment
+// when the reference's compare_event finds them equal apart from
+// tid_event_idx (their keys: ingest/valueHash.ts eventKey).
+//
+// Small pairs get a minimal edit script (Myers, bounded). Larger ones are
+// walked once: an equal run is skipped a block of keys at a time; after a
+// difference, Myers' search finds the cheapest way back to a run of
+// MIN_SNAKE equal events; a larger difference (thousands of inserted events)
+// is found by anchoring on MIN_SNAKE-event runs that occur on both sides
+// (a rolling hash over one side's keys in a window, looked up from the
+// other). All of it under a work budget proportional to the streams: past it
+// the alignment stops at the end of the last long equal run and says so
+// ("not realigned after …: the streams differ too much") rather than run away.
+import { KeyReader, keysEqual, runLength } from './keyReader';
+import { myersSearch, Trace, type LocalHunk } from './myers';
+
+export type HunkOp = 'insert' | 'delete' | 'replace';
+
+export interface Hunk {
+  op: HunkOp;
+  /** Half-open positions in the canary thread's stream (i1 == i2 for an insert). */
+  canary: [number, number];
+  /** Half-open positions in the ours thread's stream (j1 == j2 for a delete). */
+  ours: [number, number];
+}
+
+export interface Alignment {
+  hunks: Hunk[];
+  /** Realigned to the end of both streams; false: the last hunk is where it gave up. */
+  aligned: boolean;
+  /** Where the alignment gave up (the last hunk runs from here to both ends). */
+  stoppedAt: { canary: number; ours: number } | null;
+  /** Deleted plus inserted events (a replace counts both of its sides). */
+  cost: number;
+}
+
+/** Bumped whenever the alignment of the same keys could come out different: kept alignments are recomputed. */
+export const ALIGNER_VERSION = 1;
+
+export interface AlignLimits {
+  /** Pairs up to this many events (both sides) get a minimal edit script, if it costs at most smallMaxD. */
+  smallPair: number;
+  smallMaxD: number;
+  /** Edits Myers' search may spend to resynchronize after one difference. */
+  resyncMaxD: number;
+  /** Equal events in a row that count as back in step. */
+  minSnake: number;
+  /** The widest window (events per side) the anchor search looks in. */
+  anchorWindow: number;
+  /** The work budget: so many key comparisons per event of the pair, plus a constant. */
+  workPerEvent: number;
+  workBase: number;
+}
+
+export const DEFAULT_LIMITS: AlignLimits = {
+  smallPair: 20_000,
+  smallMaxD: 2_000,
+  resyncMaxD: 1_200,
+  minSnake: 32,
+  anchorWindow: 1 << 21,
+  workPerEvent: 48,
+  workBase: 8_000_000,
+};
+
+/** Equal runs at least this long mark a place the streams are certainly in step again. */
+const LONG_RUN = 64;
+
+class HunkList {
+  readonly hunks: Hunk[] = [];
+
+  /** Canary [i1, i2) against ours [j1, j2); merged with the previous hunk when they touch. */
+  push(i1: number, i2: number, j1: number, j2: number): void {
+    if (i1 === i2 && j1 === j2) return;
+    const last = this.hunks[this.hunks.length - 1];
+    if (last && last.canary[1] === i1 && last.ours[1] === j1) {
+      last.canary[1] = i2;
+      last.ours[1] = j2;
+      last.op = opOf(last.canary[0], last.canary[1], last.ours[0], last.ours[1]);
+      return;
+    }
+    this.hunks.push({ op: opOf(i1, i2, j1, j2), canary: [i1, i2], ours: [j1, j2] });
+  }
+
+  pushLocal(h: LocalHunk, i: number, j: number): void {
+    this.push(i + h.a1, i + h.a2, j + h.b1, j + h.b2);
+  }
+}
+
+function opOf(i1: number, i2: number, j1: number, j2: number): HunkOp {
+  return i1 === i2 ? 'insert' : j1 === j2 ? 'delete' : 'replace';
+}
+
+function costOf(hunks: Hunk[]): number {
+  let c = 0;
+  for (const h of hunks) c += h.canary[1] - h.canary[0] + (h.ours[1] - h.ours[0]);
+  return c;
+}
+
+/** Align two threads' key streams. */
+export function alignThreads(a: KeyReader, b: KeyReader, limits: AlignLimits = DEFAULT_LIMITS): Alignment {
+  const N = a.length;
+  const M = b.length;
+  const work = { count: 0 };
+  if (N + M <= limits.smallPair) {
+    const exact = minimalScript(a, b, limits.smallMaxD, work);
+    if (exact) return { hunks: exact, aligned: true, stoppedAt: null, cost: costOf(exact) };
+  }
+  return walk(a, b, limits, work);
+}
+
+/** A minimal edit script (common prefix and suffix first), or null if it costs more than maxD. */
+function minimalScript(a: KeyReader, b: KeyReader, maxD: number, work: { count: number }): Hunk[] | null {
+  const N = a.length;
+  const M = b.length;
+  const p = runLength(a, 0, b, 0, Math.min(N, M));
+  let sfx = 0;
+  while (sfx < Math.min(N, M) - p && keysEqual(a, N - 1 - sfx, b, M - 1 - sfx)) sfx++;
+  const n = N - p - sfx;
+  const m = M - p - sfx;
+  const list = new HunkList();
+  if (n === 0 || m === 0) {
+    list.push(p, p + n, p, p + m);
+    return list.hunks;
+  }
+  const r = myersSearch((x, y, limit) => runLength(a, p + x, b, p + y, Math.min(limit, n - x, m - y)), n, m, Infinity, false, new Trace(maxD), work);
+  if (!r) return null;
+  for (const h of r.hunks) list.pushLocal(h, p, p);
+  return list.hunks;
+}
+
+/** The one walk along both streams that larger pairs get. */
+function walk(a: KeyReader, b: KeyReader, limits: AlignLimits, work: { count: number }): Alignment {
+  const N = a.length;
+  const M = b.length;
+  const budget = limits.workPerEvent * (N + M) + limits.workBase;
+  const trace = new Trace(limits.resyncMaxD);
+  const list = new HunkList();
+  let i = 0;
+  let j = 0;
+  // The end of the last long equal run: where a give-up resumes from.
+  let good = { i: 0, j: 0, hunks: 0 };
+  const giveUp = (): Alignment => {
+    list.hunks.length = good.hunks;
+    list.push(good.i, N, good.j, M);
+    return { hunks: list.hunks, aligned: false, stoppedAt: { canary: good.i, ours: good.j }, cost: costOf(list.hunks) };
+  };
+  for (;;) {
+    const s = runLength(a, i, b, j, Infinity);
+    work.count += s;
+    i += s;
+    j += s;
+    if (s >= LONG_RUN) good = { i, j, hunks: list.hunks.length };
+    // Blocks the walk has passed will not be read again.
+    a.dropBefore(Math.floor(Math.min(i, good.i) / 1024) - 1);
+    b.dropBefore(Math.floor(Math.min(j, good.j) / 1024) - 1);
+    if (i === N || j === M) {
+      list.push(i, N, j, M);
+      break;
+    }
+    if (work.count > budget) return giveUp();
+    const r = myersSearch((x, y, limit) => runLength(a, i + x, b, j + y, limit), N - i, M - j, limits.minSnake, true, trace, work);
+    if (r) {
+      for (const h of r.hunks) list.pushLocal(h, i, j);
+      i += r.x;
+      j += r.y;
+      continue;
+    }
+    const anchor = findAnchor(a, i, b, j, limits, work, budget);
+    if (!anchor) return giveUp();
+    // The region before the anchor: its minimal script where that is cheap, else one hunk.
+    const refined =
+      anchor.x + anchor.y <= 4 * limits.resyncMaxD
+        ? myersSearch(
+            (x, y, limit) => runLength(a, i + x, b, j + y, Math.min(limit, anchor.x - x, anchor.y - y)),
+            anchor.x,
+            anchor.y,
+            Infinity,
+            false,
+            trace,
+            work,
+          )
+        : null;
+    if (refined) for (const h of refined.hunks) list.pushLocal(h, i, j);
+    else list.push(i, i + anchor.x, j, j + anchor.y);
+    i += anchor.x;
+    j += anchor.y;
+  }
+  return { hunks: list.hunks, aligned: true, stoppedAt: null, cost: costOf(list.hunks) };
+}
+
+const ROLL = 0x01000193;
+
+/**
+ * The nearest place (smallest x + y) where MIN_SNAKE events from canary i + x
+ * equal MIN_SNAKE events from ours j + y, looking in windows that double from
+ * 16k events up to limits.anchorWindow. Rolling hashes of the keys' first
+ * words find candidates; the keys themselves decide.
+ */
+function findAnchor(
+  a: KeyReader,
+  i: number,
+  b: KeyReader,
+  j: number,
+  limits: AlignLimits,
+  work: { count: number },
+  budget: number,
+): { x: number; y: number } | null {
+  const K = limits.minSnake;
+  let pK = 1;
+  for (let t = 0; t < K; t++) pK = Math.imul(pK, ROLL);
+  for (let W = 1 << 14; ; W *= 2) {
+    const n = Math.min(W, a.length - i);
+    const m = Math.min(W, b.length - j);
+    if (n >= K && m >= K) {
+      const found = anchorIn(a, i, n, b, j, m, K, pK, work);
+      if (found) return found;
+    }
+    if ((n < W && m < W) || W >= limits.anchorWindow || work.count > budget) return null;
+  }
+}
+
+function anchorIn(
+  a: KeyReader,
+  i: number,
+  n: number,
+  b: KeyReader,
+  j: number,
+  m: number,
+  K: number,
+  pK: number,
+  work: { count: number },
+): { x: number; y: number } | null {
+  let size = 1;
+  while (size < 2 * m) size *= 2;
+  const mask = size - 1;
+  const pos = new Int32Array(size).fill(-1);
+  const hashes = new Int32Array(size);
+  // Every K-event window of ours' side, first occurrence kept (the nearest).
+  let h = 0;
+  for (let y = 0; y < m; y++) {
+    h = (Math.imul(h, ROLL) + b.word0(j + y)) | 0;
+    if (y >= K) h = (h - Math.imul(b.word0(j + y - K), pK)) | 0;
+    if (y < K - 1) continue;
+    const start = y - K + 1;
+    let slot = (h ^ (h >>> 15)) & mask;
+    while (pos[slot] !== -1 && hashes[slot] !== h) slot = (slot + 1) & mask;
+    if (pos[slot] === -1) {
+      pos[slot] = start;
+      hashes[slot] = h;
+    }
+  }
+  work.count += 2 * m;
+  let best: { x: number; y: number } | null = null;
+  h = 0;
+  for (let x = 0; x < n; x++) {
+    h = (Math.imul(h, ROLL) + a.word0(i + x)) | 0;
+    if (x >= K) h = (h - Math.imul(a.word0(i + x - K), pK)) | 0;
+    if (x < K - 1) continue;
+    const start = x - K + 1;
+    if (best && start >= best.x + best.y) break;
+    let slot = (h ^ (h >>> 15)) & mask;
+    while (pos[slot] !== -1) {
+      if (hashes[slot] === h) {
+        const y = pos[slot]!;
+        if ((!best || start + y < best.x + best.y) && runLength(a, i + start, b, j + y, K) === K) best = { x: start, y };
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
+  work.count += 2 * n;
+  return best;
+}

@@ -1,0 +1,148 @@
+// Myers' O(ND) greedy forward search for a shortest edit script ("An O(ND)
+// Difference Algorithm and Its Variations", 1986), with the furthest-reaching
+// points of every step kept (a triangle of (D+1)(D+2)/2 numbers) so that the
+// path can be read back, and with an explicit bound on D.
+//
+// It answers two questions. With `minSnake` = Infinity and no boundary goal:
+// the minimal edit script between the two ranges (small pairs). With a finite
+// `minSnake`: the cheapest way to get from (0, 0) to the start of a run of
+// `minSnake` equal events, or to the end of either side; the alignment uses
+// that to resynchronize after a difference without looking at the rest of the
+// streams.
+
+/** Equal positions from (x, y) on, at most `limit` (coordinates of the search). */
+export type RunLength = (x: number, y: number, limit: number) => number;
+
+/** A difference: canary [a1, a2) against ours [b1, b2), in the search's coordinates. */
+export interface LocalHunk {
+  a1: number;
+  a2: number;
+  b1: number;
+  b2: number;
+}
+
+export interface SearchResult {
+  /** Edits on the way (the cost: deletions plus insertions). */
+  d: number;
+  /** Where the search stopped: both sides consumed up to here. */
+  x: number;
+  y: number;
+  reason: 'corner' | 'snake' | 'boundary';
+  hunks: LocalHunk[];
+}
+
+/** Reused memory for the triangle of furthest-reaching points. */
+export class Trace {
+  private buf: Int32Array;
+
+  constructor(readonly dMax: number) {
+    this.buf = new Int32Array(16);
+  }
+
+  ensure(d: number): Int32Array {
+    const need = ((d + 1) * (d + 2)) / 2;
+    if (this.buf.length < need) {
+      const next = new Int32Array(Math.min(((this.dMax + 1) * (this.dMax + 2)) / 2, Math.max(need, this.buf.length * 2)));
+      next.set(this.buf);
+      this.buf = next;
+    }
+    return this.buf;
+  }
+}
+
+const DEAD = -0x40000000;
+
+/** Where step d's entry for diagonal k lives: step d holds diagonals -d, -d+2, …, d. */
+const at = (d: number, k: number): number => (d * (d + 1)) / 2 + ((k + d) >> 1);
+
+/**
+ * Search from (0, 0) over canary [0, n) and ours [0, m). Returns null when no
+ * goal is reached within `trace.dMax` edits. `work.count` grows with the work
+ * done (the caller's budget).
+ */
+export function myersSearch(
+  run: RunLength,
+  n: number,
+  m: number,
+  minSnake: number,
+  stopAtBoundary: boolean,
+  trace: Trace,
+  work: { count: number },
+): SearchResult | null {
+  const dMax = Math.min(trace.dMax, n + m);
+  let V = trace.ensure(0);
+  for (let d = 0; d <= dMax; d++) {
+    V = trace.ensure(d);
+    for (let k = -d; k <= d; k += 2) {
+      let x: number;
+      if (d === 0) x = 0;
+      else {
+        const down = k === -d || (k !== d && V[at(d - 1, k - 1)]! < V[at(d - 1, k + 1)]!);
+        x = down ? V[at(d - 1, k + 1)]! : V[at(d - 1, k - 1)]! + 1;
+      }
+      let y = x - k;
+      if (x < 0 || y < 0 || x > n || y > m) {
+        V[at(d, k)] = DEAD;
+        continue;
+      }
+      const limit = Number.isFinite(minSnake) ? minSnake : n + m;
+      const s = x < n && y < m ? run(x, y, limit) : 0;
+      work.count += 1 + s;
+      x += s;
+      y += s;
+      V[at(d, k)] = x;
+      if (x === n && y === m) return finish(V, d, n, m, n, m, 'corner');
+      if (s >= minSnake) return finish(V, d, n, m, x - s, y - s, 'snake');
+      if (stopAtBoundary && (x === n || y === m)) return finish(V, d, n, m, x, y, 'boundary');
+    }
+  }
+  return null;
+}
+
+/** Read the path back from the goal, as hunks; a boundary's remainder becomes the last hunk. */
+function finish(V: Int32Array, dEnd: number, n: number, m: number, xe: number, ye: number, reason: SearchResult['reason']): SearchResult {
+  // Edit points, last first: each is one deletion (at canary x) or insertion (at ours y).
+  const hunks: LocalHunk[] = [];
+  let open: LocalHunk | null = null;
+  const edit = (x: number, y: number, del: boolean): void => {
+    // Walking backwards: an edit that touches the open hunk's start extends it.
+    if (open && open.a1 === (del ? x + 1 : x) && open.b1 === (del ? y : y + 1)) {
+      if (del) open.a1 = x;
+      else open.b1 = y;
+      return;
+    }
+    open = del ? { a1: x, a2: x + 1, b1: y, b2: y } : { a1: x, a2: x, b1: y, b2: y + 1 };
+    hunks.push(open);
+  };
+  let x = xe;
+  let y = ye;
+  for (let d = dEnd; d > 0; d--) {
+    const k = x - y;
+    const down = k === -d || (k !== d && V[at(d - 1, k - 1)]! < V[at(d - 1, k + 1)]!);
+    const kPrev = down ? k + 1 : k - 1;
+    const xPrev = V[at(d - 1, kPrev)]!;
+    const yPrev = xPrev - kPrev;
+    const xMid = down ? xPrev : xPrev + 1;
+    if (x !== xMid) open = null; // equal events in between close the hunk
+    if (down) edit(xPrev, yPrev, false);
+    else edit(xPrev, yPrev, true);
+    x = xPrev;
+    y = yPrev;
+  }
+  hunks.reverse();
+  let endX = xe;
+  let endY = ye;
+  if (reason === 'boundary' && (xe < n || ye < m)) {
+    // The rest of the longer side: one more hunk (merged with a last one that ends here).
+    const last = hunks[hunks.length - 1];
+    if (last && last.a2 === xe && last.b2 === ye) {
+      last.a2 = n;
+      last.b2 = m;
+    } else hunks.push({ a1: xe, a2: n, b1: ye, b2: m });
+    endX = n;
+    endY = m;
+  }
+  let d = 0;
+  for (const h of hunks) d += h.a2 - h.a1 + (h.b2 - h.b1);
+  return { d, x: endX, y: endY, reason, hunks };
+}
