@@ -13,28 +13,11 @@
 // other). All of it under a work budget proportional to the streams: past it
 // the alignment stops at the end of the last long equal run and says so
 // ("not realigned after …: the streams differ too much") rather than run away.
-import { KeyReader, keysEqual, runLength } from './keyReader';
+import { keysEqual, runLength, type KeyReader } from './keyReader';
 import { myersSearch, Trace, type LocalHunk } from './myers';
+import type { Alignment, Hunk, HunkOp } from '../store/alignments';
 
-export type HunkOp = 'insert' | 'delete' | 'replace';
-
-export interface Hunk {
-  op: HunkOp;
-  /** Half-open positions in the canary thread's stream (i1 == i2 for an insert). */
-  canary: [number, number];
-  /** Half-open positions in the ours thread's stream (j1 == j2 for a delete). */
-  ours: [number, number];
-}
-
-export interface Alignment {
-  hunks: Hunk[];
-  /** Realigned to the end of both streams; false: the last hunk is where it gave up. */
-  aligned: boolean;
-  /** Where the alignment gave up (the last hunk runs from here to both ends). */
-  stoppedAt: { canary: number; ours: number } | null;
-  /** Deleted plus inserted events (a replace counts both of its sides). */
-  cost: number;
-}
+export type { Alignment, Hunk, HunkOp };
 
 /** Bumped whenever the alignment of the same keys could come out different: kept alignments are recomputed. */
 export const ALIGNER_VERSION = 1;
@@ -124,7 +107,7 @@ function minimalScript(a: KeyReader, b: KeyReader, maxD: number, work: { count: 
     list.push(p, p + n, p, p + m);
     return list.hunks;
   }
-  const r = myersSearch((x, y, limit) => runLength(a, p + x, b, p + y, Math.min(limit, n - x, m - y)), n, m, Infinity, false, new Trace(maxD), work);
+  const r = myersSearch((x, y, limit) => runLength(a, p + x, b, p + y, Math.min(limit, n - x, m - y)), n, m, Infinity, new Trace(maxD), work);
   if (!r) return null;
   for (const h of r.hunks) list.pushLocal(h, p, p);
   return list.hunks;
@@ -132,9 +115,16 @@ function minimalScript(a: KeyReader, b: KeyReader, maxD: number, work: { count: 
 
 /** The one walk along both streams that larger pairs get. */
 function walk(a: KeyReader, b: KeyReader, limits: AlignLimits, work: { count: number }): Alignment {
-  const N = a.length;
-  const M = b.length;
-  const budget = limits.workPerEvent * (N + M) + limits.workBase;
+  const N0 = a.length;
+  const M0 = b.length;
+  const budget = limits.workPerEvent * (N0 + M0) + limits.workBase;
+  // The common suffix is equal: the walk ends where it starts (a truncated ours, events added at the end).
+  const pre = runLength(a, 0, b, 0, Math.min(N0, M0));
+  let sfx = 0;
+  while (sfx < Math.min(N0, M0) - pre && keysEqual(a, N0 - 1 - sfx, b, M0 - 1 - sfx)) sfx++;
+  work.count += pre + sfx;
+  const N = N0 - sfx;
+  const M = M0 - sfx;
   const trace = new Trace(limits.resyncMaxD);
   const list = new HunkList();
   let i = 0;
@@ -143,44 +133,41 @@ function walk(a: KeyReader, b: KeyReader, limits: AlignLimits, work: { count: nu
   let good = { i: 0, j: 0, hunks: 0 };
   const giveUp = (): Alignment => {
     list.hunks.length = good.hunks;
-    list.push(good.i, N, good.j, M);
+    list.push(good.i, N0, good.j, M0);
     return { hunks: list.hunks, aligned: false, stoppedAt: { canary: good.i, ours: good.j }, cost: costOf(list.hunks) };
   };
   for (;;) {
-    const s = runLength(a, i, b, j, Infinity);
+    const s = runLength(a, i, b, j, Math.min(N - i, M - j));
     work.count += s;
     i += s;
     j += s;
     if (s >= LONG_RUN) good = { i, j, hunks: list.hunks.length };
     // Blocks the walk has passed will not be read again.
-    a.dropBefore(Math.floor(Math.min(i, good.i) / 1024) - 1);
-    b.dropBefore(Math.floor(Math.min(j, good.j) / 1024) - 1);
+    a.dropBefore(Math.floor(good.i / 1024) - 1);
+    b.dropBefore(Math.floor(good.j / 1024) - 1);
     if (i === N || j === M) {
       list.push(i, N, j, M);
       break;
     }
     if (work.count > budget) return giveUp();
-    const r = myersSearch((x, y, limit) => runLength(a, i + x, b, j + y, limit), N - i, M - j, limits.minSnake, true, trace, work);
+    if (Math.min(N - i, M - j) < limits.minSnake) {
+      // Too little left on one side for a run to resynchronize on: the rest, by its minimal script where that is cheap.
+      endGame(a, i, N, b, j, M, list, work);
+      break;
+    }
+    const r = myersSearch((x, y, limit) => runLength(a, i + x, b, j + y, Math.min(limit, N - i - x, M - j - y)), N - i, M - j, limits.minSnake, trace, work);
     if (r) {
       for (const h of r.hunks) list.pushLocal(h, i, j);
       i += r.x;
       j += r.y;
       continue;
     }
-    const anchor = findAnchor(a, i, b, j, limits, work, budget);
+    const anchor = findAnchor(a, i, N, b, j, M, limits, work, budget);
     if (!anchor) return giveUp();
     // The region before the anchor: its minimal script where that is cheap, else one hunk.
     const refined =
       anchor.x + anchor.y <= 4 * limits.resyncMaxD
-        ? myersSearch(
-            (x, y, limit) => runLength(a, i + x, b, j + y, Math.min(limit, anchor.x - x, anchor.y - y)),
-            anchor.x,
-            anchor.y,
-            Infinity,
-            false,
-            trace,
-            work,
-          )
+        ? myersSearch((x, y, limit) => runLength(a, i + x, b, j + y, Math.min(limit, anchor.x - x, anchor.y - y)), anchor.x, anchor.y, Infinity, trace, work)
         : null;
     if (refined) for (const h of refined.hunks) list.pushLocal(h, i, j);
     else list.push(i, i + anchor.x, j, j + anchor.y);
@@ -188,6 +175,48 @@ function walk(a: KeyReader, b: KeyReader, limits: AlignLimits, work: { count: nu
     j += anchor.y;
   }
   return { hunks: list.hunks, aligned: true, stoppedAt: null, cost: costOf(list.hunks) };
+}
+
+/** Cells the end game's table may hold (one byte each). */
+const END_GAME_CELLS = 1 << 23;
+
+/**
+ * The last stretch, where one side has fewer than MIN_SNAKE events left: a
+ * longest common subsequence by the textbook table when it is small enough,
+ * else one hunk (worse than minimal by at most twice the short side).
+ */
+function endGame(a: KeyReader, i: number, N: number, b: KeyReader, j: number, M: number, list: HunkList, work: { count: number }): void {
+  const n = N - i;
+  const m = M - j;
+  if ((n + 1) * (m + 1) > END_GAME_CELLS) {
+    list.push(i, N, j, M);
+    return;
+  }
+  // L[x][y]: the longest common subsequence of canary [i + x, N) and ours [j + y, M).
+  const w = m + 1;
+  const L = new Uint8Array((n + 1) * w);
+  for (let x = n - 1; x >= 0; x--) {
+    for (let y = m - 1; y >= 0; y--) {
+      L[x * w + y] = keysEqual(a, i + x, b, j + y) ? L[(x + 1) * w + y + 1]! + 1 : Math.max(L[(x + 1) * w + y]!, L[x * w + y + 1]!);
+    }
+  }
+  work.count += n * m;
+  let x = 0;
+  let y = 0;
+  let open: { x: number; y: number } | null = null;
+  while (x < n || y < m) {
+    if (x < n && y < m && keysEqual(a, i + x, b, j + y) && L[x * w + y] === L[(x + 1) * w + y + 1]! + 1) {
+      if (open) list.push(i + open.x, i + x, j + open.y, j + y);
+      open = null;
+      x++;
+      y++;
+      continue;
+    }
+    open ??= { x, y };
+    if (y < m && (x === n || L[x * w + y + 1]! >= L[(x + 1) * w + y]!)) y++;
+    else x++;
+  }
+  if (open) list.push(i + open.x, i + x, j + open.y, j + y);
 }
 
 const ROLL = 0x01000193;
@@ -201,8 +230,10 @@ const ROLL = 0x01000193;
 function findAnchor(
   a: KeyReader,
   i: number,
+  N: number,
   b: KeyReader,
   j: number,
+  M: number,
   limits: AlignLimits,
   work: { count: number },
   budget: number,
@@ -211,8 +242,8 @@ function findAnchor(
   let pK = 1;
   for (let t = 0; t < K; t++) pK = Math.imul(pK, ROLL);
   for (let W = 1 << 14; ; W *= 2) {
-    const n = Math.min(W, a.length - i);
-    const m = Math.min(W, b.length - j);
+    const n = Math.min(W, N - i);
+    const m = Math.min(W, M - j);
     if (n >= K && m >= K) {
       const found = anchorIn(a, i, n, b, j, m, K, pK, work);
       if (found) return found;

@@ -3,12 +3,11 @@
 // points of every step kept (a triangle of (D+1)(D+2)/2 numbers) so that the
 // path can be read back, and with an explicit bound on D.
 //
-// It answers two questions. With `minSnake` = Infinity and no boundary goal:
+// It answers two questions. With `minSnake` = Infinity:
 // the minimal edit script between the two ranges (small pairs). With a finite
 // `minSnake`: the cheapest way to get from (0, 0) to the start of a run of
-// `minSnake` equal events, or to the end of either side; the alignment uses
-// that to resynchronize after a difference without looking at the rest of the
-// streams.
+// `minSnake` equal events (or to the end of both); the alignment uses that to
+// resynchronize after a difference without looking at the rest of the streams.
 
 /** Equal positions from (x, y) on, at most `limit` (coordinates of the search). */
 export type RunLength = (x: number, y: number, limit: number) => number;
@@ -27,7 +26,7 @@ export interface SearchResult {
   /** Where the search stopped: both sides consumed up to here. */
   x: number;
   y: number;
-  reason: 'corner' | 'snake' | 'boundary';
+  reason: 'corner' | 'snake';
   hunks: LocalHunk[];
 }
 
@@ -60,19 +59,10 @@ const at = (d: number, k: number): number => (d * (d + 1)) / 2 + ((k + d) >> 1);
  * goal is reached within `trace.dMax` edits. `work.count` grows with the work
  * done (the caller's budget).
  */
-export function myersSearch(
-  run: RunLength,
-  n: number,
-  m: number,
-  minSnake: number,
-  stopAtBoundary: boolean,
-  trace: Trace,
-  work: { count: number },
-): SearchResult | null {
+export function myersSearch(run: RunLength, n: number, m: number, minSnake: number, trace: Trace, work: { count: number }): SearchResult | null {
   const dMax = Math.min(trace.dMax, n + m);
-  let V = trace.ensure(0);
   for (let d = 0; d <= dMax; d++) {
-    V = trace.ensure(d);
+    const V = trace.ensure(d);
     for (let k = -d; k <= d; k += 2) {
       let x: number;
       if (d === 0) x = 0;
@@ -91,16 +81,15 @@ export function myersSearch(
       x += s;
       y += s;
       V[at(d, k)] = x;
-      if (x === n && y === m) return finish(V, d, n, m, n, m, 'corner');
-      if (s >= minSnake) return finish(V, d, n, m, x - s, y - s, 'snake');
-      if (stopAtBoundary && (x === n || y === m)) return finish(V, d, n, m, x, y, 'boundary');
+      if (x === n && y === m) return finish(V, d, n, m, 'corner');
+      if (s >= minSnake) return finish(V, d, x - s, y - s, 'snake');
     }
   }
   return null;
 }
 
-/** Read the path back from the goal, as hunks; a boundary's remainder becomes the last hunk. */
-function finish(V: Int32Array, dEnd: number, n: number, m: number, xe: number, ye: number, reason: SearchResult['reason']): SearchResult {
+/** Read the path back from the goal, as hunks. */
+function finish(V: Int32Array, dEnd: number, xe: number, ye: number, reason: SearchResult['reason']): SearchResult {
   // Edit points, last first: each is one deletion (at canary x) or insertion (at ours y).
   const hunks: LocalHunk[] = [];
   let open: LocalHunk | null = null;
@@ -130,19 +119,7 @@ function finish(V: Int32Array, dEnd: number, n: number, m: number, xe: number, y
     y = yPrev;
   }
   hunks.reverse();
-  let endX = xe;
-  let endY = ye;
-  if (reason === 'boundary' && (xe < n || ye < m)) {
-    // The rest of the longer side: one more hunk (merged with a last one that ends here).
-    const last = hunks[hunks.length - 1];
-    if (last && last.a2 === xe && last.b2 === ye) {
-      last.a2 = n;
-      last.b2 = m;
-    } else hunks.push({ a1: xe, a2: n, b1: ye, b2: m });
-    endX = n;
-    endY = m;
-  }
   let d = 0;
   for (const h of hunks) d += h.a2 - h.a1 + (h.b2 - h.b1);
-  return { d, x: endX, y: endY, reason, hunks };
+  return { d, x: xe, y: ye, reason, hunks };
 }

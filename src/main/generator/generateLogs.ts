@@ -42,7 +42,7 @@ export interface Edit {
   /** Position in the canary thread (0-based). */
   at: number;
   op: 'insert' | 'delete' | 'change' | 'truncate';
-  /** Events inserted, deleted or changed (ignored by truncate). */
+  /** Events inserted, deleted or changed (ignored by truncate). Deletes pass over allocator returns. */
   count: number;
 }
 
@@ -583,18 +583,8 @@ function chooseDivergences(opts: GenerateOptions, scripts: ThreadScript[], r: Rn
   return out;
 }
 
-/**
- * Write a pair of logs. Thread scripts are generated lazily, so a pair of any
- * size is written in constant memory.
- */
-export function generatePair(canaryPath: string, oursPath: string, opts: GenerateOptions): GeneratedPair {
-  const root = new Rng(`lockstep:${opts.seed}`);
-  const scripts = Array.from({ length: opts.threads }, (_, i) => `${opts.seed}:thread:${i}`);
-  const divRng = root.fork('divergences');
-  const probe = scripts.map((s, i) => new ThreadScript(s, i, opts.eventsPerThread, opts.profile));
-  const divergences = chooseDivergences(opts, probe, divRng);
-
-  // tids: canary numbers its threads from 6, ours from 1, each in its own order.
+/** Each thread's tid on both sides: canary numbers its threads from 6, ours from 1, each in its own order. */
+function threadTids(opts: GenerateOptions, root: Rng, probe: ThreadScript[]): { canaryTids: bigint[]; oursTids: bigint[] } {
   const canaryTids = probe.map((_, i) => BigInt(6 + i));
   const tidRng = root.fork('ours-tids');
   const oursOrder = tidRng.shuffle(probe.map((_, i) => i));
@@ -611,6 +601,32 @@ export function generatePair(canaryPath: string, oursPath: string, opts: Generat
       members.forEach((i, k) => (oursTids[i] = tids[k]!));
     }
   }
+
+  return { canaryTids, oursTids };
+}
+
+/** The mapping the generator made, as `--tid-map` takes it (canary=ours for every thread). */
+export function generatedTidMap(opts: Omit<GenerateOptions, 'edits' | 'divergences'>): string {
+  const full = { ...opts, divergences: 0 };
+  const root = new Rng(`lockstep:${opts.seed}`);
+  const probe = Array.from({ length: opts.threads }, (_, i) => new ThreadScript(`${opts.seed}:thread:${i}`, i, opts.eventsPerThread, opts.profile));
+  root.fork('divergences'); // as generatePair draws it, before the tids
+  const { canaryTids, oursTids } = threadTids(full, root, probe);
+  return canaryTids.map((c, i) => `${c}=${oursTids[i]}`).join(',');
+}
+
+/**
+ * Write a pair of logs. Thread scripts are generated lazily, so a pair of any
+ * size is written in constant memory.
+ */
+export function generatePair(canaryPath: string, oursPath: string, opts: GenerateOptions): GeneratedPair {
+  const root = new Rng(`lockstep:${opts.seed}`);
+  const scripts = Array.from({ length: opts.threads }, (_, i) => `${opts.seed}:thread:${i}`);
+  const divRng = root.fork('divergences');
+  const probe = scripts.map((s, i) => new ThreadScript(s, i, opts.eventsPerThread, opts.profile));
+  const divergences = chooseDivergences(opts, probe, divRng);
+
+  const { canaryTids, oursTids } = threadTids(opts, root, probe);
 
   const sides: [Side, string][] = [
     ['canary', canaryPath],
@@ -683,7 +699,9 @@ export function generatePair(canaryPath: string, oursPath: string, opts: Generat
         active.splice(k, 1);
         continue;
       }
-      if (th.deleting > 0) {
+      // Deletes pass over allocator returns: removing one would shift every later ordinal, a
+      // divergence of its own that no count of deleted events would bound.
+      if (th.deleting > 0 && !t.alloc) {
         th.deleting--;
         th.pos++;
         continue;

@@ -25,6 +25,7 @@ export function setHashSecret(db: Db, secret: Uint8Array): void {
 /** Remove a log and everything indexed for it (cancelled or failed ingest). */
 export function deleteLog(db: Db, logId: number): void {
   db.transaction(() => {
+    db.prepare('DELETE FROM alignments WHERE canary_log = ? OR ours_log = ?').run(logId, logId);
     db.prepare('DELETE FROM blocks WHERE log_id = ?').run(logId);
     db.prepare('DELETE FROM threads WHERE log_id = ?').run(logId);
     db.prepare('DELETE FROM logs WHERE log_id = ?').run(logId);

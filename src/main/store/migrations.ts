@@ -100,6 +100,24 @@ export const INDEX_MIGRATIONS: readonly string[] = [
   DELETE FROM threads;
   DELETE FROM logs;
   `,
+  // 6: kept alignments of pairs of threads (align/alignPair.ts), per key setting and aligner version.
+  `
+  CREATE TABLE alignments (
+    canary_log     INTEGER NOT NULL REFERENCES logs (log_id) ON DELETE CASCADE,
+    canary_thread  INTEGER NOT NULL,
+    ours_log       INTEGER NOT NULL REFERENCES logs (log_id) ON DELETE CASCADE,
+    ours_thread    INTEGER NOT NULL,
+    keys           TEXT NOT NULL,    -- what the event keys were derived with
+    version        INTEGER NOT NULL, -- the aligner's (ALIGNER_VERSION)
+    aligned        INTEGER NOT NULL, -- 1: realigned to both ends
+    stopped_canary INTEGER,          -- where it gave up, if it did
+    stopped_ours   INTEGER,
+    cost           INTEGER NOT NULL,
+    hunks          BLOB NOT NULL,    -- float64 × 5 per hunk: op, canary start, end, ours start, end
+    PRIMARY KEY (canary_log, canary_thread, ours_log, ours_thread, keys, version)
+  ) WITHOUT ROWID;
+  CREATE INDEX alignments_by_ours ON alignments (ours_log);
+  `,
 ];
 
 export const SESSION_MIGRATIONS: readonly string[] = [
