@@ -1,13 +1,19 @@
 // `lockstep diff`: the drop-in replacement for the reference's command line.
-import { writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { ReportFormat } from '../../shared/api';
+import { REPORT_FORMATS } from '../../shared/requestSchemas';
 import { pyStr } from '../py/format';
 import { IndexedLog } from '../diff/indexedLog';
 import { DiffOptionError, diffLogs } from '../diff/diffLogs';
 import { ingestPair } from '../ingest/ingestPair';
 import { pythonPathStr } from '../ingest/logErrors';
+import { renderReport } from '../report/exportReport';
 import { assertEncodable, renderReferenceReport } from '../report/referenceMarkdown';
+import { appVersion } from '../hosts/appPaths';
+import { tidMapArg } from '../service/openSession';
 import { openIndex } from '../store/indexLocation';
-import { parseArgs, type CommandSpec } from './args';
+import { parseArgs, UsageError, type CommandSpec } from './args';
 import { TerminalProgress } from './progressBar';
 import { writeStderr, writeStdout } from './output';
 
@@ -15,7 +21,8 @@ const DIFF_SPEC: CommandSpec = {
   prog: 'lockstep diff',
   summary:
     'Find, per guest thread, the first event where two schema-v1 logs differ, and print the\n' +
-    "reference tool's Markdown report (byte-identical to diff_events.py).",
+    "reference tool's Markdown report (byte-identical to diff_events.py); with --format, every\n" +
+    'difference after it too, aligned (events inserted, missing, changed), in JSON or Markdown.',
   options: [
     { name: '--canary', value: 'CANARY', required: true, help: 'log of the trusted reference engine' },
     { name: '--ours', value: 'OURS', required: true, help: 'log of the engine under development' },
@@ -35,6 +42,11 @@ const DIFF_SPEC: CommandSpec = {
       value: 'PATH',
       help: 'keep the SQLite index at PATH and reuse it for unchanged logs (default: a temporary index, removed at exit)',
     },
+    {
+      name: '--format',
+      value: 'FORMAT',
+      help: `the report: ${REPORT_FORMATS.join(', ')} (default reference-md, the reference's bytes; json and annotated-md hold every aligned hunk)`,
+    },
     { name: '--quiet', help: 'no progress bars on a terminal' },
   ],
   epilog:
@@ -47,6 +59,10 @@ export async function runDiff(argv: string[]): Promise<number> {
   const canaryArg = args.get('--canary') as string;
   const oursArg = args.get('--ours') as string;
   const out = args.get('--out') as string | undefined;
+  const format = ((args.get('--format') as string | undefined) ?? 'reference-md') as ReportFormat;
+  if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(DIFF_SPEC, `argument --format: invalid choice: '${format}' (choose from ${REPORT_FORMATS.map((f) => `'${f}'`).join(', ')})`);
+  }
   const progress = args.has('--quiet') ? null : new TerminalProgress();
   const index = openIndex((args.get('--db') as string | undefined) ?? null);
   try {
@@ -68,13 +84,31 @@ export async function runDiff(argv: string[]): Promise<number> {
         tidMapArg: (args.get('--tid-map') as string | undefined) ?? null,
       });
       for (const w of result.warnings) writeStderr(w + '\n');
-      const report = renderReferenceReport(result);
-      if (out !== undefined) {
-        writeReportFile(out, report);
-        writeStderr(`diff report written to ${pythonPathStr(out)}\n`);
+      if (format === 'reference-md') {
+        const report = renderReferenceReport(result);
+        if (out !== undefined) {
+          writeReportFile(out, report);
+          writeStderr(`diff report written to ${pythonPathStr(out)}\n`);
+        } else {
+          assertEncodable(report);
+          writeStdout(report);
+        }
       } else {
-        assertEncodable(report);
-        writeStdout(report);
+        const tidMap = (args.get('--tid-map') as string | undefined) ?? null;
+        const report = renderReport(format, {
+          result,
+          canary: c,
+          ours: o,
+          sessionName: `${basename(canaryArg)} ↔ ${basename(oursArg)}`,
+          tidMapArg: tidMap ?? tidMapArg(result),
+          manualMap: tidMap !== null && tidMap !== '',
+          bookmarks: [],
+          generator: `Lockstep ${appVersion()}`,
+        });
+        if (out !== undefined) {
+          writeOtherReport(out, report);
+          writeStderr(`diff report written to ${pythonPathStr(out)}\n`);
+        } else writeStdout(report);
       }
       if (args.has('--validate-identical')) {
         const bad = result.pairs.find((r) => r.divergence !== null);
@@ -92,6 +126,20 @@ export async function runDiff(argv: string[]): Promise<number> {
     }
   } finally {
     index.dispose();
+  }
+}
+
+/** Write a report of Lockstep's own formats: beside the target, then renamed, so that a failure leaves no partial file. */
+function writeOtherReport(out: string, report: string): void {
+  const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`);
+  try {
+    writeFileSync(tmp, report, 'utf8');
+    renameSync(tmp, out);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new DiffOptionError(
+      `cannot write the report to ${pythonPathStr(out)}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}`,
+    );
   }
 }
 

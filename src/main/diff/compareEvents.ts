@@ -49,14 +49,17 @@ function comparePayload(kind: PyValue | undefined, pc: PyValue | undefined, po: 
   return null;
 }
 
-/** compare_event: null when the events are equivalent. */
-export function compareEvents(ec: PyDict, eo: PyDict): FieldDifference | null {
+/**
+ * compare_event: null when the events are equivalent. `ignoreIdx`: leave
+ * tid_event_idx out, as the alignment does (each engine numbers its own events).
+ */
+export function compareEvents(ec: PyDict, eo: PyDict, opts: { ignoreIdx?: boolean } = {}): FieldDifference | null {
   const kc = ec.get('kind');
   const ko = eo.get('kind');
   if (!pyEq(kc, ko)) return { field: 'kind', description: `kind: canary=${pyRepr(kc)} ours=${pyRepr(ko)}` };
   const ic = ec.get('tid_event_idx');
   const io = eo.get('tid_event_idx');
-  if (!pyEq(ic, io)) {
+  if (!opts.ignoreIdx && !pyEq(ic, io)) {
     return { field: 'tid_event_idx', description: `tid_event_idx: canary=${pyRepr(ic)} ours=${pyRepr(io)}` };
   }
   const pc = ec.has('payload') ? ec.get('payload') : new Map<string, PyValue>();

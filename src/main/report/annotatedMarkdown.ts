@@ -1,10 +1,12 @@
-// The reference report with the session's bookmarks and notes woven in under
-// their pairs. Everything the reference prints is kept as it is; Lockstep's
-// additions are their own sections.
+// The reference report with each pair's alignment (every hunk, with context)
+// and the session's bookmarks and notes woven in under their pairs.
+// Everything the reference prints is kept as it is; Lockstep's additions are
+// their own sections.
 import { pyStr } from '../py/format';
 import { pyJsonLoads } from '../py/parse';
 import { renderReferencePair, renderReferenceSummary } from './referenceMarkdown';
-import { bookmarksByPair, pairKeyOf, type ReportBookmark, type ReportContext } from './reportContext';
+import { renderAlignment } from './alignmentMarkdown';
+import { bookmarksByPair, pairAlignment, pairKeyOf, type ReportBookmark, type ReportContext } from './reportContext';
 
 function bookmarkLines(bs: ReportBookmark[], out: string[]): void {
   for (const b of bs) {
@@ -37,6 +39,7 @@ export function renderAnnotatedMarkdown(ctx: ReportContext): string {
   out.push(...session);
   for (const r of ctx.result.pairs) {
     renderReferencePair(r, out);
+    renderAlignment(ctx, r, pairAlignment(ctx, r), out);
     const bs = byPair.get(pairKeyOf(r));
     if (bs?.length) {
       out.push(`### Bookmarks and notes (canary_tid=${pyStr(r.canaryTid)} → ours_tid=${pyStr(r.oursTid)})`);

@@ -3,14 +3,16 @@
 // (parse them with a big-integer-aware reader), floats as Python prints them;
 // a non-finite float becomes {"$float": "NaN" | "Infinity" | "-Infinity"} so
 // that the file stays strict JSON.
+import type { Alignment } from '../align/alignThreads';
+import { backInStep, describeHunk, hunkCounts, hunkDetail, sides, type AlignedDifference } from '../align/pairAlignment';
 import type { Divergence, PairResult } from '../diff/diffLogs';
 import type { IndexedLog, ThreadInfo } from '../diff/indexedLog';
 import { jsonDumps, jsonStringAscii } from '../py/format';
 import { pyJsonLoads } from '../py/parse';
 import type { PyDict, PyValue } from '../py/value';
-import { bookmarksByPair, pairKeyOf, type ReportBookmark, type ReportContext } from './reportContext';
+import { bookmarksByPair, pairAlignment, pairKeyOf, type ReportBookmark, type ReportContext } from './reportContext';
 
-const JSON_REPORT_VERSION = 1;
+const JSON_REPORT_VERSION = 2;
 
 /** A raw JSON text, written as it is. */
 class Raw {
@@ -54,6 +56,37 @@ function divergence(d: Divergence, r: PairResult, canary: IndexedLog, ours: Inde
   };
 }
 
+function difference(d: AlignedDifference | null): J {
+  if (!d) return null;
+  return { field: d.field, key: d.key ?? null, description: d.description, path: d.path, canary: d.canary, ours: d.ours };
+}
+
+/** The pair's alignment: every hunk in order, and what it says of the pair as a whole. */
+function alignment(a: Alignment, r: PairResult, ctx: ReportContext): Record<string, J> {
+  const { c, o } = sides(r, ctx.canary, ctx.ours);
+  const counts = hunkCounts(a);
+  const back = backInStep(a, r.canaryTotal, r.oursTotal);
+  return {
+    aligned: a.aligned,
+    notRealignedAfter: a.stoppedAt ? { canary: a.stoppedAt.canary, ours: a.stoppedAt.ours } : null,
+    alignmentCost: a.cost,
+    hunkCounts: { insert: counts.insert, delete: counts.delete, replace: counts.replace },
+    backInStep: back ? { canary: back.canary, ours: back.ours } : null,
+    hunks: a.hunks.map((h) => {
+      const d = hunkDetail(c, o, h, ctx.result.canonicalize);
+      return {
+        op: h.op,
+        canary: [h.canary[0], h.canary[1]],
+        ours: [h.ours[0], h.ours[1]],
+        canaryLines: d.canaryLines ? [d.canaryLines[0], d.canaryLines[1]] : null,
+        oursLines: d.oursLines ? [d.oursLines[0], d.oursLines[1]] : null,
+        description: describeHunk(d),
+        difference: difference(d.difference),
+      };
+    }),
+  };
+}
+
 function bookmark(b: ReportBookmark): J {
   return {
     id: b.id,
@@ -67,6 +100,10 @@ function bookmark(b: ReportBookmark): J {
     createdAt: b.createdAt,
     updatedAt: b.updatedAt,
   };
+}
+
+function alignmentOf(r: PairResult, ctx: ReportContext): Record<string, J> {
+  return alignment(pairAlignment(ctx, r), r, ctx);
 }
 
 export function renderJsonReport(ctx: ReportContext): string {
@@ -93,6 +130,7 @@ export function renderJsonReport(ctx: ReportContext): string {
       canaryTotal: r.canaryTotal,
       oursTotal: r.oursTotal,
       divergence: r.divergence ? divergence(r.divergence, r, ctx.canary, ctx.ours) : null,
+      ...alignmentOf(r, ctx),
       bookmarks: (byPair.get(pairKeyOf(r)) ?? []).map(bookmark),
     })),
     unmapped: { canary: ctx.result.unmappedCanary.map(thread), ours: ctx.result.unmappedOurs.map(thread) },

@@ -1,5 +1,8 @@
 // What every export format draws on: the diff, the session around it, and the
 // bookmarks, grouped under the pairs they belong to.
+import { alignPair } from '../align/alignPair';
+import type { Alignment } from '../align/alignThreads';
+import { sides } from '../align/pairAlignment';
 import type { DiffResult, PairResult } from '../diff/diffLogs';
 import type { IndexedLog } from '../diff/indexedLog';
 import { pyJsonLoads } from '../py/parse';
@@ -42,4 +45,10 @@ export function bookmarksByPair(ctx: ReportContext): Map<string | null, ReportBo
 
 export function pairKeyOf(p: PairResult): string {
   return p.canaryThread.tidKey;
+}
+
+/** A pair's alignment: kept in the index, computed there on first use. */
+export function pairAlignment(ctx: ReportContext, p: PairResult): Alignment {
+  const { c, o } = sides(p, ctx.canary, ctx.ours);
+  return alignPair(c, o, ctx.result.canonicalize);
 }

@@ -1,0 +1,131 @@
+// What the reports and the workbench say about a pair's alignment: its hunks
+// counted by kind, where the streams come back in step, and, for each hunk,
+// the events it starts with and (for a replace) where inside a field they
+// first differ.
+import { compareEvents, type FieldDifference } from '../diff/compareEvents';
+import type { DiffResult, PairResult } from '../diff/diffLogs';
+import { leafDifference } from '../diff/fieldDiff';
+import type { ThreadSide } from '../diff/firstDivergence';
+import type { IndexedLog } from '../diff/indexedLog';
+import { pyRepr } from '../py/format';
+import { PyError, type PyDict, type PyValue } from '../py/value';
+import { alignPair } from './alignPair';
+import type { Alignment, Hunk } from './alignThreads';
+
+export interface HunkCounts {
+  insert: number;
+  delete: number;
+  replace: number;
+  /** Events only in ours, only in canary, and on each side of the replaces. */
+  insertedEvents: number;
+  deletedEvents: number;
+  replacedCanary: number;
+  replacedOurs: number;
+}
+
+export function hunkCounts(a: Alignment): HunkCounts {
+  const c: HunkCounts = { insert: 0, delete: 0, replace: 0, insertedEvents: 0, deletedEvents: 0, replacedCanary: 0, replacedOurs: 0 };
+  for (const h of a.hunks) {
+    c[h.op]++;
+    if (h.op === 'insert') c.insertedEvents += h.ours[1] - h.ours[0];
+    else if (h.op === 'delete') c.deletedEvents += h.canary[1] - h.canary[0];
+    else {
+      c.replacedCanary += h.canary[1] - h.canary[0];
+      c.replacedOurs += h.ours[1] - h.ours[0];
+    }
+  }
+  return c;
+}
+
+/**
+ * Where the streams are in step again after the last hunk (equal to both
+ * ends from there), or null: no hunk (never out of step), or the last hunk
+ * runs to an end of a stream, or the alignment gave up.
+ */
+export function backInStep(a: Alignment, canaryTotal: number, oursTotal: number): { canary: number; ours: number } | null {
+  const last = a.hunks[a.hunks.length - 1];
+  if (!last || !a.aligned) return null;
+  if (last.canary[1] >= canaryTotal || last.ours[1] >= oursTotal) return null;
+  return { canary: last.canary[1], ours: last.ours[1] };
+}
+
+/** Every pair's alignment, by pair key (the canary thread's tidKey). */
+export function alignResult(result: DiffResult, canary: IndexedLog, ours: IndexedLog): Map<string, Alignment> {
+  const out = new Map<string, Alignment>();
+  for (const p of result.pairs) {
+    const { c, o } = sides(p, canary, ours);
+    out.set(p.canaryThread.tidKey, alignPair(c, o, result.canonicalize));
+  }
+  return out;
+}
+
+export function sides(p: PairResult, canary: IndexedLog, ours: IndexedLog): { c: ThreadSide; o: ThreadSide } {
+  return { c: { log: canary, thread: p.canaryThread }, o: { log: ours, thread: p.oursThread } };
+}
+
+/** How two aligned events differ: the reference's description (tid_event_idx aside) and the first differing leaf. */
+export interface AlignedDifference {
+  field: FieldDifference['field'] | 'error';
+  key?: string;
+  /** The reference's wording, as compare_event would put it. */
+  description: string;
+  /** The first differing leaf inside the field (`payload.args_resolved.a1`). */
+  path: string;
+  /** The two leaf values as Python's repr (null: absent on that side). */
+  canary: string | null;
+  ours: string | null;
+}
+
+export function alignedDifference(ec: PyDict, eo: PyDict): AlignedDifference | null {
+  let d: FieldDifference | null;
+  try {
+    d = compareEvents(ec, eo, { ignoreIdx: true });
+  } catch (e) {
+    if (!(e instanceof PyError)) throw e;
+    return { field: 'error', description: `the reference cannot compare these events (${e.message})`, path: '', canary: null, ours: null };
+  }
+  if (d === null) return null;
+  const leaf = leafDifference(ec, eo, d);
+  const repr = (v: PyValue | undefined): string | null => (v === undefined ? null : pyRepr(v));
+  return {
+    field: d.field,
+    ...(d.key !== undefined ? { key: d.key } : {}),
+    description: d.description,
+    path: leaf.path,
+    canary: repr(leaf.canary),
+    ours: repr(leaf.ours),
+  };
+}
+
+export interface HunkDetail {
+  hunk: Hunk;
+  /** 1-based lines in the logs of the hunk's first and last events on each side (null: none on that side). */
+  canaryLines: [number, number] | null;
+  oursLines: [number, number] | null;
+  /** For a replace: how its first two events differ. */
+  difference: AlignedDifference | null;
+}
+
+export function hunkDetail(c: ThreadSide, o: ThreadSide, h: Hunk, canonicalize: boolean): HunkDetail {
+  const lines = (s: ThreadSide, r: [number, number]): [number, number] | null =>
+    r[1] > r[0] ? [s.log.lineNumber(s.thread.threadNo, r[0]), s.log.lineNumber(s.thread.threadNo, r[1] - 1)] : null;
+  let difference: AlignedDifference | null = null;
+  if (h.op === 'replace') {
+    difference = alignedDifference(c.log.event(c.thread.threadNo, h.canary[0], canonicalize), o.log.event(o.thread.threadNo, h.ours[0], canonicalize));
+  }
+  return { hunk: h, canaryLines: lines(c, h.canary), oursLines: lines(o, h.ours), difference };
+}
+
+/** One line for a hunk: what it is, where, and how it differs. */
+export function describeHunk(d: HunkDetail): string {
+  const h = d.hunk;
+  const n = (r: [number, number]): number => r[1] - r[0];
+  const span = (r: [number, number]): string => (n(r) === 1 ? `${r[0]}` : `${r[0]}–${r[1] - 1}`);
+  const events = (k: number): string => `${k} ${k === 1 ? 'event' : 'events'}`;
+  if (h.op === 'insert') return `ours has ${events(n(h.ours))} canary does not (ours ${span(h.ours)}, before canary ${h.canary[0]})`;
+  if (h.op === 'delete') return `ours is missing ${events(n(h.canary))} (canary ${span(h.canary)}, before ours ${h.ours[0]})`;
+  const diff = d.difference;
+  const how = diff ? (diff.field === 'error' ? diff.description : `${diff.path}: ${diff.canary ?? '<absent>'} → ${diff.ours ?? '<absent>'}`) : '';
+  const k = n(h.canary);
+  return `${k === n(h.ours) ? `${events(k)} ${k === 1 ? 'differs' : 'differ'}` : `canary ${events(k)} against ours ${events(n(h.ours))}`} (canary ${span(h.canary)}, ours ${span(h.ours)})${how ? `: ${how}` : ''}`;
+}
