@@ -56,6 +56,21 @@ export interface DivergenceView {
   key?: string;
 }
 
+/** A pair's alignment: its streams split into equal runs and hunks (two events are equal when the reference's compare_event finds them equal, tid_event_idx aside). */
+export interface AlignmentView {
+  /** Realigned to both ends; false: the alignment gave up at stoppedAt. */
+  aligned: boolean;
+  stoppedAt: { canary: number; ours: number } | null;
+  counts: { insert: number; delete: number; replace: number };
+  /** Events in hunks (a replace counts both of its sides). */
+  cost: number;
+  /** Equal from here to both ends, after the last hunk; null when not (or no hunk). */
+  backInStep: { canary: number; ours: number } | null;
+  /** Rows of the aligned view. */
+  rows: number;
+  hunks: number;
+}
+
 export interface PairView {
   /** The canary thread's tidKey: names the pair in requests. */
   key: string;
@@ -67,7 +82,9 @@ export interface PairView {
   matched: number;
   canaryTotal: number;
   oursTotal: number;
+  /** The reference's first divergence (position by position). */
   divergence: DivergenceView | null;
+  alignment: AlignmentView;
 }
 
 export interface BookmarkView {
@@ -76,7 +93,9 @@ export interface BookmarkView {
   pairKey: string | null;
   canaryTid: string;
   oursTid: string;
-  position: number;
+  /** The bookmarked row's events: null for the side with a gap there. */
+  canaryPosition: number | null;
+  oursPosition: number | null;
   tidEventIdx: string | null;
   atDivergence: boolean;
   title: string;
@@ -98,8 +117,8 @@ export interface SessionView {
   unmappedOurs: ThreadView[];
   /** The reference's warn: lines (a mapped tid absent from its log). */
   warnings: string[];
-  /** Where the user was: pair key and position. */
-  place: { pairKey: string; position: number } | null;
+  /** Where the user was: the pair, the view, and the row in it. */
+  place: { pairKey: string; view: ViewMode; row: number } | null;
   bookmarks: BookmarkView[];
   /** The same mapping as `lockstep diff --tid-map` takes it (null when a tid is not an integer). */
   tidMapArg: string | null;
@@ -119,13 +138,11 @@ export type SessionFileOpened =
   /** A log has moved or changed: locate it (or accept the changed one) and open again with its path. */
   | { kind: 'locate'; name: string; logs: LogCheck[] };
 
-export interface FieldView {
-  key: string;
-  /** The value as JSON text (exact: big integers and floats as written by Python). */
-  value: string;
-}
+/** The context viewer's two ways to line up a pair: by the alignment, or position by position as the reference does. */
+export type ViewMode = 'aligned' | 'positional';
 
-export interface EventView {
+/** An event as a row of the list shows it: lean and bounded (the summary is elided past a few hundred characters). */
+export interface EventLine {
   position: number;
   /** 1-based line in the log. */
   line: number;
@@ -133,22 +150,80 @@ export interface EventView {
   kind: string;
   /** The reference's render_event line. */
   summary: string;
-  /** Payload fields in the log's order; null when the payload is absent or not an object. */
-  payload: FieldView[] | null;
-  /** The whole event, pretty JSON, as read from the log. */
-  json: string;
 }
 
 /** @public */
 export type RowStatus = 'same' | 'differs' | 'only-canary' | 'only-ours';
 
 export interface RowView {
-  position: number;
-  canary: EventView | null;
-  ours: EventView | null;
+  row: number;
+  canary: EventLine | null;
+  ours: EventLine | null;
   status: RowStatus;
-  /** Where the two events differ (status 'differs'). */
+  /** The hunk the row lies in (aligned view), or -1. */
+  hunk: number;
+  /** Where the two events differ (status 'differs'), the reference's wording. */
   difference?: { field: 'kind' | 'tid_event_idx' | 'payload' | 'error'; key?: string; description: string };
+}
+
+export interface FieldView {
+  key: string;
+  /** The value as JSON text (exact: big integers and floats as written by Python); elided when long. */
+  value: string;
+  /** The value was cut (its whole text has `bytes` characters). */
+  truncated?: boolean;
+  bytes?: number;
+}
+
+/** One event in full for the detail pane: its fields and JSON, bounded unless asked for whole. */
+export interface EventDetail extends EventLine {
+  /** Payload fields in the log's order; null when the payload is absent or not an object. */
+  payload: FieldView[] | null;
+  /** The whole event, pretty JSON, as read from the log (cut to a bound unless `full` was asked). */
+  json: string;
+  /** Bytes of the event's line in the log. */
+  bytes: number;
+  truncated: boolean;
+}
+
+/** How two events differ: the reference's line, and the first differing leaf inside the field. */
+export interface DifferenceView {
+  field: 'kind' | 'tid_event_idx' | 'payload' | 'error';
+  key?: string;
+  description: string;
+  /** `payload.args_resolved.a1`, `payload.blob[299]`. */
+  path: string;
+  /** The two leaf values as Python's repr (null: absent on that side), elided when long. */
+  canary: string | null;
+  ours: string | null;
+}
+
+export interface RowDetailView {
+  row: number;
+  status: RowStatus;
+  hunk: number;
+  canary: EventDetail | null;
+  ours: EventDetail | null;
+  difference: DifferenceView | null;
+}
+
+export interface HunkView {
+  index: number;
+  op: 'insert' | 'delete' | 'replace';
+  /** Its first row in the aligned view, and how many rows it spans. */
+  row: number;
+  rows: number;
+  canary: [number, number];
+  ours: [number, number];
+  /** One line: what and where (and for a replace, how it first differs). */
+  description: string;
+}
+
+/** A mark on the overview ruler: a stretch of rows and what is there. */
+export interface OverviewMark {
+  row: number;
+  rows: number;
+  op: 'insert' | 'delete' | 'replace' | 'divergence';
 }
 
 export interface RecentEntry {
@@ -190,12 +265,20 @@ interface RequestResults {
   'session/get': SessionView;
   /** Remember where the user is (saved with the session). */
   'session/place': { saved: true };
-  /** A window of aligned rows of one pair: positions [from, from + count). */
+  /** A window of rows of one pair's view: rows [from, from + count). */
   'diff/rows': { total: number; rows: RowView[] };
-  /** The position of the first event of a side's thread with tid_event_idx >= value; exact: that event has this tid_event_idx. */
-  'diff/jump': { position: number; exact: boolean };
-  /** The next (or previous) row that differs, from a position, within the pair. */
-  'diff/seek': { position: number | null };
+  /** The selected row in full: both events' fields and JSON, and where they differ. */
+  'diff/detail': RowDetailView;
+  /** A page of the pair's hunks, in order. */
+  'diff/hunks': { total: number; hunks: HunkView[] };
+  /** The whole pair at a glance, for the overview ruler: every hunk (merged to at most `buckets` marks) and bookmark. */
+  'diff/overview': { total: number; marks: OverviewMark[]; bookmarks: { id: string; row: number }[] };
+  /** The first event of a side's thread with tid_event_idx >= value, and its row; exact: that event has this tid_event_idx. */
+  'diff/jump': { position: number; exact: boolean; row: number };
+  /** The row showing a side's event. */
+  'diff/locate': { row: number };
+  /** The next (or previous) hunk (aligned view) or differing row (positional view) from a row. */
+  'diff/seek': { row: number | null; hunk: number | null };
   'report/export': { text: string; path: string | null };
   /** Pair a canary thread with an ours thread. `exclusive`: unpair any other canary thread from that ours thread. */
   'map/pair': MapChange;

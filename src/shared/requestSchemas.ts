@@ -5,11 +5,13 @@ import { bool, int, num, obj, oneOf, optional, str, type Infer } from './validat
 
 export const SIDES = ['canary', 'ours'] as const;
 export const REPORT_FORMATS = ['reference-md', 'annotated-md', 'html', 'json'] as const;
+export const VIEW_MODES = ['aligned', 'positional'] as const;
 
 const id = str({ nonEmpty: true, max: 200 });
 const side = oneOf(...SIDES);
 const sessionId = id;
 const pairKey = str({ nonEmpty: true, max: 1000 });
+const view = oneOf(...VIEW_MODES);
 
 export const REQUEST_SCHEMAS = {
   'app/info': obj({}),
@@ -17,16 +19,20 @@ export const REQUEST_SCHEMAS = {
   'session/cancel': obj({ jobId: id }),
   'session/close': obj({ sessionId }),
   'session/get': obj({ sessionId }),
-  'session/place': obj({ sessionId, pairKey, position: int(0) }),
-  'diff/rows': obj({ sessionId, pairKey, from: int(0), count: int(1, 2000) }),
-  'diff/jump': obj({ sessionId, pairKey, side, tidEventIdx: num }),
-  'diff/seek': obj({ sessionId, pairKey, from: int(-1), direction: oneOf(1, -1) }),
+  'session/place': obj({ sessionId, pairKey, view, row: int(0) }),
+  'diff/rows': obj({ sessionId, pairKey, view, from: int(0), count: int(1, 2000) }),
+  'diff/detail': obj({ sessionId, pairKey, view, row: int(0), full: optional(bool) }),
+  'diff/hunks': obj({ sessionId, pairKey, from: int(0), count: int(1, 500) }),
+  'diff/overview': obj({ sessionId, pairKey, view, buckets: int(1, 4000) }),
+  'diff/jump': obj({ sessionId, pairKey, view, side, tidEventIdx: num }),
+  'diff/locate': obj({ sessionId, pairKey, view, side, position: int(0) }),
+  'diff/seek': obj({ sessionId, pairKey, view, from: int(-1), direction: oneOf(1, -1) }),
   'report/export': obj({ sessionId, format: oneOf(...REPORT_FORMATS), path: optional(str({ nonEmpty: true })) }),
   'map/pair': obj({ sessionId, canaryTidKey: pairKey, oursTidKey: pairKey, exclusive: bool }),
   'map/unpair': obj({ sessionId, canaryTidKey: pairKey }),
   'map/reset': obj({ sessionId }),
   'session/canonicalize': obj({ sessionId, canonicalize: bool }),
-  'bookmark/add': obj({ sessionId, pairKey, position: int(0), title: str({ max: 1000 }), note: str({ max: 1_000_000 }), atDivergence: optional(bool) }),
+  'bookmark/add': obj({ sessionId, pairKey, view, row: int(0), title: str({ max: 1000 }), note: str({ max: 1_000_000 }), atDivergence: optional(bool) }),
   'bookmark/update': obj({ sessionId, bookmarkId: id, title: str({ max: 1000 }), note: str({ max: 1_000_000 }) }),
   'bookmark/delete': obj({ sessionId, bookmarkId: id }),
   'session/save-as': obj({ sessionId, path: str({ nonEmpty: true }) }),

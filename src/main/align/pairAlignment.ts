@@ -76,10 +76,11 @@ export interface AlignedDifference {
   ours: string | null;
 }
 
-export function alignedDifference(ec: PyDict, eo: PyDict): AlignedDifference | null {
+/** How two events differ (by default as the alignment compares them, tid_event_idx aside), or null when they do not. */
+export function alignedDifference(ec: PyDict, eo: PyDict, opts: { ignoreIdx: boolean } = { ignoreIdx: true }): AlignedDifference | null {
   let d: FieldDifference | null;
   try {
-    d = compareEvents(ec, eo, { ignoreIdx: true });
+    d = compareEvents(ec, eo, opts);
   } catch (e) {
     if (!(e instanceof PyError)) throw e;
     return { field: 'error', description: `the reference cannot compare these events (${e.message})`, path: '', canary: null, ours: null };

@@ -168,6 +168,12 @@ export class IndexedLog {
     return lo * BLOCK_SIZE + a;
   }
 
+  /** Bytes of an event's line. */
+  lineLength(threadNo: number, pos: number): number {
+    const [b, i] = this.locate(threadNo, pos);
+    return b.length[i]!;
+  }
+
   lineNumber(threadNo: number, pos: number): number {
     const [b, i] = this.locate(threadNo, pos);
     return b.line[i]!;

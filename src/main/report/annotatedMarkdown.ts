@@ -6,11 +6,11 @@ import { pyStr } from '../py/format';
 import { pyJsonLoads } from '../py/parse';
 import { renderReferencePair, renderReferenceSummary } from './referenceMarkdown';
 import { renderAlignment } from './alignmentMarkdown';
-import { bookmarksByPair, pairAlignment, pairKeyOf, type ReportBookmark, type ReportContext } from './reportContext';
+import { bookmarkPlace, bookmarksByPair, pairAlignment, pairKeyOf, type ReportBookmark, type ReportContext } from './reportContext';
 
 function bookmarkLines(bs: ReportBookmark[], out: string[]): void {
   for (const b of bs) {
-    const where = `position ${b.position}${b.tidEventIdx !== null ? ` (tid_event_idx ${b.tidEventIdx})` : ''}${b.atDivergence ? ', at the divergence' : ''}`;
+    const where = `${bookmarkPlace(b)}${b.tidEventIdx !== null ? ` (tid_event_idx ${b.tidEventIdx})` : ''}${b.atDivergence ? ', at the divergence' : ''}`;
     out.push(`- **${b.title.trim() || 'Untitled bookmark'}** — ${where}`);
     const note = b.note.trim();
     if (note) {

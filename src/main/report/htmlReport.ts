@@ -6,7 +6,7 @@ import { jsonDumps, pyStr } from '../py/format';
 import { isDict, PyError, type PyDict } from '../py/value';
 import { renderEvent } from './renderEvent';
 import { escapeHtml, markdownToHtml } from '../../shared/markdownLite';
-import { bookmarksByPair, pairKeyOf, type ReportBookmark, type ReportContext } from './reportContext';
+import { bookmarkPlace, bookmarksByPair, pairKeyOf, type ReportBookmark, type ReportContext } from './reportContext';
 
 const CSS = `
 :root { color-scheme: light dark; --bg: #fbfbfa; --fg: #1d1f23; --muted: #667085; --line: #e3e5e8; --panel: #fff;
@@ -92,7 +92,7 @@ function bookmarksSection(bs: ReportBookmark[] | undefined): string {
     bs
       .map(
         (b) =>
-          `<div class="bookmark"><strong>${escapeHtml(b.title.trim() || 'Untitled bookmark')}</strong> <span class="where">position ${b.position}${b.tidEventIdx !== null ? ` · tid_event_idx ${escapeHtml(b.tidEventIdx)}` : ''}${b.atDivergence ? ' · at the divergence' : ''}</span>${markdownToHtml(b.note)}</div>`,
+          `<div class="bookmark"><strong>${escapeHtml(b.title.trim() || 'Untitled bookmark')}</strong> <span class="where">${escapeHtml(bookmarkPlace(b))}${b.tidEventIdx !== null ? ` · tid_event_idx ${escapeHtml(b.tidEventIdx)}` : ''}${b.atDivergence ? ' · at the divergence' : ''}</span>${markdownToHtml(b.note)}</div>`,
       )
       .join('\n')
   );

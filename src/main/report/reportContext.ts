@@ -23,6 +23,14 @@ export interface ReportContext {
   generator: string;
 }
 
+/** Where a bookmark sits, in words: both sides' positions (or the one side's, next to a gap). */
+export function bookmarkPlace(b: ReportBookmark): string {
+  if (b.canaryPosition !== null && b.oursPosition !== null) {
+    return b.canaryPosition === b.oursPosition ? `position ${b.canaryPosition}` : `canary ${b.canaryPosition} / ours ${b.oursPosition}`;
+  }
+  return b.canaryPosition !== null ? `canary ${b.canaryPosition} (only in canary)` : `ours ${b.oursPosition} (only in ours)`;
+}
+
 /** Bookmarks by the pair (canary tidKey) they sit on, in position order; the rest under null. */
 export function bookmarksByPair(ctx: ReportContext): Map<string | null, ReportBookmark[]> {
   const mapped = new Set(ctx.result.pairs.map((p) => p.canaryThread.tidKey));
@@ -39,7 +47,8 @@ export function bookmarksByPair(ctx: ReportContext): Map<string | null, ReportBo
     list.push(b);
     out.set(key, list);
   }
-  for (const list of out.values()) list.sort((a, b) => a.position - b.position || a.createdAt.localeCompare(b.createdAt));
+  const at = (b: ReportBookmark): number => b.canaryPosition ?? b.oursPosition ?? 0;
+  for (const list of out.values()) list.sort((a, b) => at(a) - at(b) || a.createdAt.localeCompare(b.createdAt));
   return out;
 }
 

@@ -1,9 +1,10 @@
 // What the request handlers share: the databases, the open sessions, the
 // running jobs, and the pushed-event channel.
-import type { ApiError, EventName, Events, RequestArg, RequestName, RequestResult } from '../../shared/api';
+import type { ApiError, BookmarkView, EventName, Events, RequestArg, RequestName, RequestResult, ViewMode } from '../../shared/api';
 import type { ThreadSide } from '../diff/firstDivergence';
 import type { Db } from '../store/db';
 import type { OpenSession } from './openSession';
+import type { PairAlignment, PairRowsModel } from './pairRows';
 
 export interface WorkbenchOptions {
   /** Where the index (index.sqlite) and the sessions (sessions.sqlite) live. */
@@ -17,6 +18,7 @@ export interface WorkbenchOptions {
 export interface PairSides {
   c: ThreadSide;
   o: ThreadSide;
+  alignment: PairAlignment;
   /** Rows in the pair (the longer thread). */
   total: number;
   /** Positions both threads have. */
@@ -35,6 +37,10 @@ export interface WorkbenchContext {
   emit<E extends EventName>(event: E, payload: Events[E]): void;
   session(id: string): OpenSession;
   pair(s: OpenSession, pairKey: string): PairSides;
+  /** The session's bookmarks on a pair. */
+  bookmarksOf(s: OpenSession, pairKey: string): BookmarkView[];
+  /** A pair's rows in a view (not-found when the pair is not compared). */
+  pairRows(s: OpenSession, pairKey: string, view: ViewMode): PairRowsModel;
 }
 
 export type Handlers<K extends RequestName = RequestName> = {

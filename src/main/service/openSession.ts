@@ -15,7 +15,10 @@ import { pyHashKey, type PyValue } from '../py/value';
 import type { Db } from '../store/db';
 import { buildSessionFile, type SessionFile } from '../sessions/sessionFile';
 import { listBookmarks, portableBookmark, type BookmarkRow } from '../store/bookmarks';
-import { recentSessions, upsertSession } from '../store/sessions';
+import { recentSessions, upsertSession, type StoredPlace } from '../store/sessions';
+import { alignPair } from '../align/alignPair';
+import { sides } from '../align/pairAlignment';
+import { PairAlignment } from './pairRows';
 import { logView, pairView, threadView } from './views';
 
 export interface OpenSession {
@@ -27,16 +30,32 @@ export interface OpenSession {
   /** A manual mapping, or null for the automatic one. */
   tidPairs: TidPair[] | null;
   result: DiffResult;
-  place: { pairKey: string; position: number } | null;
+  /** Each pair's alignment and views, by pair key. */
+  alignments: Map<string, PairAlignment>;
+  place: StoredPlace | null;
 }
 
 /** The reference's main() for the session's settings; no mapping is not fatal here (the user can pair by hand). */
-export function computeDiff(s: Pick<OpenSession, 'canary' | 'ours' | 'canonicalize' | 'tidPairs'>): DiffResult {
+function computeDiff(s: Pick<OpenSession, 'canary' | 'ours' | 'canonicalize' | 'tidPairs'>): DiffResult {
   try {
     return diffLogs(s.canary, s.ours, { canonicalize: s.canonicalize, tidPairs: s.tidPairs });
   } catch (e) {
     if (!(e instanceof NoTidMapping)) throw e;
     return { pairs: [], warnings: [e.message], unmappedCanary: s.canary.threads, unmappedOurs: s.ours.threads, canonicalize: s.canonicalize };
+  }
+}
+
+/**
+ * The session's summary and every pair's alignment for its current mapping
+ * and settings. Alignments are kept in the index: a pair the change did not
+ * touch is read back, not computed again.
+ */
+export function recompute(s: OpenSession): void {
+  s.result = computeDiff(s);
+  s.alignments = new Map();
+  for (const p of s.result.pairs) {
+    const { c, o } = sides(p, s.canary, s.ours);
+    s.alignments.set(p.canaryThread.tidKey, new PairAlignment(alignPair(c, o, s.canonicalize), p.canaryTotal, p.oursTotal));
   }
 }
 
@@ -72,7 +91,8 @@ export function bookmarkView(s: OpenSession, b: BookmarkRow): BookmarkView {
     pairKey,
     canaryTid: printTid(b.canaryTid),
     oursTid: printTid(b.oursTid),
-    position: b.position,
+    canaryPosition: b.canaryPosition,
+    oursPosition: b.oursPosition,
     tidEventIdx: b.tidEventIdx,
     atDivergence: b.atDivergence,
     title: b.title,
@@ -96,14 +116,23 @@ export function sessionView(s: OpenSession, sessionsDb: Db): SessionView {
     ours: logView('ours', s.ours),
     canonicalize: s.canonicalize,
     manualMap: s.tidPairs !== null,
-    pairs: r.pairs.map(pairView),
+    pairs: r.pairs.map((p) => pairView(p, s.alignments.get(p.canaryThread.tidKey)!)),
     unmappedCanary: r.unmappedCanary.map((t) => threadView('canary', t)),
     unmappedOurs: r.unmappedOurs.map((t) => threadView('ours', t)),
     warnings: r.warnings,
-    place: s.place,
+    place: placeView(s),
     bookmarks: listBookmarks(sessionsDb, s.id).map((b) => bookmarkView(s, b)),
     tidMapArg: tidMapArg(r),
   };
+}
+
+/** Where the user was, as a row of the view they were in (if that pair is still compared). */
+function placeView(s: OpenSession): SessionView['place'] {
+  const p = s.place;
+  const a = p && s.alignments.get(p.pairKey);
+  if (!p || !a) return null;
+  const rows = a.rows(p.view);
+  return { pairKey: p.pairKey, view: p.view, row: p.canary !== null ? rows.rowOf('canary', p.canary) : rows.rowOf('ours', p.ours!) };
 }
 
 /** Save the session's settings (the logs, map, canonicalization, place). */
@@ -141,7 +170,8 @@ export function sessionFileOf(s: OpenSession, sessionsDb: Db, writtenBy: string)
     },
     canonicalize: s.canonicalize,
     tidMap: tidMapJson(s.tidPairs),
-    place: s.place && placePair ? { canaryTid: jsonDumpsExact(placePair.canaryThread.tid), position: s.place.position } : null,
+    place:
+      s.place && placePair ? { canaryTid: jsonDumpsExact(placePair.canaryThread.tid), view: s.place.view, canary: s.place.canary, ours: s.place.ours } : null,
     bookmarks: listBookmarks(sessionsDb, s.id).map(portableBookmark),
   });
 }
@@ -174,7 +204,7 @@ export interface SavedSettings {
   name?: string;
   canonicalize?: boolean;
   tidMap?: [string, string][] | null;
-  place?: { pairKey: string; position: number } | null;
+  place?: StoredPlace | null;
 }
 
 function shortName(p: string): string {
@@ -220,9 +250,10 @@ export async function openLogs(ctx: OpenContext, jobId: string, canaryPath: stri
       canonicalize: saved.canonicalize ?? true,
       tidPairs: tidPairsFromJson(saved.tidMap ?? null),
       result: undefined as never,
+      alignments: new Map(),
       place: saved.place ?? null,
     };
-    s.result = computeDiff(s);
+    recompute(s);
     ctx.sessions.set(id, s);
     persistSession(s, ctx.sessionsDb);
     ctx.emit('sessions/recent', { recent: recentEntries(ctx.sessionsDb) });

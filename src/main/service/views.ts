@@ -1,11 +1,25 @@
 // Turning the core's exact values into the contract's display views.
-import type { DivergenceView, EventView, FieldView, LogView, PairView, RowView, Side, ThreadView } from '../../shared/api';
+import type {
+  AlignmentView,
+  DifferenceView,
+  DivergenceView,
+  EventDetail,
+  EventLine,
+  FieldView,
+  LogView,
+  PairView,
+  RowView,
+  Side,
+  ThreadView,
+} from '../../shared/api';
+import { backInStep, hunkCounts, type AlignedDifference } from '../align/pairAlignment';
 import type { FieldDifference } from '../diff/compareEvents';
 import type { PairResult } from '../diff/diffLogs';
 import type { IndexedLog, ThreadInfo } from '../diff/indexedLog';
 import { jsonDumps, pyStr } from '../py/format';
 import { isDict, PyError, type PyDict } from '../py/value';
 import { renderEvent } from '../report/renderEvent';
+import type { PairAlignment } from './pairRows';
 
 export function logView(side: Side, log: IndexedLog): LogView {
   return {
@@ -33,7 +47,21 @@ function divergenceView(position: number, d: FieldDifference): DivergenceView {
   return { position, description: d.description, field: d.field, ...(d.key !== undefined ? { key: d.key } : {}) };
 }
 
-export function pairView(r: PairResult): PairView {
+export function alignmentView(p: PairResult, a: PairAlignment): AlignmentView {
+  const al = a.alignment;
+  const c = hunkCounts(al);
+  return {
+    aligned: al.aligned,
+    stoppedAt: al.stoppedAt,
+    counts: { insert: c.insert, delete: c.delete, replace: c.replace },
+    cost: al.cost,
+    backInStep: backInStep(al, p.canaryTotal, p.oursTotal),
+    rows: a.aligned.total,
+    hunks: al.hunks.length,
+  };
+}
+
+export function pairView(r: PairResult, a: PairAlignment): PairView {
   return {
     key: r.canaryThread.tidKey,
     canary: threadView('canary', r.canaryThread),
@@ -44,46 +72,82 @@ export function pairView(r: PairResult): PairView {
     canaryTotal: r.canaryTotal,
     oursTotal: r.oursTotal,
     divergence: r.divergence ? divergenceView(r.divergence.position, r.divergence.difference) : null,
+    alignment: alignmentView(r, a),
   };
 }
 
 const DISPLAY = { ensureAscii: false } as const;
 
-export function eventView(ev: PyDict, position: number, line: number): EventView {
-  let summary: string;
+/** Characters of a summary in a row of the list; of a field value or a leaf in the detail pane; of an event's JSON there. */
+export const SUMMARY_MAX = 400;
+export const VALUE_MAX = 4000;
+export const JSON_MAX = 256 * 1024;
+/** The most an event's JSON may take even when asked for whole: beyond, it is cut and says so. */
+export const JSON_FULL_MAX = 32 * 1024 * 1024;
+
+/** Cut a long text in its middle, saying how much was left out (the difference is often at the end). */
+export function elide(text: string, max: number): { text: string; truncated: boolean } {
+  if (text.length <= max) return { text, truncated: false };
+  const head = Math.floor(max * 0.6);
+  const tail = max - head;
+  return { text: `${text.slice(0, head)} … ${text.length - max} more characters … ${text.slice(text.length - tail)}`, truncated: true };
+}
+
+function summaryOf(ev: PyDict): string {
   try {
-    summary = renderEvent(ev);
+    return renderEvent(ev);
   } catch (e) {
     if (!(e instanceof PyError)) throw e;
-    summary = `[${pyStr(ev.get('tid_event_idx'))}] ${pyStr(ev.get('kind'))} (payload unreadable: ${e.message})`;
+    return `[${pyStr(ev.get('tid_event_idx'))}] ${pyStr(ev.get('kind'))} (payload unreadable: ${e.message})`;
   }
-  const payload = ev.get('payload');
-  const fields: FieldView[] | null = isDict(payload) ? [...payload].map(([key, v]) => ({ key, value: jsonDumps(v, DISPLAY) })) : null;
+}
+
+export function eventLine(ev: PyDict, position: number, line: number): EventLine {
   return {
     position,
     line,
     tidEventIdx: ev.has('tid_event_idx') ? pyStr(ev.get('tid_event_idx')) : '?',
     kind: ev.has('kind') ? pyStr(ev.get('kind')) : '?',
-    summary,
-    payload: fields,
-    json: jsonDumps(ev, { ensureAscii: false, indent: 2 }),
+    summary: elide(summaryOf(ev), SUMMARY_MAX).text,
   };
 }
 
-export function rowView(
-  position: number,
-  canary: EventView | null,
-  ours: EventView | null,
-  difference: FieldDifference | { field: 'error'; description: string } | null,
-): RowView {
+export function eventDetail(ev: PyDict, position: number, line: number, bytes: number, full: boolean): EventDetail {
+  const payload = ev.get('payload');
+  const fields: FieldView[] | null = isDict(payload)
+    ? [...payload].map(([key, v]) => {
+        const whole = jsonDumps(v, DISPLAY);
+        const cut = full ? { text: whole, truncated: false } : elide(whole, VALUE_MAX);
+        return cut.truncated ? { key, value: cut.text, truncated: true, bytes: whole.length } : { key, value: whole };
+      })
+    : null;
+  const json = jsonDumps(ev, { ensureAscii: false, indent: 2 });
+  const cut = elide(json, full ? JSON_FULL_MAX : JSON_MAX);
+  return { ...eventLine(ev, position, line), payload: fields, json: cut.text, bytes, truncated: cut.truncated || (fields?.some((f) => f.truncated) ?? false) };
+}
+
+type Difference = FieldDifference | { field: 'error'; description: string };
+
+export function rowView(row: number, canary: EventLine | null, ours: EventLine | null, hunk: number, difference: Difference | null): RowView {
   const status = canary && ours ? (difference ? 'differs' : 'same') : canary ? 'only-canary' : 'only-ours';
-  const row: RowView = { position, canary, ours, status };
+  const view: RowView = { row, canary, ours, status, hunk };
   if (difference && status === 'differs') {
-    row.difference = {
+    view.difference = {
       field: difference.field,
-      description: difference.description,
+      description: elide(difference.description, VALUE_MAX).text,
       ...('key' in difference && difference.key !== undefined ? { key: difference.key } : {}),
     };
   }
-  return row;
+  return view;
+}
+
+export function differenceView(d: AlignedDifference): DifferenceView {
+  return {
+    field: d.field,
+    ...(d.key !== undefined ? { key: d.key } : {}),
+    description: elide(d.description, VALUE_MAX).text,
+    path: d.path,
+    canary: d.canary === null ? null : elide(d.canary, VALUE_MAX).text,
+    ours: d.ours === null ? null : elide(d.ours, VALUE_MAX).text,
+  };
 }

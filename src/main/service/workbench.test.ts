@@ -71,16 +71,16 @@ describe('workbench service', () => {
   it('serves aligned rows, seeks the next difference and jumps to a tid_event_idx', async () => {
     const p = s.pairs.find((x) => x.divergence)!;
     const d = p.divergence!.position;
-    const rows = await call(w, 'diff/rows', { sessionId: s.id, pairKey: p.key, from: Math.max(0, d - 2), count: 5 });
+    const rows = await call(w, 'diff/rows', { sessionId: s.id, pairKey: p.key, view: 'positional', from: Math.max(0, d - 2), count: 5 });
     expect(rows.total).toBe(Math.max(p.canaryTotal, p.oursTotal));
-    const at = rows.rows.find((r) => r.position === d)!;
+    const at = rows.rows.find((r) => r.row === d)!;
     expect(at.status).toBe('differs');
     expect(at.difference?.description).toBe(p.divergence!.description);
-    expect(rows.rows.filter((r) => r.position < d).every((r) => r.status === 'same')).toBe(true);
-    expect((await call(w, 'diff/seek', { sessionId: s.id, pairKey: p.key, from: -1, direction: 1 })).position).toBe(d);
-    expect((await call(w, 'diff/seek', { sessionId: s.id, pairKey: p.key, from: d, direction: -1 })).position).toBe(null);
+    expect(rows.rows.filter((r) => r.row < d).every((r) => r.status === 'same')).toBe(true);
+    expect((await call(w, 'diff/seek', { sessionId: s.id, pairKey: p.key, view: 'positional', from: -1, direction: 1 })).row).toBe(d);
+    expect((await call(w, 'diff/seek', { sessionId: s.id, pairKey: p.key, view: 'positional', from: d, direction: -1 })).row).toBe(null);
     const idx = Number(at.canary!.tidEventIdx);
-    expect((await call(w, 'diff/jump', { sessionId: s.id, pairKey: p.key, side: 'canary', tidEventIdx: idx })).position).toBe(d);
+    expect((await call(w, 'diff/jump', { sessionId: s.id, pairKey: p.key, view: 'positional', side: 'canary', tidEventIdx: idx })).position).toBe(d);
   });
 
   it.skipIf(!built)('remaps a thread: the summary changes at once, and the export equals lockstep diff --tid-map', async () => {
@@ -105,16 +105,17 @@ describe('workbench service', () => {
     const b = await call(w, 'bookmark/add', {
       sessionId: s.id,
       pairKey: p.key,
-      position: p.divergence!.position,
+      view: 'positional',
+      row: p.divergence!.position,
       title: 'wrong kind',
       note: 'ours returns **early** here\n\n- check `KeSetEvent`',
       atDivergence: true,
     });
     await call(w, 'bookmark/update', { sessionId: s.id, bookmarkId: b.id, title: 'wrong kind after wait', note: b.note + '\n- second look' });
-    const extra = await call(w, 'bookmark/add', { sessionId: s.id, pairKey: p.key, position: 0, title: 'start', note: '' });
+    const extra = await call(w, 'bookmark/add', { sessionId: s.id, pairKey: p.key, view: 'positional', row: 0, title: 'start', note: '' });
     await call(w, 'bookmark/delete', { sessionId: s.id, bookmarkId: extra.id });
     await call(w, 'map/pair', { sessionId: s.id, canaryTidKey: s.pairs[0]!.key, oursTidKey: s.pairs[1]!.ours.tidKey, exclusive: false });
-    await call(w, 'session/place', { sessionId: s.id, pairKey: p.key, position: 7 });
+    await call(w, 'session/place', { sessionId: s.id, pairKey: p.key, view: 'positional', row: 7 });
     const file = join(dir, 'triage.lockstep');
     await call(w, 'session/save-as', { sessionId: s.id, path: file });
 
@@ -123,11 +124,11 @@ describe('workbench service', () => {
     w = bench(data);
     const again = await call(w, 'session/open', { jobId: 'j2', canaryPath: canary, oursPath: ours });
     expect(again.id).toBe(s.id);
-    expect(again.bookmarks.map((x) => [x.title, x.note, x.position, x.atDivergence])).toEqual([
-      ['wrong kind after wait', b.note + '\n- second look', p.divergence!.position, true],
+    expect(again.bookmarks.map((x) => [x.title, x.note, x.canaryPosition, x.oursPosition, x.atDivergence])).toEqual([
+      ['wrong kind after wait', b.note + '\n- second look', p.divergence!.position, p.divergence!.position, true],
     ]);
     expect(again.manualMap).toBe(true);
-    expect(again.place).toEqual({ pairKey: p.key, position: 7 });
+    expect(again.place).toEqual({ pairKey: p.key, view: 'positional', row: 7 });
 
     // The CLI renders the saved session: the same bytes as lockstep diff with its --tid-map, and the notes.
     if (built) {
@@ -178,9 +179,10 @@ describe('workbench service', () => {
       });
       expect(r.kind).toBe('opened');
       if (r.kind !== 'opened') return;
-      expect(r.session.bookmarks.map((b) => [b.title, b.pairKey, b.position])).toEqual([['kind flips after the wait', 'n6', 343]]);
+      expect(r.session.bookmarks.map((b) => [b.title, b.pairKey, b.canaryPosition, b.oursPosition])).toEqual([['kind flips after the wait', 'n6', 343, 343]]);
       expect(r.session.manualMap).toBe(true);
-      expect(r.session.place).toEqual({ pairKey: 'n6', position: 340 });
+      // Format 1 placed the user at position 340 of both threads: in the aligned view that is row 340 (before ours' inserted event).
+      expect(r.session.place).toEqual({ pairKey: 'n6', view: 'aligned', row: 340 });
       expect(r.session.pairs.find((p) => p.key === 'n7')!.ours.tid).toBe('2');
     } finally {
       w3.close();
@@ -215,5 +217,86 @@ describe('workbench service', () => {
     expect(json.format).toBe('lockstep-report');
     expect(json.pairs.map((p) => p.divergence?.position ?? null)).toEqual(view.pairs.map((p) => p.divergence?.position ?? null));
     expect(json.pairs.flatMap((p) => p.bookmarks.map((b) => b.title))).toEqual(['wrong kind after wait']);
+  });
+});
+
+describe('the aligned view', () => {
+  let w: Workbench;
+  let s: SessionView;
+  const demo = { canary: join(ROOT, 'resources/demo/canary.jsonl'), ours: join(ROOT, 'resources/demo/ours.jsonl') };
+
+  beforeAll(async () => {
+    w = bench(join(dir, 'data-aligned'));
+    s = await call(w, 'session/open', { jobId: 'al', canaryPath: demo.canary, oursPath: demo.ours });
+  });
+  afterAll(() => w.close());
+
+  it('shows an inserted event as a gap row on canary, and the rows after it as equal', async () => {
+    // The demo: ours calls NtYieldExecution at position 343 of canary tid 6, which canary never does.
+    const p = s.pairs.find((x) => x.key === 'n6')!;
+    expect(p.divergence?.position).toBe(343);
+    expect(p.alignment).toMatchObject({ aligned: true, counts: { insert: 1, delete: 0, replace: 0 }, backInStep: { canary: 343, ours: 344 } });
+    expect(p.alignment.rows).toBe(p.oursTotal);
+    const { rows } = await call(w, 'diff/rows', { sessionId: s.id, pairKey: p.key, view: 'aligned', from: 340, count: 10 });
+    const gap = rows.find((r) => r.row === 343)!;
+    expect(gap.status).toBe('only-ours');
+    expect(gap.canary).toBeNull();
+    expect(gap.ours?.summary).toContain('NtYieldExecution');
+    expect(rows.filter((r) => r.row !== 343).map((r) => r.status)).toEqual(Array(9).fill('same'));
+    expect(rows.find((r) => r.row === 344)).toMatchObject({ canary: { position: 343 }, ours: { position: 344 } });
+    // The positional view, as the reference sees it: every row from 343 on differs.
+    const positional = await call(w, 'diff/rows', { sessionId: s.id, pairKey: p.key, view: 'positional', from: 343, count: 5 });
+    expect(positional.rows.map((r) => r.status)).toEqual(Array(5).fill('differs'));
+  });
+
+  it('n goes from hunk to hunk, not row to row; p back', async () => {
+    const p = s.pairs.find((x) => x.key === 'n6')!;
+    const seek = (from: number, direction: 1 | -1): Promise<{ row: number | null; hunk: number | null }> =>
+      call(w, 'diff/seek', { sessionId: s.id, pairKey: p.key, view: 'aligned', from, direction });
+    expect(await seek(0, 1)).toEqual({ row: 343, hunk: 0 });
+    expect(await seek(343, 1)).toEqual({ row: null, hunk: null });
+    expect(await seek(500, -1)).toEqual({ row: 343, hunk: 0 });
+    expect(await seek(343, -1)).toEqual({ row: null, hunk: null });
+    const hunks = await call(w, 'diff/hunks', { sessionId: s.id, pairKey: p.key, from: 0, count: 10 });
+    expect(hunks.total).toBe(1);
+    expect(hunks.hunks[0]).toMatchObject({ index: 0, op: 'insert', row: 343, rows: 1, canary: [343, 343], ours: [343, 344] });
+    expect(hunks.hunks[0]!.description).toMatch(/ours has 1 event canary does not/);
+  });
+
+  it('names the nested path of a changed value, and jumps and bookmarks land on the aligned rows', async () => {
+    const p = s.pairs.find((x) => x.key === 'n8')!; // ours changed payload.status at 260
+    const seek = await call(w, 'diff/seek', { sessionId: s.id, pairKey: p.key, view: 'aligned', from: 0, direction: 1 });
+    const detail = await call(w, 'diff/detail', { sessionId: s.id, pairKey: p.key, view: 'aligned', row: seek.row! });
+    expect(detail.status).toBe('differs');
+    expect(detail.difference).toMatchObject({ field: 'payload', key: 'status', path: 'payload.status', canary: "'0x00000000'", ours: "'changed'" });
+    expect(detail.canary?.json).toContain('"status": "0x00000000"');
+    const n6 = s.pairs.find((x) => x.key === 'n6')!;
+    const jump = await call(w, 'diff/jump', { sessionId: s.id, pairKey: n6.key, view: 'aligned', side: 'canary', tidEventIdx: 400 });
+    expect(jump).toMatchObject({ position: 400, exact: true, row: 401 });
+    const b = await call(w, 'bookmark/add', { sessionId: s.id, pairKey: n6.key, view: 'aligned', row: 343, title: 'the extra yield', note: '' });
+    expect([b.canaryPosition, b.oursPosition]).toEqual([null, 343]);
+    const ov = await call(w, 'diff/overview', { sessionId: s.id, pairKey: n6.key, view: 'aligned', buckets: 200 });
+    expect(ov.marks).toEqual([{ row: 343, rows: 1, op: 'insert' }]);
+    expect(ov.bookmarks).toEqual([{ id: b.id, row: 343 }]);
+  });
+
+  it('keeps every answer bounded: a long value is elided in the rows, whole in the detail only when asked', async () => {
+    const big = join(dir, 'big');
+    const line = (idx: number, blob: string): string => JSON.stringify({ tid: 1, tid_event_idx: idx, kind: 'kernel.call', payload: { name: 'Big', blob } });
+    const events = Array.from({ length: 30 }, (_, i) => line(i, String(i % 10).repeat(2_500_000)));
+    writeFileSync(`${big}-c.jsonl`, ['{"kind": "schema_version", "schema_version": 1}', ...events].join('\n') + '\n');
+    writeFileSync(`${big}-o.jsonl`, ['{"kind": "schema_version", "schema_version": 1}', ...events.slice(0, 29), line(29, 'x')].join('\n') + '\n');
+    const bs = await call(w, 'session/open', { jobId: 'big', canaryPath: `${big}-c.jsonl`, oursPath: `${big}-o.jsonl` });
+    const pk = bs.pairs[0]!.key;
+    const r = await w.handle('diff/rows', { sessionId: bs.id, pairKey: pk, view: 'aligned', from: 0, count: 30 });
+    expect(r.ok).toBe(true);
+    expect(JSON.stringify(r).length).toBeLessThan(200_000);
+    const d = await call(w, 'diff/detail', { sessionId: bs.id, pairKey: pk, view: 'aligned', row: 0 });
+    expect(d.canary!.truncated).toBe(true);
+    expect(d.canary!.bytes).toBeGreaterThan(2_500_000);
+    expect(d.canary!.json.length).toBeLessThan(300_000);
+    const whole = await call(w, 'diff/detail', { sessionId: bs.id, pairKey: pk, view: 'aligned', row: 0, full: true });
+    expect(whole.canary!.truncated).toBe(false);
+    expect(whole.canary!.json).toContain('0'.repeat(2_500_000));
   });
 });

@@ -5,7 +5,8 @@
 // handlers live per domain in ./handlers.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ApiError, EventName, Events, Result } from '../../shared/api';
+import type { ApiError, BookmarkView, EventName, Events, Result, ViewMode } from '../../shared/api';
+import { listBookmarks } from '../store/bookmarks';
 import { checkRequest } from '../../shared/requestSchemas';
 import { DiffOptionError, NoTidMapping } from '../diff/diffLogs';
 import { IngestCancelled, LogInputError } from '../ingest/logErrors';
@@ -18,7 +19,8 @@ import { diffHandlers } from './handlers/diffHandlers';
 import { mapHandlers } from './handlers/mapHandlers';
 import { reportHandlers } from './handlers/reportHandlers';
 import { sessionHandlers } from './handlers/sessionHandlers';
-import { closeSession, JobConflict, type OpenSession } from './openSession';
+import { bookmarkView, closeSession, JobConflict, type OpenSession } from './openSession';
+import type { PairRowsModel } from './pairRows';
 
 export type { WorkbenchOptions } from './context';
 
@@ -80,9 +82,20 @@ export class Workbench implements WorkbenchContext {
     return {
       c: { log: s.canary, thread: p.canaryThread },
       o: { log: s.ours, thread: p.oursThread },
+      alignment: s.alignments.get(pairKey)!,
       total: Math.max(p.canaryTotal, p.oursTotal),
       n: Math.min(p.canaryTotal, p.oursTotal),
     };
+  }
+
+  bookmarksOf(s: OpenSession, pairKey: string): BookmarkView[] {
+    return listBookmarks(this.sessionsDb, s.id)
+      .map((b) => bookmarkView(s, b))
+      .filter((b) => b.pairKey === pairKey);
+  }
+
+  pairRows(s: OpenSession, pairKey: string, view: ViewMode): PairRowsModel {
+    return this.pair(s, pairKey).alignment.rows(view);
   }
 
   close(): void {

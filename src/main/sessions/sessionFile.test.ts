@@ -7,6 +7,8 @@ import { parseSessionFile, readSessionFile, SESSION_FILE_VERSION, SessionFileErr
 const ROOT = resolve(__dirname, '../../..');
 /** Written by Lockstep at commit 9da4733 (session format 1), from the demo pair: one bookmark, a manual map, a place. */
 const V1 = join(ROOT, 'tests/fixtures/session-v1.lockstep');
+/** Written by Lockstep at commit bab9447 (session format 2, before alignment), from the demo pair: two bookmarks, a place. */
+const V2 = join(ROOT, 'tests/fixtures/session-v2.lockstep');
 const dir = mkdtempSync(join(tmpdir(), 'sessionfile-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -14,14 +16,35 @@ describe('session files', () => {
   it('read a file from an older Lockstep (format 1) through the migrations', () => {
     const f = readSessionFile(V1);
     expect(f.version).toBe(SESSION_FILE_VERSION);
-    expect(f.place).toEqual({ canaryTid: '6', position: 340 });
+    // Format 1 and 2 placed bookmarks and the user on one position of both threads: that position on each side.
+    expect(f.place).toEqual({ canaryTid: '6', view: 'aligned', canary: 340, ours: 340 });
     expect(f.writtenBy).toMatch(/format 1/);
     expect(f.bookmarks).toHaveLength(1);
-    expect(f.bookmarks[0]).toMatchObject({ title: 'kind flips after the wait', position: 343, atDivergence: true, canaryTid: '6', oursTid: '4' });
+    expect(f.bookmarks[0]).toMatchObject({
+      title: 'kind flips after the wait',
+      canaryPosition: 343,
+      oursPosition: 343,
+      atDivergence: true,
+      canaryTid: '6',
+      oursTid: '4',
+    });
     expect(f.bookmarks[0]!.note).toContain('compare with canary line 1455');
     expect(f.tidMap).toContainEqual(['7', '2']);
     const raw = JSON.parse(readFileSync(V1, 'utf8')) as { version: number };
     expect(raw.version).toBe(1); // the fixture itself stays as the old Lockstep wrote it
+  });
+
+  it('read a file from the Lockstep before alignment (format 2): bookmarks and the place on both sides', () => {
+    const f = readSessionFile(V2);
+    expect(f.version).toBe(SESSION_FILE_VERSION);
+    expect(f.writtenBy).toBe('Lockstep 0.1.0');
+    expect(f.place).toEqual({ canaryTid: '6', view: 'aligned', canary: 350, ours: 350 });
+    expect(f.bookmarks.map((b) => [b.title, b.canaryPosition, b.oursPosition, b.atDivergence])).toEqual([
+      ['ours yields here', 343, 343, true],
+      ['after the extra allocation', 500, 500, false],
+    ]);
+    expect(f.bookmarks[0]!.note).toBe('NtYieldExecution is **extra** in ours');
+    expect((JSON.parse(readFileSync(V2, 'utf8')) as { version: number }).version).toBe(2);
   });
 
   it('write and read back the current format', () => {

@@ -5,11 +5,11 @@
 // validation and migrations from every older version.
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { arrayOf, bool, int, nullable, obj, str, type Check } from '../../shared/validate';
+import { arrayOf, bool, int, nullable, obj, oneOf, str, type Check } from '../../shared/validate';
 import type { PortableBookmark } from '../store/bookmarks';
 
 const SESSION_FILE_FORMAT = 'lockstep-session';
-export const SESSION_FILE_VERSION = 2;
+export const SESSION_FILE_VERSION = 3;
 
 export interface SessionFileLog {
   path: string;
@@ -28,8 +28,11 @@ export interface SessionFile {
   logs: { canary: SessionFileLog; ours: SessionFileLog };
   canonicalize: boolean;
   tidMap: [string, string][] | null;
-  /** Where the user was: the pair by its canary tid (exact JSON), and the position (since version 2). */
-  place: { canaryTid: string; position: number } | null;
+  /**
+   * Where the user was: the pair by its canary tid (exact JSON), the view, and
+   * the events of the row there (since version 3; null for a gap on that side).
+   */
+  place: { canaryTid: string; view: 'aligned' | 'positional'; canary: number | null; ours: number | null } | null;
   bookmarks: PortableBookmark[];
 }
 
@@ -48,13 +51,14 @@ const CHECK: Check = obj({
   logs: obj({ canary: log, ours: log }),
   canonicalize: bool,
   tidMap: nullable(arrayOf(tidPair, 100000)),
-  place: nullable(obj({ canaryTid: str({ nonEmpty: true }), position: int(0) })),
+  place: nullable(obj({ canaryTid: str({ nonEmpty: true }), view: oneOf('aligned', 'positional'), canary: nullable(int(0)), ours: nullable(int(0)) })),
   bookmarks: arrayOf(
     obj({
       id: str({ nonEmpty: true, max: 200 }),
       canaryTid: str({ nonEmpty: true }),
       oursTid: str({ nonEmpty: true }),
-      position: int(0),
+      canaryPosition: nullable(int(0)),
+      oursPosition: nullable(int(0)),
       tidEventIdx: nullable(str()),
       atDivergence: bool,
       title: str({ max: 1000 }),
@@ -91,6 +95,24 @@ const MIGRATIONS: ((f: Record<string, unknown>) => Record<string, unknown>)[] = 
       version: 2,
       writtenBy: 'Lockstep 0.1 (session format 1)',
       place: place && typeof place.pairKey === 'string' ? { canaryTid: tidJsonOfPairKey(place.pairKey), position: place.position } : null,
+    };
+  },
+  // 2 -> 3: bookmarks and the place anchor to a row of the aligned view (both sides' events, each
+  // possibly a gap); what version 2 saved sat on one position of both threads.
+  (f) => {
+    const place = f.place as { canaryTid?: unknown; position?: unknown } | null;
+    const bookmarks = Array.isArray(f.bookmarks) ? (f.bookmarks as Record<string, unknown>[]) : f.bookmarks;
+    return {
+      ...f,
+      version: 3,
+      place: place && typeof place === 'object' ? { canaryTid: place.canaryTid, view: 'aligned', canary: place.position, ours: place.position } : null,
+      bookmarks: Array.isArray(bookmarks)
+        ? bookmarks.map((b) => {
+            if (typeof b !== 'object' || b === null) return b;
+            const { position, ...rest } = b;
+            return { ...rest, canaryPosition: position, oursPosition: position };
+          })
+        : bookmarks,
     };
   },
 ];

@@ -7,7 +7,9 @@ export interface PortableBookmark {
   id: string;
   canaryTid: string; // exact JSON of the tid
   oursTid: string;
-  position: number;
+  /** The bookmarked row's events (null: a gap on that side). */
+  canaryPosition: number | null;
+  oursPosition: number | null;
   tidEventIdx: string | null;
   atDivergence: boolean;
   title: string;
@@ -21,7 +23,8 @@ export interface BookmarkRow {
   sessionId: string;
   canaryTid: string; // exact JSON
   oursTid: string; // exact JSON
-  position: number;
+  canaryPosition: number | null;
+  oursPosition: number | null;
   tidEventIdx: string | null;
   atDivergence: boolean;
   title: string;
@@ -35,7 +38,8 @@ interface Raw {
   session_id: string;
   canary_tid: string;
   ours_tid: string;
-  position: number;
+  canary_position: number | null;
+  ours_position: number | null;
   tid_event_idx: string | null;
   at_divergence: number;
   title: string;
@@ -49,7 +53,8 @@ const toRow = (r: Raw): BookmarkRow => ({
   sessionId: r.session_id,
   canaryTid: r.canary_tid,
   oursTid: r.ours_tid,
-  position: r.position,
+  canaryPosition: r.canary_position,
+  oursPosition: r.ours_position,
   tidEventIdx: r.tid_event_idx,
   atDivergence: r.at_divergence !== 0,
   title: r.title,
@@ -63,7 +68,8 @@ export function portableBookmark(b: BookmarkRow): PortableBookmark {
     id: b.bookmarkId,
     canaryTid: b.canaryTid,
     oursTid: b.oursTid,
-    position: b.position,
+    canaryPosition: b.canaryPosition,
+    oursPosition: b.oursPosition,
     tidEventIdx: b.tidEventIdx,
     atDivergence: b.atDivergence,
     title: b.title,
@@ -74,7 +80,9 @@ export function portableBookmark(b: BookmarkRow): PortableBookmark {
 }
 
 export function listBookmarks(db: Db, sessionId: string): BookmarkRow[] {
-  return (db.prepare('SELECT * FROM bookmarks WHERE session_id = ? ORDER BY canary_tid, position, created_at').all(sessionId) as Raw[]).map(toRow);
+  return (
+    db.prepare('SELECT * FROM bookmarks WHERE session_id = ? ORDER BY canary_tid, coalesce(canary_position, ours_position), created_at').all(sessionId) as Raw[]
+  ).map(toRow);
 }
 
 export function getBookmark(db: Db, bookmarkId: string): BookmarkRow | undefined {
@@ -85,10 +93,13 @@ export function getBookmark(db: Db, bookmarkId: string): BookmarkRow | undefined
 /** Insert, or replace an existing bookmark with the same id (imports keep the newer edit). */
 export function putBookmark(db: Db, b: BookmarkRow): void {
   db.prepare(
-    `INSERT INTO bookmarks (bookmark_id, session_id, canary_tid, ours_tid, position, tid_event_idx, at_divergence, title, note, created_at, updated_at)
-     VALUES (@bookmarkId, @sessionId, @canaryTid, @oursTid, @position, @tidEventIdx, @atDivergence, @title, @note, @createdAt, @updatedAt)
+    `INSERT INTO bookmarks (bookmark_id, session_id, canary_tid, ours_tid, canary_position, ours_position, tid_event_idx, at_divergence, title, note,
+                            created_at, updated_at)
+     VALUES (@bookmarkId, @sessionId, @canaryTid, @oursTid, @canaryPosition, @oursPosition, @tidEventIdx, @atDivergence, @title, @note,
+             @createdAt, @updatedAt)
      ON CONFLICT (bookmark_id) DO UPDATE SET
-       canary_tid = excluded.canary_tid, ours_tid = excluded.ours_tid, position = excluded.position,
+       canary_tid = excluded.canary_tid, ours_tid = excluded.ours_tid,
+       canary_position = excluded.canary_position, ours_position = excluded.ours_position,
        tid_event_idx = excluded.tid_event_idx, at_divergence = excluded.at_divergence,
        title = excluded.title, note = excluded.note, updated_at = excluded.updated_at
      WHERE excluded.updated_at >= bookmarks.updated_at`,

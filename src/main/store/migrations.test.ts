@@ -75,3 +75,58 @@ describe('migrations', () => {
     expect(tables(path)).toEqual(['threads']);
   });
 });
+
+describe('sessions migration 3: bookmarks on both sides of an aligned row', () => {
+  it('keeps every bookmark and its note, at its old position on each side', () => {
+    const path = join(dir, 'sessions-v2.sqlite');
+    const raw = new Database(path);
+    for (const step of SESSION_MIGRATIONS.slice(0, 2)) raw.exec(step);
+    raw.pragma('user_version = 2');
+    raw.prepare("INSERT INTO sessions (session_id, name, canary_path, ours_path) VALUES ('s', 'n', '/c', '/o')").run();
+    const ins = raw.prepare(
+      `INSERT INTO bookmarks (bookmark_id, session_id, canary_tid, ours_tid, position, tid_event_idx, at_divergence, title, note, created_at, updated_at)
+       VALUES (?, 's', '6', '4', ?, ?, ?, ?, ?, '2026-11-01T00:00:00.000Z', '2026-11-02T00:00:00.000Z')`,
+    );
+    ins.run('a', 343, '343', 1, 'at the divergence', 'a **note**\nover two lines');
+    ins.run('b', 0, null, 0, 'start', '');
+    raw.close();
+    const db = openDb(path, { schema: 'sessions' });
+    expect(db.pragma('user_version', { simple: true })).toBe(SESSION_MIGRATIONS.length);
+    const rows = db.prepare('SELECT * FROM bookmarks ORDER BY bookmark_id').all();
+    expect(rows).toEqual([
+      {
+        bookmark_id: 'a',
+        session_id: 's',
+        canary_tid: '6',
+        ours_tid: '4',
+        canary_position: 343,
+        ours_position: 343,
+        tid_event_idx: '343',
+        at_divergence: 1,
+        title: 'at the divergence',
+        note: 'a **note**\nover two lines',
+        created_at: '2026-11-01T00:00:00.000Z',
+        updated_at: '2026-11-02T00:00:00.000Z',
+      },
+      {
+        bookmark_id: 'b',
+        session_id: 's',
+        canary_tid: '6',
+        ours_tid: '4',
+        canary_position: 0,
+        ours_position: 0,
+        tid_event_idx: null,
+        at_divergence: 0,
+        title: 'start',
+        note: '',
+        created_at: '2026-11-01T00:00:00.000Z',
+        updated_at: '2026-11-02T00:00:00.000Z',
+      },
+    ]);
+    // A bookmark must sit on at least one event.
+    expect(() => db.prepare("INSERT INTO bookmarks (bookmark_id, session_id, canary_tid, ours_tid, title) VALUES ('c', 's', '6', '4', 't')").run()).toThrow(
+      /CHECK/,
+    );
+    db.close();
+  });
+});

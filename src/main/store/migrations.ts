@@ -157,4 +157,32 @@ export const SESSION_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX bookmarks_by_session ON bookmarks (session_id, canary_tid, position);
   `,
+  // 3: a bookmark anchors to a row of the aligned view, which may hold an event on one side only:
+  // both sides' positions, each nullable. Bookmarks made before sat on one position of both
+  // threads (the positional view): that position on each side.
+  `
+  CREATE TABLE bookmarks_v3 (
+    bookmark_id     TEXT PRIMARY KEY,
+    session_id      TEXT NOT NULL REFERENCES sessions (session_id) ON DELETE CASCADE,
+    canary_tid      TEXT NOT NULL,  -- the pair's canary tid, exact JSON
+    ours_tid        TEXT NOT NULL,  -- its ours tid when bookmarked, exact JSON
+    canary_position INTEGER,        -- the canary event of the bookmarked row (NULL: a gap there)
+    ours_position   INTEGER,        -- the ours event (NULL: a gap there)
+    tid_event_idx   TEXT,           -- canary's tid_event_idx there (else ours'), as printed
+    at_divergence   INTEGER NOT NULL DEFAULT 0,
+    title           TEXT NOT NULL,
+    note            TEXT NOT NULL DEFAULT '',
+    created_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    updated_at      TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    CHECK (canary_position IS NOT NULL OR ours_position IS NOT NULL)
+  );
+  INSERT INTO bookmarks_v3 (bookmark_id, session_id, canary_tid, ours_tid, canary_position, ours_position, tid_event_idx,
+                            at_divergence, title, note, created_at, updated_at)
+    SELECT bookmark_id, session_id, canary_tid, ours_tid, position, position, tid_event_idx,
+           at_divergence, title, note, created_at, updated_at FROM bookmarks;
+  DROP INDEX bookmarks_by_session;
+  DROP TABLE bookmarks;
+  ALTER TABLE bookmarks_v3 RENAME TO bookmarks;
+  CREATE INDEX bookmarks_by_session ON bookmarks (session_id, canary_tid, canary_position);
+  `,
 ];

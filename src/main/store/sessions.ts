@@ -12,7 +12,7 @@ export interface SessionRow {
   oursSize: number | null;
   canonicalize: boolean;
   tidMap: [string, string][] | null;
-  place: { pairKey: string; position: number } | null;
+  place: StoredPlace | null;
   createdAt: string;
   openedAt: string;
 }
@@ -33,6 +33,36 @@ interface Raw {
   opened_at: string;
 }
 
+/** Where the user was: the pair, the view, and the events of the row there (null: a gap on that side). */
+export interface StoredPlace {
+  pairKey: string;
+  view: 'aligned' | 'positional';
+  canary: number | null;
+  ours: number | null;
+}
+
+/** A stored place, read leniently: what an older Lockstep wrote ({pairKey, position}: one position of both threads), or null. */
+function parsePlace(text: string): StoredPlace | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof v !== 'object' || v === null) return null;
+  const o = v as Record<string, unknown>;
+  if (typeof o.pairKey !== 'string') return null;
+  const pos = (x: unknown): number | null => (typeof x === 'number' && Number.isInteger(x) && x >= 0 ? x : null);
+  if ('position' in o) {
+    const p = pos(o.position);
+    return p === null ? null : { pairKey: o.pairKey, view: 'aligned', canary: p, ours: p };
+  }
+  const canary = pos(o.canary);
+  const ours = pos(o.ours);
+  if (canary === null && ours === null) return null;
+  return { pairKey: o.pairKey, view: o.view === 'positional' ? 'positional' : 'aligned', canary, ours };
+}
+
 function toRow(r: Raw): SessionRow {
   return {
     sessionId: r.session_id,
@@ -45,7 +75,7 @@ function toRow(r: Raw): SessionRow {
     oursSize: r.ours_size,
     canonicalize: r.canonicalize !== 0,
     tidMap: r.tid_map === null ? null : (JSON.parse(r.tid_map) as [string, string][]),
-    place: r.place === null ? null : (JSON.parse(r.place) as SessionRow['place']),
+    place: r.place === null ? null : parsePlace(r.place),
     createdAt: r.created_at,
     openedAt: r.opened_at,
   };

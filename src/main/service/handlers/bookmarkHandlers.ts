@@ -8,18 +8,25 @@ import { bookmarkView } from '../openSession';
 
 export function bookmarkHandlers(ctx: WorkbenchContext): Handlers<'bookmark/add' | 'bookmark/update' | 'bookmark/delete'> {
   return {
-    'bookmark/add': ({ sessionId, pairKey, position, title, note, atDivergence }) => {
+    'bookmark/add': ({ sessionId, pairKey, view, row: at, title, note, atDivergence }) => {
       const s = ctx.session(sessionId);
-      const { c, o } = ctx.pair(s, pairKey);
-      const onCanary = position < c.thread.eventCount;
-      const idx = onCanary ? s.canary.event(c.thread.threadNo, position, false).get('tid_event_idx') : undefined;
+      const { c, o, alignment } = ctx.pair(s, pairKey);
+      const rows = alignment.rows(view);
+      if (at >= rows.total) throw notFound(`no row ${at} in this pair (it has ${rows.total})`);
+      // The row's events: both sides where both have one, else the one that does.
+      const here = rows.at(at);
+      const idx =
+        here.canary !== null
+          ? s.canary.event(c.thread.threadNo, here.canary, false).get('tid_event_idx')
+          : s.ours.event(o.thread.threadNo, here.ours!, false).get('tid_event_idx');
       const now = nowIso();
       const row = {
         bookmarkId: randomUUID(),
         sessionId,
         canaryTid: jsonDumpsExact(c.thread.tid),
         oursTid: jsonDumpsExact(o.thread.tid),
-        position,
+        canaryPosition: here.canary,
+        oursPosition: here.ours,
         tidEventIdx: idx === undefined ? null : pyStr(idx),
         atDivergence: atDivergence ?? false,
         title,

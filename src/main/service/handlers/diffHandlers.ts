@@ -1,69 +1,187 @@
-// The context viewer's requests: windows of aligned rows, jumps, seeks.
-import type { RowView } from '../../../shared/api';
+// The context viewer's requests: windows of rows (aligned or positional), the
+// selected row in full, the hunks, the overview ruler, seeks and jumps. Every
+// answer is bounded: rows carry lean event lines, the detail pane asks for
+// one row, long values are elided unless asked for whole.
+import type { OverviewMark, RowView, ViewMode } from '../../../shared/api';
+import { alignedDifference, describeHunk, hunkDetail } from '../../align/pairAlignment';
 import { compareEvents, type FieldDifference } from '../../diff/compareEvents';
-import { equalByKey, firstDivergence, lastDivergence } from '../../diff/firstDivergence';
-import { PyError } from '../../py/value';
-import type { Handlers, WorkbenchContext } from '../context';
-import { eventView, rowView } from '../views';
+import { equalByKey, firstDivergence, lastDivergence, type ThreadSide } from '../../diff/firstDivergence';
+import { PyError, type PyDict } from '../../py/value';
+import type { Handlers, PairSides, WorkbenchContext } from '../context';
+import type { OpenSession } from '../openSession';
+import { differenceView, eventDetail, eventLine, rowView } from '../views';
 
-export function diffHandlers(ctx: WorkbenchContext): Handlers<'diff/rows' | 'diff/jump' | 'diff/seek'> {
+type Difference = FieldDifference | { field: 'error'; description: string };
+
+function exactDifference(ce: PyDict, oe: PyDict, ignoreIdx: boolean): Difference | null {
+  try {
+    return compareEvents(ce, oe, { ignoreIdx });
+  } catch (e) {
+    if (!(e instanceof PyError)) throw e;
+    return { field: 'error', description: `the reference cannot compare these events (${e.message})` };
+  }
+}
+
+/** Read the lines of a side's positions in one go when they lie close together. */
+function prefetch(t: ThreadSide, positions: (number | null)[]): void {
+  const ps = positions.filter((p): p is number => p !== null);
+  if (ps.length) t.log.prefetch(t.thread.threadNo, Math.min(...ps), Math.max(...ps) + 1);
+}
+
+function rowsOf(ctx: WorkbenchContext, s: OpenSession, pairKey: string, view: ViewMode, from: number, count: number): { total: number; rows: RowView[] } {
+  const p = ctx.pair(s, pairKey);
+  const model = p.alignment.rows(view);
+  const to = Math.min(model.total, from + count);
+  const at = Array.from({ length: Math.max(0, to - from) }, (_, k) => model.at(from + k));
+  prefetch(
+    p.c,
+    at.map((a) => a.canary),
+  );
+  prefetch(
+    p.o,
+    at.map((a) => a.ours),
+  );
+  const rows = at.map((a, k) => {
+    const row = from + k;
+    const ce = a.canary !== null ? p.c.log.event(p.c.thread.threadNo, a.canary, s.canonicalize) : null;
+    const oe = a.ours !== null ? p.o.log.event(p.o.thread.threadNo, a.ours, s.canonicalize) : null;
+    let difference: Difference | null = null;
+    if (ce && oe) {
+      // Aligned: equal runs are equal by their keys; inside a hunk the events are compared (tid_event_idx aside).
+      if (view === 'aligned') difference = a.hunk >= 0 ? exactDifference(ce, oe, true) : null;
+      else if (equalByKey(p.c, p.o, row, s.canonicalize) !== true) difference = exactDifference(ce, oe, false);
+    }
+    return rowView(
+      row,
+      ce && eventLine(ce, a.canary!, p.c.log.lineNumber(p.c.thread.threadNo, a.canary!)),
+      oe && eventLine(oe, a.ours!, p.o.log.lineNumber(p.o.thread.threadNo, a.ours!)),
+      a.hunk,
+      difference,
+    );
+  });
+  return { total: model.total, rows };
+}
+
+/** Merge hunks into at most `buckets` marks over `total` rows, the first divergence (positional view) its own mark. */
+function overview(p: PairSides, view: ViewMode, buckets: number, divergence: number | null): OverviewMark[] {
+  if (view === 'positional') return divergence === null ? [] : [{ row: divergence, rows: 1, op: 'divergence' }];
+  const rows = p.alignment.aligned;
+  const per = Math.max(1, rows.total / buckets);
+  const marks: OverviewMark[] = [];
+  for (let k = 0; k < rows.hunkCount; k++) {
+    const row = rows.hunkRow(k);
+    const n = rows.hunkRows(k);
+    const last = marks[marks.length - 1];
+    const op = rows.hunk(k).op;
+    // Hunks that fall in one bucket become one mark (a replace wins over the others: it is the most telling).
+    if (last && Math.floor(row / per) <= Math.floor((last.row + last.rows - 1) / per)) {
+      last.rows = Math.max(last.rows, row + n - last.row);
+      if (op === 'replace' || (last.op !== 'replace' && last.op !== op)) last.op = op === 'replace' ? 'replace' : last.op;
+      continue;
+    }
+    marks.push({ row, rows: n, op });
+  }
+  return marks;
+}
+
+export function diffHandlers(
+  ctx: WorkbenchContext,
+): Handlers<'diff/rows' | 'diff/detail' | 'diff/hunks' | 'diff/overview' | 'diff/jump' | 'diff/locate' | 'diff/seek'> {
   return {
-    'diff/rows': ({ sessionId, pairKey, from, count }) => {
+    'diff/rows': ({ sessionId, pairKey, view, from, count }) => rowsOf(ctx, ctx.session(sessionId), pairKey, view, from, count),
+
+    'diff/detail': ({ sessionId, pairKey, view, row, full }) => {
       const s = ctx.session(sessionId);
-      const { c, o, total } = ctx.pair(s, pairKey);
-      const rows: RowView[] = [];
-      c.log.prefetch(c.thread.threadNo, from, from + count);
-      o.log.prefetch(o.thread.threadNo, from, from + count);
-      for (let pos = from; pos < Math.min(total, from + count); pos++) {
-        const ce = pos < c.thread.eventCount ? c.log.event(c.thread.threadNo, pos, s.canonicalize) : null;
-        const oe = pos < o.thread.eventCount ? o.log.event(o.thread.threadNo, pos, s.canonicalize) : null;
-        let difference: FieldDifference | { field: 'error'; description: string } | null = null;
-        if (ce && oe && equalByKey(c, o, pos, s.canonicalize) !== true) {
-          try {
-            difference = compareEvents(ce, oe);
-          } catch (e) {
-            if (!(e instanceof PyError)) throw e;
-            difference = { field: 'error', description: `the reference cannot compare these events (${e.message})` };
-          }
-        }
-        rows.push(
-          rowView(
-            pos,
-            ce && eventView(ce, pos, c.log.lineNumber(c.thread.threadNo, pos)),
-            oe && eventView(oe, pos, o.log.lineNumber(o.thread.threadNo, pos)),
-            difference,
-          ),
-        );
-      }
-      return { total, rows };
+      const p = ctx.pair(s, pairKey);
+      const model = p.alignment.rows(view);
+      const a = model.at(Math.min(row, Math.max(0, model.total - 1)));
+      const read = (t: ThreadSide, pos: number | null): PyDict | null => (pos === null ? null : t.log.event(t.thread.threadNo, pos, s.canonicalize));
+      const ce = read(p.c, a.canary);
+      const oe = read(p.o, a.ours);
+      const bytes = (t: ThreadSide, pos: number): number => t.log.lineLength(t.thread.threadNo, pos);
+      // The aligned view leaves tid_event_idx out of the comparison; the positional one, as the reference, does not.
+      const d = ce && oe ? alignedDifference(ce, oe, { ignoreIdx: view === 'aligned' }) : null;
+      const difference = d && differenceView(d);
+      return {
+        row,
+        status: ce && oe ? (difference ? 'differs' : 'same') : ce ? 'only-canary' : 'only-ours',
+        hunk: a.hunk,
+        canary: ce && eventDetail(ce, a.canary!, p.c.log.lineNumber(p.c.thread.threadNo, a.canary!), bytes(p.c, a.canary!), full ?? false),
+        ours: oe && eventDetail(oe, a.ours!, p.o.log.lineNumber(p.o.thread.threadNo, a.ours!), bytes(p.o, a.ours!), full ?? false),
+        difference,
+      };
     },
 
-    'diff/jump': ({ sessionId, pairKey, side, tidEventIdx }) => {
+    'diff/hunks': ({ sessionId, pairKey, from, count }) => {
       const s = ctx.session(sessionId);
-      const { c, o } = ctx.pair(s, pairKey);
-      const t = side === 'canary' ? c : o;
+      const p = ctx.pair(s, pairKey);
+      const rows = p.alignment.aligned;
+      const hunks = [];
+      for (let k = from; k < Math.min(rows.hunkCount, from + count); k++) {
+        const h = rows.hunk(k);
+        hunks.push({
+          index: k,
+          op: h.op,
+          row: rows.hunkRow(k),
+          rows: rows.hunkRows(k),
+          canary: [h.canary[0], h.canary[1]] as [number, number],
+          ours: [h.ours[0], h.ours[1]] as [number, number],
+          description: describeHunk(hunkDetail(p.c, p.o, h, s.canonicalize)),
+        });
+      }
+      return { total: rows.hunkCount, hunks };
+    },
+
+    'diff/overview': ({ sessionId, pairKey, view, buckets }) => {
+      const s = ctx.session(sessionId);
+      const p = ctx.pair(s, pairKey);
+      const model = p.alignment.rows(view);
+      const pair = s.result.pairs.find((r) => r.canaryThread.tidKey === pairKey)!;
+      const bookmarks = ctx.bookmarksOf(s, pairKey).map((b) => ({
+        id: b.id,
+        row: b.canaryPosition !== null ? model.rowOf('canary', b.canaryPosition) : model.rowOf('ours', b.oursPosition!),
+      }));
+      return { total: model.total, marks: overview(p, view, buckets, pair.divergence?.position ?? null), bookmarks };
+    },
+
+    'diff/jump': ({ sessionId, pairKey, view, side, tidEventIdx }) => {
+      const s = ctx.session(sessionId);
+      const p = ctx.pair(s, pairKey);
+      const t = side === 'canary' ? p.c : p.o;
       const position = Math.min(t.log.positionOfIdx(t.thread.threadNo, tidEventIdx), Math.max(0, t.thread.eventCount - 1));
       const [block, i] = t.log.locate(t.thread.threadNo, position);
-      return { position, exact: t.thread.eventCount > 0 && block.idx[i] === tidEventIdx };
+      return { position, exact: t.thread.eventCount > 0 && block.idx[i] === tidEventIdx, row: p.alignment.rows(view).rowOf(side, position) };
     },
 
-    'diff/seek': ({ sessionId, pairKey, from, direction }) => {
+    'diff/locate': ({ sessionId, pairKey, view, side, position }) => {
       const s = ctx.session(sessionId);
-      const { c, o, n, total } = ctx.pair(s, pairKey);
+      return { row: ctx.pairRows(s, pairKey, view).rowOf(side, position) };
+    },
+
+    'diff/seek': ({ sessionId, pairKey, view, from, direction }) => {
+      const s = ctx.session(sessionId);
+      const p = ctx.pair(s, pairKey);
+      if (view === 'aligned') {
+        const rows = p.alignment.aligned;
+        const k = rows.adjacentHunk(from, direction);
+        return k === null ? { row: null, hunk: null } : { row: rows.hunkRow(k), hunk: k };
+      }
+      // Positional, as the reference compares: the next (previous) position that differs.
+      const { c, o, n, total } = p;
       if (direction === 1) {
         const start = from + 1;
         if (start < n) {
           const d = firstDivergence(c, o, s.canonicalize, start, n);
-          if (d) return { position: d.position };
+          if (d) return { row: d.position, hunk: null };
         }
         const onlyOne = Math.max(start, n); // rows past the shorter thread always differ
-        return { position: onlyOne < total ? onlyOne : null };
+        return { row: onlyOne < total ? onlyOne : null, hunk: null };
       }
       const start = Math.min(from - 1, total - 1);
-      if (start < 0) return { position: null };
-      if (start >= n) return { position: start };
+      if (start < 0) return { row: null, hunk: null };
+      if (start >= n) return { row: start, hunk: null };
       const d = lastDivergence(c, o, s.canonicalize, start, 0);
-      return { position: d ? d.position : null };
+      return { row: d ? d.position : null, hunk: null };
     },
   };
 }

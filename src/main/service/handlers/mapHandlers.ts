@@ -6,7 +6,7 @@ import type { TidPair } from '../../diff/tidMap';
 import { pyStr } from '../../py/format';
 import { pyHashKey } from '../../py/value';
 import { notFound, type Handlers, type WorkbenchContext } from '../context';
-import { computeDiff, persistSession, sessionView, type OpenSession } from '../openSession';
+import { persistSession, recompute, sessionView, type OpenSession } from '../openSession';
 
 /** The mapping in effect, as a manual one (switching to manual starts from the automatic pairs). */
 function manualPairs(s: OpenSession): TidPair[] {
@@ -23,7 +23,7 @@ function thread(s: OpenSession, side: 'canary' | 'ours', key: string): ThreadInf
 export function mapHandlers(ctx: WorkbenchContext): Handlers<'map/pair' | 'map/unpair' | 'map/reset'> {
   const apply = (s: OpenSession, pairs: TidPair[] | null, changes: string[]): MapChange => {
     s.tidPairs = pairs;
-    s.result = computeDiff(s);
+    recompute(s);
     persistSession(s, ctx.sessionsDb);
     return { session: sessionView(s, ctx.sessionsDb), changes };
   };

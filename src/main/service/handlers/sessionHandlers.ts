@@ -10,7 +10,7 @@ import { locateSessionLogs } from '../../sessions/sessionLogs';
 import { importBookmarks } from '../../store/bookmarks';
 import { findSessionByPaths, setSessionPlace } from '../../store/sessions';
 import { RequestError, type Handlers, type WorkbenchContext } from '../context';
-import { closeSession, computeDiff, openLogs, persistSession, recentEntries, sessionFileOf, sessionView } from '../openSession';
+import { closeSession, openLogs, persistSession, recentEntries, recompute, sessionFileOf, sessionView } from '../openSession';
 
 function pairKeyOfTidJson(tid: string): string {
   try {
@@ -76,10 +76,11 @@ export function sessionHandlers(
 
     'session/get': ({ sessionId }) => sessionView(ctx.session(sessionId), ctx.sessionsDb),
 
-    'session/place': ({ sessionId, pairKey, position }) => {
+    'session/place': ({ sessionId, pairKey, view, row }) => {
       const s = ctx.session(sessionId);
-      ctx.pair(s, pairKey);
-      s.place = { pairKey, position };
+      const rows = ctx.pairRows(s, pairKey, view);
+      const at = rows.at(Math.min(row, Math.max(0, rows.total - 1)));
+      s.place = { pairKey, view, canary: at.canary, ours: at.ours };
       setSessionPlace(ctx.sessionsDb, sessionId, s.place);
       return { saved: true as const };
     },
@@ -87,7 +88,7 @@ export function sessionHandlers(
     'session/canonicalize': ({ sessionId, canonicalize }) => {
       const s = ctx.session(sessionId);
       s.canonicalize = canonicalize;
-      s.result = computeDiff(s);
+      recompute(s);
       persistSession(s, ctx.sessionsDb);
       return sessionView(s, ctx.sessionsDb);
     },
@@ -119,7 +120,7 @@ export function sessionHandlers(
         name: file.name,
         canonicalize: file.canonicalize,
         tidMap: file.tidMap,
-        place: file.place ? { pairKey: pairKeyOfTidJson(file.place.canaryTid), position: file.place.position } : null,
+        place: file.place ? { pairKey: pairKeyOfTidJson(file.place.canaryTid), view: file.place.view, canary: file.place.canary, ours: file.place.ours } : null,
       });
       importBookmarks(ctx.sessionsDb, file.id, file.bookmarks);
       return { kind: 'opened', session: sessionView(s, ctx.sessionsDb) };
