@@ -36,18 +36,35 @@ export async function measureWorkbenchQueries(dataDir: string, canaryPath: strin
     const rng = new Rng('bench-queries');
     const rows: number[] = [];
     const jump: number[] = [];
+    const seek: number[] = [];
+    const detail: number[] = [];
+    const aligned = longest.alignment.rows;
     for (let i = 0; i < 400; i++) {
-      const from = rng.int(0, Math.max(0, total - 60));
+      const from = rng.int(0, Math.max(0, aligned - 60));
       let t = performance.now();
-      await call(w, 'diff/rows', { sessionId: session.id, pairKey: longest.key, from, count: 60 });
+      await call(w, 'diff/rows', { sessionId: session.id, pairKey: longest.key, view: 'aligned', from, count: 60 });
       rows.push(performance.now() - t);
       t = performance.now();
-      await call(w, 'diff/jump', { sessionId: session.id, pairKey: longest.key, side: 'canary', tidEventIdx: rng.int(0, longest.canaryTotal) });
+      await call(w, 'diff/jump', {
+        sessionId: session.id,
+        pairKey: longest.key,
+        view: 'aligned',
+        side: 'canary',
+        tidEventIdx: rng.int(0, longest.canaryTotal),
+      });
       jump.push(performance.now() - t);
+      t = performance.now();
+      const next = await call(w, 'diff/seek', { sessionId: session.id, pairKey: longest.key, view: 'aligned', from: rng.int(0, aligned - 1), direction: 1 });
+      seek.push(performance.now() - t);
+      t = performance.now();
+      await call(w, 'diff/detail', { sessionId: session.id, pairKey: longest.key, view: 'aligned', row: next.row ?? from });
+      detail.push(performance.now() - t);
     }
     return [
       stats('open a pair whose logs are indexed: summary of every pair', open),
       stats(`diff/rows: 60 aligned rows at a random position of a ${total.toLocaleString('en')}-event thread`, rows),
+      stats('diff/seek: the next hunk from a random row (n)', seek),
+      stats('diff/detail: that row in full (the detail pane)', detail),
       stats('diff/jump to a random tid_event_idx', jump),
     ];
   } finally {

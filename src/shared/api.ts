@@ -3,7 +3,7 @@
 // implements it once (src/main/service); transports (Electron IPC, the
 // HTTP/WebSocket host of `lockstep serve`) only carry it. Errors cross as
 // data, never as thrown objects.
-import type { REPORT_FORMATS, RequestArgs, SIDES } from './requestSchemas';
+import type { REPORT_FORMATS, RequestArgs, SIDES, VIEW_MODES } from './requestSchemas';
 
 export type Side = (typeof SIDES)[number];
 
@@ -50,6 +50,8 @@ export interface ThreadView {
 
 export interface DivergenceView {
   position: number;
+  /** The row of canary's event there in the aligned view. */
+  alignedRow: number;
   /** The reference's one-line description. */
   description: string;
   field: 'kind' | 'tid_event_idx' | 'payload';
@@ -69,6 +71,8 @@ export interface AlignmentView {
   /** Rows of the aligned view. */
   rows: number;
   hunks: number;
+  /** The first hunk's first row in the aligned view (null: no hunk). */
+  firstHunkRow: number | null;
 }
 
 export interface PairView {
@@ -139,7 +143,7 @@ export type SessionFileOpened =
   | { kind: 'locate'; name: string; logs: LogCheck[] };
 
 /** The context viewer's two ways to line up a pair: by the alignment, or position by position as the reference does. */
-export type ViewMode = 'aligned' | 'positional';
+export type ViewMode = (typeof VIEW_MODES)[number];
 
 /** An event as a row of the list shows it: lean and bounded (the summary is elided past a few hundred characters). */
 export interface EventLine {

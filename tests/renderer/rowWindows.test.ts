@@ -21,16 +21,16 @@ afterAll(() => fx.dispose());
 
 describe('RowWindows', () => {
   it('loads the rows on screen, each the row the host has at that position', async () => {
-    const rows = new RowWindows(session.id, pair.key, total);
+    const rows = new RowWindows(session.id, pair.key, 'positional', total);
     rows.ensure(0, 40, 0);
     await until(() => rows.row(39) !== undefined, 'rows 0..39');
-    const fromHost = await fx.call('diff/rows', { sessionId: session.id, pairKey: pair.key, from: 0, count: 40 });
+    const fromHost = await fx.call('diff/rows', { sessionId: session.id, pairKey: pair.key, view: 'positional', from: 0, count: 40 });
     for (let i = 0; i < 40; i++) expect(rows.peek(i)).toEqual(fromHost.rows[i]);
     rows.dispose();
   });
 
   it('asks only for what is needed now, at most two requests at once', async () => {
-    const rows = new RowWindows(session.id, pair.key, total);
+    const rows = new RowWindows(session.id, pair.key, 'positional', total);
     const before = fx.requests.length;
     // A fast scroll: the list reports many windows before any answer arrives.
     for (let first = 0; first < total - 50; first += Math.floor(total / 40)) rows.ensure(first, first + 40, first);
@@ -45,7 +45,7 @@ describe('RowWindows', () => {
   });
 
   it('forgets the windows farthest away once it holds enough', async () => {
-    const rows = new RowWindows(session.id, pair.key, total);
+    const rows = new RowWindows(session.id, pair.key, 'positional', total);
     rows.ensure(0, 40, 0);
     await until(() => rows.row(0) !== undefined, 'the first rows');
     // Visit more than the cache holds, one window at a time.
@@ -59,7 +59,7 @@ describe('RowWindows', () => {
   });
 
   it('shows why rows cannot be loaded, and keeps placeholders', async () => {
-    const rows = new RowWindows(session.id, 'n-no-such-pair', 1000);
+    const rows = new RowWindows(session.id, 'n-no-such-pair', 'positional', 1000);
     rows.ensure(0, 40, 0);
     await until(() => rows.error !== null, 'the failure');
     expect(rows.error).toMatch(/no pair/);

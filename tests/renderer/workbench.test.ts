@@ -51,14 +51,14 @@ describe('WorkbenchState', () => {
     expect(wb.session?.canonicalize).toBe(true);
   });
 
-  it('] and [ walk the pairs that diverge, in the summary’s order, and the viewer opens at the divergence', async () => {
+  it('] and [ walk the pairs that diverge, in the summary’s order, and the viewer opens at the first hunk', async () => {
     const wb = new WorkbenchState();
     await wb.open(fx.canary, fx.ours);
     const diverging = wb.sortedPairs.filter((p) => p.divergence !== null);
     expect(diverging.length).toBeGreaterThan(1);
     wb.openPair(diverging[0]!.key);
     expect(wb.screen).toBe('context');
-    expect(wb.viewer?.selected).toBe(diverging[0]!.divergence!.position);
+    expect(wb.viewer?.selected).toBe(diverging[0]!.alignment.firstHunkRow);
     wb.goToAdjacentPair(1);
     expect(wb.viewer?.pair.key).toBe(diverging[1]!.key);
     wb.goToAdjacentPair(-1);

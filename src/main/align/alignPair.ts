@@ -8,7 +8,7 @@ import { alignThreads, ALIGNER_VERSION, DEFAULT_LIMITS, type AlignLimits, type A
 import { KeyReader } from './keyReader';
 
 /** What the keys of an alignment were derived with (the rules' fingerprint, once rules are editable). */
-export function keySetting(canonicalize: boolean): string {
+function keySetting(canonicalize: boolean): string {
   return canonicalize ? 'reference+canonical' : 'reference+raw';
 }
 

@@ -17,7 +17,7 @@ import { keysEqual, runLength, type KeyReader } from './keyReader';
 import { myersSearch, Trace, type LocalHunk } from './myers';
 import type { Alignment, Hunk, HunkOp } from '../store/alignments';
 
-export type { Alignment, Hunk, HunkOp };
+export type { Alignment, Hunk };
 
 /** Bumped whenever the alignment of the same keys could come out different: kept alignments are recomputed. */
 export const ALIGNER_VERSION = 1;

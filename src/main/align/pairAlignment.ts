@@ -3,13 +3,12 @@
 // the events it starts with and (for a replace) where inside a field they
 // first differ.
 import { compareEvents, type FieldDifference } from '../diff/compareEvents';
-import type { DiffResult, PairResult } from '../diff/diffLogs';
+import type { PairResult } from '../diff/diffLogs';
 import { leafDifference } from '../diff/fieldDiff';
 import type { ThreadSide } from '../diff/firstDivergence';
 import type { IndexedLog } from '../diff/indexedLog';
 import { pyRepr } from '../py/format';
 import { PyError, type PyDict, type PyValue } from '../py/value';
-import { alignPair } from './alignPair';
 import type { Alignment, Hunk } from './alignThreads';
 
 export interface HunkCounts {
@@ -47,16 +46,6 @@ export function backInStep(a: Alignment, canaryTotal: number, oursTotal: number)
   if (!last || !a.aligned) return null;
   if (last.canary[1] >= canaryTotal || last.ours[1] >= oursTotal) return null;
   return { canary: last.canary[1], ours: last.ours[1] };
-}
-
-/** Every pair's alignment, by pair key (the canary thread's tidKey). */
-export function alignResult(result: DiffResult, canary: IndexedLog, ours: IndexedLog): Map<string, Alignment> {
-  const out = new Map<string, Alignment>();
-  for (const p of result.pairs) {
-    const { c, o } = sides(p, canary, ours);
-    out.set(p.canaryThread.tidKey, alignPair(c, o, result.canonicalize));
-  }
-  return out;
 }
 
 export function sides(p: PairResult, canary: IndexedLog, ours: IndexedLog): { c: ThreadSide; o: ThreadSide } {

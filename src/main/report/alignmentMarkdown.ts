@@ -27,7 +27,7 @@ function line(s: ThreadSide, pos: number, canonicalize: boolean): string {
 }
 
 /** "+1 −0 ~3"-style counts, in words for a report. */
-export function alignmentSummary(a: Alignment, r: PairResult): string {
+function alignmentSummary(a: Alignment, r: PairResult): string {
   const c = hunkCounts(a);
   if (a.hunks.length === 0) return 'aligned: no hunk (the streams are equal, tid_event_idx aside)';
   const parts = [

@@ -43,11 +43,11 @@ export function threadView(side: Side, t: ThreadInfo): ThreadView {
   };
 }
 
-function divergenceView(position: number, d: FieldDifference): DivergenceView {
-  return { position, description: d.description, field: d.field, ...(d.key !== undefined ? { key: d.key } : {}) };
+function divergenceView(position: number, alignedRow: number, d: FieldDifference): DivergenceView {
+  return { position, alignedRow, description: d.description, field: d.field, ...(d.key !== undefined ? { key: d.key } : {}) };
 }
 
-export function alignmentView(p: PairResult, a: PairAlignment): AlignmentView {
+function alignmentView(p: PairResult, a: PairAlignment): AlignmentView {
   const al = a.alignment;
   const c = hunkCounts(al);
   return {
@@ -58,6 +58,7 @@ export function alignmentView(p: PairResult, a: PairAlignment): AlignmentView {
     backInStep: backInStep(al, p.canaryTotal, p.oursTotal),
     rows: a.aligned.total,
     hunks: al.hunks.length,
+    firstHunkRow: al.hunks.length ? a.aligned.hunkRow(0) : null,
   };
 }
 
@@ -71,7 +72,7 @@ export function pairView(r: PairResult, a: PairAlignment): PairView {
     matched: r.matched,
     canaryTotal: r.canaryTotal,
     oursTotal: r.oursTotal,
-    divergence: r.divergence ? divergenceView(r.divergence.position, r.divergence.difference) : null,
+    divergence: r.divergence ? divergenceView(r.divergence.position, a.aligned.rowOf('canary', r.divergence.position), r.divergence.difference) : null,
     alignment: alignmentView(r, a),
   };
 }
@@ -79,14 +80,14 @@ export function pairView(r: PairResult, a: PairAlignment): PairView {
 const DISPLAY = { ensureAscii: false } as const;
 
 /** Characters of a summary in a row of the list; of a field value or a leaf in the detail pane; of an event's JSON there. */
-export const SUMMARY_MAX = 400;
-export const VALUE_MAX = 4000;
-export const JSON_MAX = 256 * 1024;
+const SUMMARY_MAX = 400;
+const VALUE_MAX = 4000;
+const JSON_MAX = 256 * 1024;
 /** The most an event's JSON may take even when asked for whole: beyond, it is cut and says so. */
-export const JSON_FULL_MAX = 32 * 1024 * 1024;
+const JSON_FULL_MAX = 32 * 1024 * 1024;
 
 /** Cut a long text in its middle, saying how much was left out (the difference is often at the end). */
-export function elide(text: string, max: number): { text: string; truncated: boolean } {
+function elide(text: string, max: number): { text: string; truncated: boolean } {
   if (text.length <= max) return { text, truncated: false };
   const head = Math.floor(max * 0.6);
   const tail = max - head;

@@ -1,7 +1,8 @@
 // Bookmarks with notes: the panel (shown or not), the editor's draft (a new
 // bookmark or an edit), and the requests. The list shown is always the
 // host's: a bookmark appears, changes or goes only after the host answered ok.
-import type { BookmarkView, PairView } from '../../shared/api';
+import type { BookmarkView, PairView, ViewMode } from '../../shared/api';
+import { bookmarkPlace } from './bookmarkGroups';
 import { backend } from './backend';
 import { workbench } from './workbench.svelte';
 
@@ -11,7 +12,10 @@ export interface BookmarkDraft {
   pairKey: string | null;
   canaryTid: string;
   oursTid: string;
-  position: number;
+  /** A new bookmark: the row of the view it is made on. */
+  at: { view: ViewMode; row: number } | null;
+  /** Where it sits, in words ("canary 343 / ours 344"). */
+  where: string;
   tidEventIdx: string | null;
   atDivergence: boolean;
   title: string;
@@ -71,7 +75,12 @@ class Bookmarks {
   }
 
   /** A new bookmark at a row of a pair (b in the viewer, the summary's divergence button). */
-  startNew(pair: PairView, position: number, opts: { title: string; tidEventIdx: string | null; atDivergence: boolean }): void {
+  startNew(
+    pair: PairView,
+    at: { view: ViewMode; row: number },
+    where: string,
+    opts: { title: string; tidEventIdx: string | null; atDivergence: boolean },
+  ): void {
     if (this.refuseIfEditing()) return;
     this.panelOpen = true;
     this.error = null;
@@ -81,7 +90,8 @@ class Bookmarks {
       pairKey: pair.key,
       canaryTid: pair.canary.tid,
       oursTid: pair.ours.tid,
-      position,
+      at,
+      where,
       tidEventIdx: opts.tidEventIdx,
       atDivergence: opts.atDivergence,
       title: opts.title,
@@ -94,7 +104,11 @@ class Bookmarks {
   startAtDivergence(pair: PairView): void {
     const d = pair.divergence;
     if (!d) return;
-    this.startNew(pair, d.position, { title: `First divergence: ${d.description}`, tidEventIdx: null, atDivergence: true });
+    this.startNew(pair, { view: 'aligned', row: d.alignedRow }, `position ${d.position}`, {
+      title: `First divergence: ${d.description}`,
+      tidEventIdx: null,
+      atDivergence: true,
+    });
   }
 
   startEdit(b: BookmarkView): void {
@@ -108,7 +122,8 @@ class Bookmarks {
       pairKey: b.pairKey,
       canaryTid: b.canaryTid,
       oursTid: b.oursTid,
-      position: b.position,
+      at: null,
+      where: bookmarkPlace(b),
       tidEventIdx: b.tidEventIdx,
       atDivergence: b.atDivergence,
       title: b.title,
@@ -127,7 +142,7 @@ class Bookmarks {
     const d = this.draft;
     const s = workbench.session;
     if (!d || !s || this.saving) return false;
-    const title = d.title.trim() || (d.atDivergence ? 'Divergence' : `Position ${d.position}`);
+    const title = d.title.trim() || (d.atDivergence ? 'Divergence' : d.where.charAt(0).toUpperCase() + d.where.slice(1));
     if (d.id === null && d.pairKey === null) return this.fail('This pair is not compared now: pair its threads again to bookmark it.');
     this.saving = true;
     this.error = null;
@@ -136,7 +151,8 @@ class Bookmarks {
       const r = await backend.request('bookmark/add', {
         sessionId: s.id,
         pairKey: d.pairKey!,
-        position: d.position,
+        view: d.at!.view,
+        row: d.at!.row,
         title,
         note: d.note,
         atDivergence: d.atDivergence,
@@ -180,7 +196,9 @@ class Bookmarks {
   goTo(b: BookmarkView): void {
     if (b.pairKey === null) return;
     this.focusId = b.id;
-    workbench.openPair(b.pairKey, b.position);
+    const viewer = workbench.viewer?.pair.key === b.pairKey ? workbench.viewer : workbench.openPair(b.pairKey);
+    if (b.canaryPosition !== null) void viewer?.selectEvent('canary', b.canaryPosition);
+    else if (b.oursPosition !== null) void viewer?.selectEvent('ours', b.oursPosition);
   }
 
   private current(): BookmarkView[] {

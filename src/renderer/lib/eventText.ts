@@ -1,14 +1,14 @@
 // Splitting the reference's one-line summary of an event ("[343] kernel.call
 // NtReadFile") into what the row list shows in aligned columns: the
 // tid_event_idx has its own column, the kind is coloured, the rest follows.
-import type { EventView } from '../../shared/api';
+import type { EventLine } from '../../shared/api';
 
 export interface SummaryParts {
   kind: string;
   rest: string;
 }
 
-export function summaryParts(ev: EventView): SummaryParts {
+export function summaryParts(ev: EventLine): SummaryParts {
   let s = ev.summary;
   const prefix = `[${ev.tidEventIdx}] `;
   if (s.startsWith(prefix)) s = s.slice(prefix.length);

@@ -1,7 +1,7 @@
 // The detail pane's field table: both events' fields on one line each,
 // canary's order first, then what only ours has, with the field the
 // reference found different marked.
-import type { EventView, RowView } from '../../shared/api';
+import type { EventDetail, RowDetailView } from '../../shared/api';
 
 export interface FieldRow {
   /** "kind", "payload.status" … */
@@ -14,19 +14,22 @@ export interface FieldRow {
   differs: boolean;
   /** Not compared (line numbers): shown dim. */
   meta: boolean;
+  /** A value was elided (the whole one is a request away). */
+  truncated: boolean;
 }
 
-export function fieldRows(row: RowView): FieldRow[] {
+export function fieldRows(row: RowDetailView): FieldRow[] {
   const c = row.canary;
   const o = row.ours;
   const d = row.difference;
-  const top = (label: string, get: (e: EventView) => string, differs = false, meta = false): FieldRow => ({
+  const top = (label: string, get: (e: EventDetail) => string, differs = false, meta = false): FieldRow => ({
     label,
     key: null,
     canary: c ? get(c) : null,
     ours: o ? get(o) : null,
     differs,
     meta,
+    truncated: false,
   });
   const out: FieldRow[] = [
     top('line', (e) => String(e.line), false, true),
@@ -43,6 +46,7 @@ export function fieldRows(row: RowView): FieldRow[] {
       ours: o ? (op === null ? '(absent or not an object)' : '{…}') : null,
       differs: d?.field === 'payload' && d.key === undefined,
       meta: false,
+      truncated: false,
     });
   }
   const keys: string[] = [];
@@ -53,16 +57,17 @@ export function fieldRows(row: RowView): FieldRow[] {
       keys.push(f.key);
     }
   }
-  const cm = new Map((cp ?? []).map((f) => [f.key, f.value]));
-  const om = new Map((op ?? []).map((f) => [f.key, f.value]));
+  const cm = new Map((cp ?? []).map((f) => [f.key, f]));
+  const om = new Map((op ?? []).map((f) => [f.key, f]));
   for (const key of keys) {
     out.push({
       label: `payload.${key}`,
       key,
-      canary: c ? (cm.get(key) ?? null) : null,
-      ours: o ? (om.get(key) ?? null) : null,
+      canary: c ? (cm.get(key)?.value ?? null) : null,
+      ours: o ? (om.get(key)?.value ?? null) : null,
       differs: d?.field === 'payload' && d.key === key,
       meta: false,
+      truncated: (cm.get(key)?.truncated ?? false) || (om.get(key)?.truncated ?? false),
     });
   }
   return out;

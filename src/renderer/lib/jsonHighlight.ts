@@ -1,7 +1,7 @@
-// Which lines of an event's pretty JSON (EventView.json: indent 2, the log's
+// Which lines of an event's pretty JSON (EventDetail.json: indent 2, the log's
 // key order) hold the field the reference found different, so the raw view
 // can mark them too.
-import type { RowView } from '../../shared/api';
+import type { DifferenceView } from '../../shared/api';
 
 function indentOf(line: string): number {
   return line.length - line.trimStart().length;
@@ -21,7 +21,7 @@ function memberLines(lines: string[], key: string, indent: number, from: number,
   return null;
 }
 
-export function differingLines(json: string, difference: RowView['difference']): Set<number> {
+export function differingLines(json: string, difference: Pick<DifferenceView, 'field' | 'key'> | null | undefined): Set<number> {
   const out = new Set<number>();
   if (!difference) return out;
   const lines = json.split('\n');

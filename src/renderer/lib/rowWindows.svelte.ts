@@ -1,8 +1,8 @@
-// The rows of one pair, fetched a window at a time ('diff/rows') and cached:
+// The rows of one pair's view, fetched a window at a time ('diff/rows') and cached:
 // a thread can hold millions of rows, so the viewer only ever asks for the
 // blocks around what is on screen, at most a few at once, and forgets the
 // blocks farthest away once the cache is full.
-import type { RowView } from '../../shared/api';
+import type { RowView, ViewMode } from '../../shared/api';
 import { backend } from './backend';
 
 /** Rows per request: a few screens' worth, well under the contract's 2000. */
@@ -29,6 +29,7 @@ export class RowWindows {
   constructor(
     private readonly sessionId: string,
     private readonly pairKey: string,
+    readonly view: ViewMode,
     readonly total: number,
   ) {}
 
@@ -89,6 +90,7 @@ export class RowWindows {
     const r = await backend.request('diff/rows', {
       sessionId: this.sessionId,
       pairKey: this.pairKey,
+      view: this.view,
       from,
       count: Math.min(BLOCK_ROWS, this.total - from),
     });

@@ -3,7 +3,7 @@
 import type { PairView } from '../../shared/api';
 import { tidOrder } from './tidOrder';
 
-export type SortColumn = 'canaryTid' | 'oursTid' | 'matched' | 'canaryTotal' | 'oursTotal' | 'divergence' | 'mappedBy';
+export type SortColumn = 'canaryTid' | 'oursTid' | 'matched' | 'canaryTotal' | 'oursTotal' | 'divergence' | 'mappedBy' | 'hunks';
 
 const compare: Record<SortColumn, (a: PairView, b: PairView) => number> = {
   canaryTid: (a, b) => tidOrder(a.canary.tid, b.canary.tid),
@@ -14,6 +14,8 @@ const compare: Record<SortColumn, (a: PairView, b: PairView) => number> = {
   // Pairs without a divergence come last in ascending order: they need no attention.
   divergence: (a, b) => (a.divergence?.position ?? Infinity) - (b.divergence?.position ?? Infinity),
   mappedBy: (a, b) => a.mappedBy.localeCompare(b.mappedBy) || (a.firstCallName ?? '').localeCompare(b.firstCallName ?? ''),
+  // By how far apart the threads are: events in hunks (a pair the alignment gave up on, last).
+  hunks: (a, b) => Number(!a.alignment.aligned) - Number(!b.alignment.aligned) || a.alignment.cost - b.alignment.cost,
 };
 
 export class SummarySort {

@@ -26,6 +26,16 @@ const pair = (c: ThreadView, o: ThreadView): PairView => ({
   canaryTotal: 10,
   oursTotal: 10,
   divergence: null,
+  alignment: {
+    aligned: true,
+    stoppedAt: null,
+    counts: { insert: 0, delete: 0, replace: 0 },
+    cost: 0,
+    backInStep: null,
+    rows: 10,
+    hunks: 0,
+    firstHunkRow: null,
+  },
 });
 
 const bookmark = (id: string, pairKey: string | null, canaryTid: string, position: number): BookmarkView => ({
@@ -33,7 +43,8 @@ const bookmark = (id: string, pairKey: string | null, canaryTid: string, positio
   pairKey,
   canaryTid,
   oursTid: '1',
-  position,
+  canaryPosition: position,
+  oursPosition: position,
   tidEventIdx: String(position),
   atDivergence: false,
   title: id,

@@ -2,7 +2,7 @@
 // view, an ingest in progress, the per-thread summary, and the context viewer
 // of one pair. Every failure arrives as data and lands on a screen the user
 // can act from; nothing here throws at the views.
-import type { ApiError, AppInfo, BookmarkView, LogCheck, PairView, SessionView } from '../../shared/api';
+import type { ApiError, AppInfo, BookmarkView, LogCheck, PairView, SessionView, ViewMode } from '../../shared/api';
 import { backend } from './backend';
 import { baseName } from './format';
 import { IngestJob } from './ingestJob.svelte';
@@ -199,7 +199,7 @@ export class WorkbenchState {
     this.lastPairKey = null;
     const place = s.place;
     // Reopening lands where the user left, if that pair still exists.
-    if (place && s.pairs.some((p) => p.key === place.pairKey)) this.openPair(place.pairKey, place.position);
+    if (place && s.pairs.some((p) => p.key === place.pairKey)) this.openPair(place.pairKey, { view: place.view, row: place.row });
     else this.screen = 'summary';
   }
 
@@ -230,7 +230,7 @@ export class WorkbenchState {
     this.session = s;
     if (!viewer) return;
     const keep = s.pairs.some((p) => p.key === viewer.pair.key);
-    if (keep) this.openPair(viewer.pair.key, viewer.selected);
+    if (keep) this.openPair(viewer.pair.key, { view: viewer.view, row: viewer.selected });
     else {
       this.closeViewer();
       this.screen = 'summary';
@@ -254,15 +254,16 @@ export class WorkbenchState {
     this.say({ tone: 'info', text: on ? 'Allocator return values compared as per-thread ordinals (canonicalized)' : 'Allocator return values compared raw' });
   }
 
-  /** The context viewer at a position (default: the pair's divergence, or 0). */
-  openPair(pairKey: string, position?: number): void {
+  /** The context viewer at a row of a view (default: the aligned view at the pair's first hunk). */
+  openPair(pairKey: string, start?: { view: ViewMode; row: number }): PairViewer | null {
     const s = this.session;
     const pair = s?.pairs.find((p) => p.key === pairKey);
-    if (!s || !pair) return;
+    if (!s || !pair) return null;
     this.closeViewer();
     this.lastPairKey = pairKey;
-    this.viewer = new PairViewer(s, pair, position ?? pair.divergence?.position ?? 0);
+    this.viewer = new PairViewer(s, pair, start ?? null);
     this.screen = 'context';
+    return this.viewer;
   }
 
   /** ] and [: the next pair (in the summary's order) that has a divergence. */
