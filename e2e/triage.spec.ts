@@ -228,7 +228,8 @@ test('(a) remapping a thread by click, drag and keys recomputes the summary as l
   await page.keyboard.type('999999');
   await page.keyboard.press('Enter');
   await expect(page.getByRole('status').filter({ hasText: "no event with tid_event_idx 999999; showing the canary thread's last one" })).toBeVisible();
-  await expect.poll(async () => Number(await selectedRow(page).getAttribute('data-position'))).toBe(six.canaryTotal - 1);
+  // The row of canary's last event (in the aligned view, its row need not be its position).
+  await expect(page.getByLabel('canary event JSON')).toContainText(`position ${six.canaryTotal - 1}`);
 
   // Back to automatic: the reference's own mapping again.
   await page.keyboard.press('Escape');
@@ -276,15 +277,17 @@ test('(b) a divergence bookmarked with a Markdown note; bookmarks are edited, de
   await expect(page.getByTestId('bookmark-count')).toHaveText('1');
   const group = panel(page).getByRole('region', { name: `Bookmarks of canary ${payloadPair.canaryTid} → ours ${payloadPair.oursTid}` });
   await expect(group).toContainText('Status flips to "changed"');
-  await expect(item).toContainText(`pos ${payloadPair.divergence}`);
+  await expect(item).toContainText(`position ${payloadPair.divergence}`);
   await expect(item).toContainText('divergence');
   await expect(item).toContainText('ours writes changed where canary has');
   await screenshot(page, 'triage-b2-bookmark-saved');
 
-  // From the context: b on the selected row (the kind divergence), saved with Ctrl+Enter.
+  // From the context, by position (the reference's view, v): b on the divergence row, saved with Ctrl+Enter.
   await rowOf(page, kindPair.canaryTid).click();
-  await expect.poll(async () => Number(await selectedRow(page).getAttribute('data-position'))).toBe(kindPair.divergence);
   await page.getByRole('listbox').focus();
+  await page.keyboard.press('v');
+  await expect(page.getByRole('listbox')).toHaveAttribute('data-view', 'positional');
+  await expect.poll(async () => Number(await selectedRow(page).getAttribute('data-position'))).toBe(kindPair.divergence);
   await page.keyboard.press('b');
   await expect(page.getByRole('form', { name: 'New bookmark' })).toBeVisible();
   await page.keyboard.press('End');
@@ -590,12 +593,18 @@ test('(f) every export format: reference Markdown byte for byte, notes under the
   expect(json.name).toMatch(/\.json$/);
   const doc = JSON.parse(json.text) as {
     session: { tidMap: string; mapping: string };
-    pairs: { canaryTid: number; oursTid: number; bookmarks: { title: string; note: string; position: number; atDivergence: boolean }[] }[];
+    pairs: {
+      canaryTid: number;
+      oursTid: number;
+      bookmarks: { title: string; note: string; canaryPosition: number; oursPosition: number; atDivergence: boolean }[];
+    }[];
   };
   expect(doc.session.tidMap).toBe(tidMap);
   expect(doc.session.mapping).toBe('manual');
   const pair = doc.pairs.find((p) => String(p.canaryTid) === payloadPair.canaryTid)!;
-  expect(pair.bookmarks).toEqual([expect.objectContaining({ title, note: NOTE, position: payloadPair.divergence, atDivergence: true })]);
+  expect(pair.bookmarks).toEqual([
+    expect.objectContaining({ title, note: NOTE, canaryPosition: payloadPair.divergence, oursPosition: payloadPair.divergence, atDivergence: true }),
+  ]);
   await screenshot(page, 'triage-f2-exported');
 });
 

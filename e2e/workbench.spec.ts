@@ -163,12 +163,15 @@ test('(b) a pair’s context shows its divergence, the differing field highlight
   await openPair(page, p.canaryTid);
 
   await expect(page.getByTestId('divergence')).toContainText(p.description!);
-  await expect(page.getByTestId('divergence')).toContainText(`First divergence at position ${p.divergence}`);
+  await expect(page.getByTestId('divergence')).toContainText(`Reference's first divergence at position ${p.divergence}`);
   // The viewer starts at the divergence, selected, marked as differing.
   expect(await selectedPosition(page)).toBe(p.divergence);
   await expect(selectedRow(page)).toHaveAttribute('data-status', 'differs');
   await expect(page.getByTestId('row-status')).toHaveText(/differs/i);
-  await expect(page.getByTestId('row-difference')).toHaveText(p.description!);
+  // The first differing leaf, and a click away the reference's own line, whole.
+  await expect(page.getByTestId('field-path')).toHaveText(`payload.${key}`);
+  await page.getByRole('button', { name: 'More' }).click();
+  await expect(page.getByTestId('difference-full')).toContainText(p.description!);
   // The differing field, highlighted in the field table and in both raw events.
   const hot = page.locator('[data-differs="true"]');
   await expect(hot).toHaveCount(1);
@@ -183,6 +186,8 @@ test('(b) a pair’s context shows its divergence, the differing field highlight
   await expect(pairRows(page)).toHaveCount(demoRef.pairs.length);
   await openPair(page, kindPair.canaryTid);
   await expect(page.getByTestId('divergence')).toContainText(kindPair.description!);
+  // Aligned, there is no kind difference (ours has one event more); by position, as the reference compares, there is.
+  await page.keyboard.press('v');
   await expect(page.locator('[data-differs="true"] th')).toHaveText(/kind/);
   await screenshot(page, 'b2-context-kind-divergence');
 
@@ -262,7 +267,8 @@ test('(d) g jumps to a tid_event_idx of the canary thread', async ({ page, serve
   await screenshot(page, 'd1-jump-box');
   await page.keyboard.press('Enter');
   await expect(input).toBeHidden();
-  expect(await selectedPosition(page)).toBe(expected);
+  // The row of that canary event (in the aligned view its row may lie past its position).
+  await expect(selectedRow(page).locator('.half.canary .idx')).toHaveText(String(indices[expected]));
   await expect(page.locator('tr[data-field="tid_event_idx"] td').first()).toHaveText(String(indices[expected]));
   await expect(page.getByLabel('canary event JSON')).toContainText(`"tid_event_idx": ${indices[expected]}`);
   await screenshot(page, 'd2-jumped');
@@ -276,12 +282,15 @@ test('(d) g jumps to a tid_event_idx of the canary thread', async ({ page, serve
   await expect(rowOf(page, p.canaryTid)).toBeFocused();
 });
 
-test('(e) n / p move between differing rows; ] / [ between pairs; the place is remembered', async ({ page, serve }) => {
+test('(e) by position, as the reference: n / p move between differing rows; ] / [ between pairs; the place is remembered', async ({ page, serve }) => {
   await page.goto(serve.url);
   await expect(pairRows(page)).toHaveCount(demoRef.pairs.length);
   const diverging = demoRef.pairs.filter((x) => x.divergence !== null);
   const first = diverging[0]!;
   await openPair(page, first.canaryTid);
+  // v: the reference's view, the i-th event of each thread side by side.
+  await page.keyboard.press('v');
+  await expect(page.getByRole('button', { name: 'By position' })).toHaveAttribute('aria-pressed', 'true');
 
   // From the top, n finds the reference's first divergence.
   await page.keyboard.press('Home');
@@ -323,12 +332,13 @@ test('(e) n / p move between differing rows; ] / [ between pairs; the place is r
   expect(await selectedPosition(page)).toBe(first.divergence! + 1);
   expect(second).toBeGreaterThan(first.divergence!);
 
-  // ] opens the next pair with a divergence, at its divergence; [ comes back.
+  // ] opens the next pair with a divergence (aligned again, at its first hunk: the demo's changed status, where the reference diverges too); [ comes back.
   await page.keyboard.press(']');
   await expect(page.getByTestId('divergence')).toContainText(diverging[1]!.description!);
   await expect.poll(() => selectedPosition(page)).toBe(diverging[1]!.divergence);
   await page.keyboard.press('[');
   await expect(page.getByTestId('divergence')).toContainText(first.description!);
+  await page.keyboard.press('v');
 
   // Leave the viewer somewhere, reload: the recent session reopens there.
   await page.keyboard.press('End');

@@ -47,9 +47,24 @@ class Bookmarks {
     });
   }
 
+  /** The panel was just opened by the user (m, the header button): its list takes the focus when it shows. */
+  private focusWhenShown = false;
+
   toggle(): void {
     this.panelOpen = !this.panelOpen;
     if (!this.panelOpen) this.close();
+    else this.focusWhenShown = true;
+  }
+
+  /**
+   * Whether the panel, as it mounts, should take the focus: only when the user
+   * has just opened it. Shown again with a screen (a session reopened, back
+   * from the open view), it leaves the focus where the screen puts it.
+   */
+  takeFocusOnShow(): boolean {
+    const take = this.focusWhenShown;
+    this.focusWhenShown = false;
+    return take;
   }
 
   close(): void {

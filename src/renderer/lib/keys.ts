@@ -1,9 +1,19 @@
 // Keyboard helpers shared by the views.
 
+/**
+ * Whether the keystroke's target is something the user can see. Focus can be
+ * left on an element that has since been hidden or removed (the button of a
+ * view that closed): its keys then belong to the screen on show.
+ */
+export function targetShown(e: KeyboardEvent): boolean {
+  const t = e.target as HTMLElement | null;
+  return !!t && t.isConnected && typeof t.getClientRects === 'function' && t.getClientRects().length > 0;
+}
+
 /** True when a keystroke belongs to a text field, not to the view's shortcuts. */
 export function isTyping(e: KeyboardEvent): boolean {
   const t = e.target as HTMLElement | null;
-  if (!t) return false;
+  if (!t || !targetShown(e)) return false;
   return t.isContentEditable || t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT';
 }
 
@@ -19,7 +29,7 @@ export function hasCommandModifier(e: KeyboardEvent): boolean {
  */
 export function insideOwnKeys(e: KeyboardEvent): boolean {
   const t = e.target as HTMLElement | null;
-  return !!t?.closest?.('[data-own-keys]');
+  return targetShown(e) && !!t?.closest?.('[data-own-keys]');
 }
 
 /**
