@@ -1,9 +1,13 @@
-// `npm run bench [-- --events N] [--runs K] [--no-reference] [--skip-warm]`
+// `npm run bench [-- --events N] [--threads T] [--edits E] [--runs K] [--no-reference] [--skip-warm] [--skip-unrelated]`
 //
 // Generates (once, cached in .bench/) a deterministic pair of logs with the
 // project's generator, then measures, side by side in the same run:
 //   - the reference tool (python3 diff_events.py),
 //   - `bin/lockstep diff` cold (fresh temporary index) and warm (kept --db index),
+//   - `bin/lockstep diff --format json` cold: the same plus every pair's alignment,
+//     on logs whose ours has E known edits per thread (inserted, deleted, changed events),
+//   - two unrelated 200k-event threads forced into one pair (--tid-map), where
+//     the alignment must give up in bounded time and memory, and say so,
 // reporting the median wall time, CPU time and peak RSS over K runs, the
 // ratios against the reference, whether the reports are byte-identical, and
 // the size of the index against the logs. Figures are ratios because these
@@ -12,13 +16,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { generatePair } from '../src/main/generator/generateLogs';
+import { generatePair, plannedEdits } from '../src/main/generator/generateLogs';
 import { measureWorkbenchQueries, type QueryTimings } from './benchQueries';
 
 const ROOT = resolve(__dirname, '..');
 const REFERENCE = process.env.LOCKSTEP_REFERENCE ?? resolve(ROOT, '../shared/reference/diff_events.py');
 const LOCKSTEP = join(ROOT, 'bin/lockstep');
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 
 interface Args {
   events: number;
@@ -26,10 +30,13 @@ interface Args {
   reference: boolean;
   warm: boolean;
   threads: number;
+  /** Known edits per thread in ours (default: 10, or 100 for a single thread). */
+  edits: number | null;
+  unrelated: boolean;
 }
 
 function parse(argv: string[]): Args {
-  const a: Args = { events: 1_000_000, runs: 3, reference: true, warm: true, threads: 8 };
+  const a: Args = { events: 1_000_000, runs: 3, reference: true, warm: true, threads: 8, edits: null, unrelated: true };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i]!;
     if (v === '--events') a.events = Number(argv[++i]);
@@ -37,6 +44,8 @@ function parse(argv: string[]): Args {
     else if (v === '--threads') a.threads = Number(argv[++i]);
     else if (v === '--no-reference') a.reference = false;
     else if (v === '--skip-warm') a.warm = false;
+    else if (v === '--edits') a.edits = Number(argv[++i]);
+    else if (v === '--skip-unrelated') a.unrelated = false;
     else throw new Error(`unknown option ${v}`);
   }
   if (!Number.isInteger(a.events) || a.events < 1) throw new Error('--events wants a positive integer');
@@ -77,21 +86,25 @@ function summarize(ms: Measure[]): Measure {
   return { wall: median(ms.map((m) => m.wall)), cpu: median(ms.map((m) => m.cpu)), rssMB: median(ms.map((m) => m.rssMB)), status: ms[0]!.status };
 }
 
+function editsPerThread(args: Args): number {
+  return args.edits ?? (args.threads === 1 ? 100 : 10);
+}
+
 function ensureLogs(args: Args): { dir: string; canary: string; ours: string; bytes: number } {
-  const dir = join(ROOT, '.bench', `v${GENERATOR_VERSION}-${args.events}-${args.threads}`);
+  const dir = join(ROOT, '.bench', `v${GENERATOR_VERSION}-${args.events}-${args.threads}-${editsPerThread(args)}`);
   const canary = join(dir, 'canary.jsonl');
   const ours = join(dir, 'ours.jsonl');
   const stamp = join(dir, 'complete');
   if (!existsSync(stamp)) {
     mkdirSync(dir, { recursive: true });
     process.stderr.write(`generating ${args.events} events per log in ${dir} (once)…\n`);
-    const r = generatePair(canary, ours, {
+    const shape = {
       seed: `bench-${args.events}`,
       eventsPerThread: Math.round(args.events / args.threads),
       threads: args.threads,
-      profile: 'realistic',
-      divergences: 3,
-    });
+      profile: 'realistic' as const,
+    };
+    const r = generatePair(canary, ours, { ...shape, divergences: 0, edits: plannedEdits(shape, editsPerThread(args)) });
     writeFileSync(stamp, JSON.stringify(r));
   }
   return { dir, canary, ours, bytes: statSync(canary).size + statSync(ours).size };
@@ -130,6 +143,17 @@ async function main(): Promise<void> {
   const coldReport = readFileSync(join(work, 'cold.md'), 'utf8');
   rows.push(['lockstep diff, cold (new index)', cold, refReport === null ? '' : coldReport === refReport ? 'report identical' : 'REPORT DIFFERS']);
 
+  process.stderr.write(`lockstep --format json cold × ${args.runs}…\n`);
+  const json = summarize(
+    Array.from({ length: args.runs }, () => measure(join(work, 'cold.json'), [process.execPath, LOCKSTEP, 'diff', ...diffArgs, '--format', 'json'])),
+  );
+  const aligned = alignmentNote(join(work, 'cold.json'));
+  rows.push([
+    'lockstep diff --format json, cold (every pair aligned)',
+    json,
+    `${fmt(json.wall / cold.wall, 3)}× the cold diff's time, ${fmt(json.rssMB / cold.rssMB, 2)}× its RSS; ${aligned}`,
+  ]);
+
   const db = join(work, 'index.sqlite');
   let queries: QueryTimings | null = null;
   let indexBytes = 0;
@@ -145,12 +169,14 @@ async function main(): Promise<void> {
     queries = await measureWorkbenchQueries(join(work, 'workbench'), logs.canary, logs.ours);
   }
 
+  const unrelated = args.unrelated ? measureUnrelated() : null;
+
   const lines: string[] = [];
   lines.push(
     `Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}; ${new Date().toISOString().slice(0, 10)}`,
   );
   lines.push(
-    `Logs: ${gen.canaryEvents.toLocaleString('en')} + ${gen.oursEvents.toLocaleString('en')} events, ${(logs.bytes / 2 ** 20).toFixed(0)} MiB together (${args.threads} threads, generator seed bench-${args.events}); medians of ${args.runs} runs`,
+    `Logs: ${gen.canaryEvents.toLocaleString('en')} + ${gen.oursEvents.toLocaleString('en')} events, ${(logs.bytes / 2 ** 20).toFixed(0)} MiB together (${args.threads} threads, ${editsPerThread(args)} known edits in each of ours, generator seed bench-${args.events}); medians of ${args.runs} runs`,
   );
   lines.push('');
   lines.push('| run | wall s | CPU s | peak RSS MB | wall vs reference | RSS vs reference | note |');
@@ -165,6 +191,13 @@ async function main(): Promise<void> {
     lines.push(`| ${name} | ${fmt(m.wall)} | ${fmt(m.cpu)} | ${fmt(m.rssMB, 0)} | ${vs} | ${rss} | ${m.status !== 0 ? `exit ${m.status} ` : ''}${note} |`);
   }
   if (indexBytes) lines.push(`\nIndex on disk: ${(indexBytes / 2 ** 20).toFixed(1)} MiB = ${fmt(indexBytes / logs.bytes, 3)}× the logs.`);
+  if (unrelated) {
+    lines.push('');
+    lines.push(
+      `Two unrelated 200k-event threads forced into one pair (\`--tid-map\`): default diff ${fmt(unrelated.plain.wall)} s / ${fmt(unrelated.plain.rssMB, 0)} MB; ` +
+        `\`--format json\` ${fmt(unrelated.json.wall)} s / ${fmt(unrelated.json.rssMB, 0)} MB = ${fmt(unrelated.json.wall / unrelated.plain.wall, 2)}× its time; ${unrelated.note}.`,
+    );
+  }
   if (queries) {
     lines.push('');
     lines.push('| workbench query (kept index) | median ms | p99 ms | max ms | n |');
@@ -174,6 +207,39 @@ async function main(): Promise<void> {
   const text = lines.join('\n') + '\n';
   writeFileSync(join(ROOT, '.bench', `results-${args.events}.md`), text);
   process.stdout.write('\n' + text);
+}
+
+/** What the JSON report says of the alignment: hunks, pairs realigned to the end, and the cost against what was injected. */
+function alignmentNote(path: string): string {
+  const doc = JSON.parse(readFileSync(path, 'utf8')) as { pairs: { aligned: boolean; alignmentCost: number; hunks: unknown[]; notRealignedAfter: unknown }[] };
+  const hunks = doc.pairs.reduce((n, p) => n + p.hunks.length, 0);
+  const realigned = doc.pairs.filter((p) => p.aligned).length;
+  return `${hunks} hunks in ${doc.pairs.length} pairs, ${realigned} realigned to the end`;
+}
+
+/** Two threads with nothing in common, paired by hand: the alignment must stop, in bounded time and memory, and say where. */
+function measureUnrelated(): { plain: Measure; json: Measure; note: string } {
+  const dir = join(ROOT, '.bench', `v${GENERATOR_VERSION}-unrelated-200k`);
+  const a = join(dir, 'a-canary.jsonl');
+  const b = join(dir, 'b-ours.jsonl');
+  if (!existsSync(join(dir, 'complete'))) {
+    mkdirSync(dir, { recursive: true });
+    generatePair(a, join(dir, 'a-ours.jsonl'), { seed: 'unrelated-a', eventsPerThread: 200_000, threads: 1, profile: 'realistic', divergences: 0 });
+    generatePair(join(dir, 'b-canary.jsonl'), b, { seed: 'unrelated-b', eventsPerThread: 200_000, threads: 1, profile: 'realistic', divergences: 0 });
+    writeFileSync(join(dir, 'complete'), '');
+  }
+  const args = ['--canary', a, '--ours', b, '--tid-map', '6=1', '--quiet'];
+  process.stderr.write('unrelated threads…\n');
+  const plain = measure(join(dir, 'plain.md'), [process.execPath, LOCKSTEP, 'diff', ...args]);
+  const json = measure(join(dir, 'plain.json'), [process.execPath, LOCKSTEP, 'diff', ...args, '--format', 'json']);
+  const doc = JSON.parse(readFileSync(join(dir, 'plain.json'), 'utf8')) as {
+    pairs: { aligned: boolean; notRealignedAfter: { canary: number; ours: number } | null }[];
+  };
+  const p = doc.pairs[0]!;
+  const note = p.aligned
+    ? 'realigned (unexpected for unrelated threads)'
+    : `"not realigned after canary ${p.notRealignedAfter!.canary} / ours ${p.notRealignedAfter!.ours}"`;
+  return { plain, json, note };
 }
 
 main().catch((e: unknown) => {

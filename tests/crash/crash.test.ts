@@ -99,7 +99,8 @@ describe('SIGKILL', () => {
             const b = await call<{ id: string }>('bookmark/add', {
               sessionId: s.id,
               pairKey: s.pairs[0]!.key,
-              position: i,
+              view: 'aligned',
+              row: i,
               title: `b${i}`,
               note: 'n'.repeat(2000),
             });
@@ -132,7 +133,7 @@ describe('SIGKILL', () => {
       const saver = (async () => {
         for (let i = 0; !stop; i++) {
           try {
-            await call('bookmark/add', { sessionId: s.id, pairKey: s.pairs[0]!.key, position: i, title: `s${i}`, note: 'x'.repeat(20000) });
+            await call('bookmark/add', { sessionId: s.id, pairKey: s.pairs[0]!.key, view: 'aligned', row: i, title: `s${i}`, note: 'x'.repeat(20000) });
             await call('session/save-as', { sessionId: s.id, path: file });
             saves++;
           } catch {

@@ -54,7 +54,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     };
     const opened = JSON.parse(await call('session/open', { jobId: 'load', canaryPath: o.canary, oursPath: o.ours })) as {
       ok: boolean;
-      value: { id: string; pairs: { key: string; canaryTotal: number; oursTotal: number }[] };
+      value: { id: string; pairs: { key: string; canaryTotal: number; oursTotal: number; alignment: { rows: number } }[] };
     };
     if (!opened.ok) throw new Error(`open failed: ${JSON.stringify(opened)}`);
     const s = opened.value;
@@ -64,13 +64,21 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     const requests: { name: string; arg: unknown }[] = [{ name: 'session/get', arg: { sessionId: s.id } }];
     for (let i = 0; i < 200; i++) {
       const p = rng.pick(s.pairs);
-      const total = Math.max(p.canaryTotal, p.oursTotal);
-      requests.push({ name: 'diff/rows', arg: { sessionId: s.id, pairKey: p.key, from: rng.int(0, Math.max(0, total - 60)), count: 60 } });
-      if (i % 10 === 0)
-        requests.push({ name: 'diff/seek', arg: { sessionId: s.id, pairKey: p.key, from: rng.int(-1, total - 1), direction: rng.pick([1, -1]) } });
+      const view = rng.pick(['aligned', 'positional'] as const);
+      const total = view === 'aligned' ? p.alignment.rows : Math.max(p.canaryTotal, p.oursTotal);
+      requests.push({ name: 'diff/rows', arg: { sessionId: s.id, pairKey: p.key, view, from: rng.int(0, Math.max(0, total - 60)), count: 60 } });
+      if (i % 10 === 0) {
+        requests.push({ name: 'diff/seek', arg: { sessionId: s.id, pairKey: p.key, view, from: rng.int(-1, total - 1), direction: rng.pick([1, -1]) } });
+        requests.push({ name: 'diff/detail', arg: { sessionId: s.id, pairKey: p.key, view, row: rng.int(0, total - 1) } });
+      }
     }
     const expected = new Map<number, string>();
-    for (let i = 0; i < requests.length; i++) expected.set(i, await call(requests[i]!.name, requests[i]!.arg));
+    for (let i = 0; i < requests.length; i++) {
+      const answer = await call(requests[i]!.name, requests[i]!.arg);
+      // Every answer must be a real one: an error answered alike under load would prove nothing.
+      if (!(JSON.parse(answer) as { ok: boolean }).ok) throw new Error(`${requests[i]!.name} failed before the load: ${answer}`);
+      expected.set(i, answer);
+    }
 
     const rssStart = rssMB(host.pid!);
     let rssMax = rssStart;

@@ -1,7 +1,7 @@
 // `lockstep generate`: write a deterministic pair of logs (demo, tests, benchmarks).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { generatePair, type Profile } from '../generator/generateLogs';
+import { generatePair, plannedEdits, type Profile } from '../generator/generateLogs';
 import { parseArgs, UsageError, type CommandSpec } from './args';
 import { writeStdout } from './output';
 
@@ -13,6 +13,7 @@ const GENERATE_SPEC: CommandSpec = {
     { name: '--events', value: 'N', help: 'events per log, about (default 10000)' },
     { name: '--threads', value: 'T', help: 'guest threads (default 8)' },
     { name: '--divergences', value: 'K', help: 'threads with an injected divergence in ours (default 3)' },
+    { name: '--edits', value: 'E', help: 'known edits in every thread of ours, of all kinds: inserted, deleted, changed events (default 0)' },
     { name: '--seed', value: 'S', help: 'seed; the same seed gives the same logs (default 1)' },
     { name: '--profile', value: 'P', help: "'realistic' (default) or 'hostile' (odd values, CRLF, gaps, ...)" },
   ],
@@ -31,17 +32,22 @@ export function runGenerate(argv: string[]): number {
   const events = positiveInt(GENERATE_SPEC, '--events', args.get('--events'), 10000);
   const threads = positiveInt(GENERATE_SPEC, '--threads', args.get('--threads'), 8);
   const divergences = positiveInt(GENERATE_SPEC, '--divergences', args.get('--divergences'), 3, 0);
+  const edits = positiveInt(GENERATE_SPEC, '--edits', args.get('--edits'), 0, 0);
   const profile = (args.get('--profile') as string | undefined) ?? 'realistic';
   if (profile !== 'realistic' && profile !== 'hostile') {
     throw new UsageError(GENERATE_SPEC, `argument --profile: expected 'realistic' or 'hostile', got '${profile}'`);
   }
   mkdirSync(dir, { recursive: true });
-  const r = generatePair(join(dir, 'canary.jsonl'), join(dir, 'ours.jsonl'), {
+  const shape = {
     seed: (args.get('--seed') as string | undefined) ?? '1',
     eventsPerThread: Math.max(1, Math.round(events / threads)),
     threads,
     profile: profile as Profile,
+  };
+  const r = generatePair(join(dir, 'canary.jsonl'), join(dir, 'ours.jsonl'), {
+    ...shape,
     divergences: Math.min(divergences, threads),
+    ...(edits > 0 ? { edits: plannedEdits(shape, edits) } : {}),
   });
   writeStdout(
     `wrote ${join(dir, 'canary.jsonl')} (${r.canaryEvents} events, ${r.canaryBytes} bytes) and ${join(dir, 'ours.jsonl')} (${r.oursEvents} events, ${r.oursBytes} bytes)\n`,

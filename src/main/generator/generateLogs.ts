@@ -61,6 +61,29 @@ export function editCost(edits: readonly Edit[], threadLength: number): number {
   return cost + (threadLength - cut);
 }
 
+/**
+ * About `perThread` known edits in every thread, of all kinds, placed at random
+ * (seeded): single events and short runs inserted, deleted and changed, now and
+ * then a block of hundreds of inserted events.
+ */
+export function plannedEdits(opts: Pick<GenerateOptions, 'seed' | 'eventsPerThread' | 'threads' | 'profile'>, perThread: number): Map<number, Edit[]> {
+  const rng = new Rng(`lockstep:${opts.seed}:edits`);
+  const out = new Map<number, Edit[]>();
+  threadLengths(opts).forEach((len, t) => {
+    const edits: Edit[] = [];
+    for (let k = 0; k < perThread; k++) {
+      const at = rng.int(0, Math.max(0, len - 1));
+      const roll = rng.float();
+      if (roll < 0.05) edits.push({ at, op: 'insert', count: rng.int(200, 500) });
+      else if (roll < 0.35) edits.push({ at, op: 'insert', count: rng.int(1, 3) });
+      else if (roll < 0.65) edits.push({ at, op: 'delete', count: rng.int(1, 3) });
+      else edits.push({ at, op: 'change', count: rng.int(1, 2) });
+    }
+    out.set(t, edits);
+  });
+  return out;
+}
+
 /** The length of each thread's canary stream for these options (edits are placed by it). */
 export function threadLengths(opts: Pick<GenerateOptions, 'seed' | 'eventsPerThread' | 'threads' | 'profile'>): number[] {
   return Array.from({ length: opts.threads }, (_, i) => new ThreadScript(`${opts.seed}:thread:${i}`, i, opts.eventsPerThread, opts.profile).length);

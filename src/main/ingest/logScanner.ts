@@ -329,8 +329,17 @@ export class LogScanner {
     blk.line[s] = lineNo;
     blk.ordinal[s] = ordinal;
     blk.flags[s] = keys.flags;
-    blk.keyRaw.set(keyRaw, KEY_WORDS * s);
-    blk.keyMasked.set(keyMasked, KEY_WORDS * s);
+    const kr = blk.keyRaw;
+    const km = blk.keyMasked;
+    const at = KEY_WORDS * s;
+    kr[at] = keyRaw[0]!;
+    kr[at + 1] = keyRaw[1]!;
+    kr[at + 2] = keyRaw[2]!;
+    kr[at + 3] = keyRaw[3]!;
+    km[at] = keyMasked[0]!;
+    km[at + 1] = keyMasked[1]!;
+    km[at + 2] = keyMasked[2]!;
+    km[at + 3] = keyMasked[3]!;
     const idxNum =
       typeof idx === 'number'
         ? idx

@@ -104,6 +104,37 @@ export function feed(x: number): void {
   h4 = (Math.imul(h4, 5) + 0x32ac3b17) | 0;
 }
 
+/**
+ * Absorb four words at once, one per lane: how entries' hashes (already mixed
+ * across all four lanes by `finish`) are combined into their object's, at the
+ * cost of one feed rather than four.
+ */
+function feed4(a: number, b: number, c: number, d: number): void {
+  let k = Math.imul((a + k1) | 0, 0x239b961b);
+  k = (k << 15) | (k >>> 17);
+  h1 ^= Math.imul(k, 0xab0e9789);
+  h1 = (h1 << 19) | (h1 >>> 13);
+  h1 = (Math.imul(h1, 5) + 0x561ccd1b) | 0;
+
+  k = Math.imul((b + k2) | 0, 0xab0e9789);
+  k = (k << 16) | (k >>> 16);
+  h2 ^= Math.imul(k, 0x38b34ae5);
+  h2 = (h2 << 17) | (h2 >>> 15);
+  h2 = (Math.imul(h2, 5) + 0x0bcaa747) | 0;
+
+  k = Math.imul((c + k3) | 0, 0x38b34ae5);
+  k = (k << 17) | (k >>> 15);
+  h3 ^= Math.imul(k, 0xa1e38b93);
+  h3 = (h3 << 15) | (h3 >>> 17);
+  h3 = (Math.imul(h3, 5) + 0x96cd1c35) | 0;
+
+  k = Math.imul((d + k4) | 0, 0xa1e38b93);
+  k = (k << 18) | (k >>> 14);
+  h4 ^= Math.imul(k, 0x239b961b);
+  h4 = (h4 << 13) | (h4 >>> 19);
+  h4 = (Math.imul(h4, 5) + 0x32ac3b17) | 0;
+}
+
 function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
@@ -364,10 +395,7 @@ export function dictEnd(): void {
   const w = l.words;
   for (let i = 0; i < l.n; i++) {
     const at = 4 * ord[i]!;
-    feed(w[at]!);
-    feed(w[at + 1]!);
-    feed(w[at + 2]!);
-    feed(w[at + 3]!);
+    feed4(w[at]!, w[at + 1]!, w[at + 2]!, w[at + 3]!);
   }
 }
 
@@ -509,10 +537,7 @@ export class PayloadEntries {
     for (let r = 0; r < this.n; r++) {
       const i = ord[r]!;
       if (!this.counts(i, skipMask, masked)) continue;
-      feed(w[4 * i]!);
-      feed(w[4 * i + 1]!);
-      feed(w[4 * i + 2]!);
-      feed(w[4 * i + 3]!);
+      feed4(w[4 * i]!, w[4 * i + 1]!, w[4 * i + 2]!, w[4 * i + 3]!);
     }
   }
 
@@ -544,13 +569,10 @@ export function eventKey(
   at: number,
 ): void {
   begin(SEED_EVENT);
-  feed(kindWords[0]!);
-  feed(kindWords[1]!);
-  feed(kindWords[2]!);
-  feed(kindWords[3]!);
+  feed4(kindWords[0]!, kindWords[1]!, kindWords[2]!, kindWords[3]!);
   if (shape === 'other') {
     feed(TAG_OTHER_PAYLOAD);
-    for (let i = 0; i < 4; i++) feed(otherWords![i]!);
+    feed4(otherWords![0]!, otherWords![1]!, otherWords![2]!, otherWords![3]!);
   } else {
     entries.feedCounted(skipMask, masked);
     if (masked) {
