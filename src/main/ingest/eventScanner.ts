@@ -33,6 +33,7 @@ import {
   listEnd,
   PayloadEntries,
   resetHash,
+  currentSecretEpoch,
   TAG_NULL,
   TAG_STR,
 } from './valueHash';
@@ -561,12 +562,24 @@ export class EventScanner {
     const s = this.p + 1;
     this.kind = this.strings.get(this.b, s, end);
     this.p = end + 1;
-    beginValueHash();
-    feed(TAG_STR);
-    feedAscii(this.b, s, end);
-    endHash(this.kindWords, 0);
+    // A log has a handful of kinds: each one's hash is computed once (under the secret in use).
+    let words = this.kindHashes.get(this.kind);
+    if (!words || this.kindSecret !== currentSecretEpoch()) {
+      if (this.kindSecret !== currentSecretEpoch()) this.kindHashes.clear();
+      this.kindSecret = currentSecretEpoch();
+      beginValueHash();
+      feed(TAG_STR);
+      feedAscii(this.b, s, end);
+      words = new Uint32Array(4);
+      endHash(words, 0);
+      if (this.kindHashes.size < 256) this.kindHashes.set(this.kind, words);
+    }
+    this.kindWords.set(words);
     return true;
   }
+
+  private readonly kindHashes = new Map<string, Uint32Array>();
+  private kindSecret = -1;
 
   /** The payload object: each top-level entry hashed on its own, for the event rules to combine. */
   private payload(): boolean {

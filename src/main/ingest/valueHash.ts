@@ -54,8 +54,16 @@ function splitmix(x: number): number {
  * Hashes are comparable only under the same secret: both logs of a pair are
  * always indexed in the same index.
  */
+let secretEpoch = 0;
+
+/** Changes whenever the secret does: what caches of hashes key on. */
+export function currentSecretEpoch(): number {
+  return secretEpoch;
+}
+
 export function useHashSecret(secret: Uint8Array): void {
   if (secret.length !== 16) throw new Error('the hash secret must be 16 bytes');
+  secretEpoch++;
   const w = new DataView(secret.buffer, secret.byteOffset, 16);
   const a = w.getUint32(0, true);
   const b = w.getUint32(4, true);

@@ -1,5 +1,6 @@
 // Read queries on the per-log event index (tables logs, threads, blocks), and
 // the rows they return. What writes an index lives in logWriter.ts.
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './db';
 import { decodeBlock, type EventBlock } from './eventBlock';
 
@@ -142,9 +143,13 @@ export function nextUnequalBlock(
   return r ? r.blockNo : null;
 }
 
+/** The block read, prepared once per connection: the viewer and the alignment read thousands. */
+const readBlockStatements = new WeakMap<Db, Statement>();
+
 export function readBlock(db: Db, logId: number, threadNo: number, blockNo: number): EventBlock {
-  const r = db.prepare('SELECT data FROM blocks WHERE log_id = ? AND thread_no = ? AND block_no = ?').get(logId, threadNo, blockNo) as
-    { data: Buffer } | undefined;
+  let stmt = readBlockStatements.get(db);
+  if (!stmt) readBlockStatements.set(db, (stmt = db.prepare('SELECT data FROM blocks WHERE log_id = ? AND thread_no = ? AND block_no = ?')));
+  const r = stmt.get(logId, threadNo, blockNo) as { data: Buffer } | undefined;
   if (!r) throw new Error(`index has no block ${blockNo} of thread ${threadNo} in log ${logId}; delete the index to rebuild it`);
   return decodeBlock(r.data);
 }
