@@ -70,15 +70,39 @@ export function startHttpHost(opts: HttpHostOptions): Promise<HttpHost> {
     res.end(body);
   };
 
-  /** Host, token and (when sent) Origin: what every request must pass. Returns the path after the token. */
-  const admit = (req: IncomingMessage): { rest: string } | { status: number; why: string } => {
+  /**
+   * Host, token and (when sent) Origin: what every request must pass. Returns
+   * the path after the token. A path that cannot be parsed or decoded (an
+   * absolute-form request line, malformed percent-encoding) is a 400, checked
+   * before anything else and never an exception.
+   */
+  const admit = (req: IncomingMessage): { rest: string; pathname: string } | { status: number; why: string } => {
     if (!allowedHosts().includes(req.headers.host ?? '')) return { status: 421, why: 'unexpected Host header' };
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins().includes(origin)) return { status: 403, why: 'foreign Origin' };
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const parts = url.pathname.split('/');
-    if (parts.length < 2 || !sameToken(decodeURIComponent(parts[1] ?? ''), token)) return { status: 403, why: 'forbidden' };
-    return { rest: parts.slice(2).join('/') };
+    const raw = req.url ?? '/';
+    if (!raw.startsWith('/')) return { status: 400, why: 'bad request target' };
+    let pathname: string;
+    let first: string;
+    try {
+      pathname = new URL(raw, 'http://127.0.0.1').pathname;
+      first = decodeURIComponent(pathname.split('/')[1] ?? '');
+    } catch {
+      return { status: 400, why: 'bad request path' };
+    }
+    const parts = pathname.split('/');
+    if (parts.length < 2 || !sameToken(first, token)) return { status: 403, why: 'forbidden' };
+    return { rest: parts.slice(2).join('/'), pathname };
+  };
+
+  /** Whatever goes wrong while answering, the host answers (500) and lives: one request never takes it down. */
+  const answerFailure = (res: ServerResponse, e: unknown): void => {
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
+    const message = e instanceof RangeError ? 'the answer is too large to send' : `internal error: ${(e as Error)?.message ?? String(e)}`;
+    send(res, 500, JSON.stringify({ ok: false, error: { code: 'internal', message } }), 'application/json');
   };
 
   const serveFile = (res: ServerResponse, rest: string): void => {
@@ -125,7 +149,19 @@ export function startHttpHost(opts: HttpHostOptions): Promise<HttpHost> {
         return send(res, 400, JSON.stringify({ ok: false, error: { code: 'bad-request', message: 'the body is not JSON' } }), 'application/json');
       }
       const arg = typeof body === 'object' && body !== null && 'arg' in body ? (body as { arg: unknown }).arg : undefined;
-      void opts.workbench.handle(name, arg).then((result) => send(res, 200, JSON.stringify(result), 'application/json'));
+      opts.workbench.handle(name, arg).then(
+        (result) => {
+          let text: string;
+          try {
+            text = JSON.stringify(result);
+          } catch (e) {
+            // A string too long for V8, a value that does not serialize: a typed error, not a dead host.
+            return answerFailure(res, e);
+          }
+          send(res, 200, text, 'application/json');
+        },
+        (e: unknown) => answerFailure(res, e),
+      );
     });
     req.on('close', () => {
       if (tooBig && !res.headersSent) send(res, 413, 'request too large');
@@ -133,15 +169,24 @@ export function startHttpHost(opts: HttpHostOptions): Promise<HttpHost> {
   };
 
   const server = createServer((req, res) => {
-    const a = admit(req);
-    if ('status' in a) return send(res, a.status, a.why);
-    if (new URL(req.url ?? '/', 'http://127.0.0.1').pathname === `/${token}`) {
-      res.writeHead(301, { Location: `/${token}/` });
-      return res.end();
+    try {
+      const a = admit(req);
+      if ('status' in a) return send(res, a.status, a.why);
+      if (a.pathname === `/${token}`) {
+        res.writeHead(301, { Location: `/${token}/` });
+        return res.end();
+      }
+      if (a.rest.startsWith('api/')) return serveApi(req, res, a.rest.slice(4));
+      if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'GET only');
+      return serveFile(res, a.rest);
+    } catch (e) {
+      answerFailure(res, e);
     }
-    if (a.rest.startsWith('api/')) return serveApi(req, res, a.rest.slice(4));
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'GET only');
-    return serveFile(res, a.rest);
+  });
+  // A request line or headers Node cannot parse: 400 and close, the host goes on.
+  server.on('clientError', (_e, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
@@ -151,16 +196,26 @@ export function startHttpHost(opts: HttpHostOptions): Promise<HttpHost> {
     for (const c of clients) if (c.readyState === c.OPEN) c.send(msg);
   });
   server.on('upgrade', (req, socket: Socket, head) => {
-    const a = admit(req);
-    if ('status' in a || a.rest !== 'events') {
-      socket.end(`HTTP/1.1 ${'status' in a ? a.status : 404} ${'status' in a ? a.why : 'not found'}\r\n\r\n`);
-      return;
+    socket.on('error', () => socket.destroy());
+    try {
+      const a = admit(req);
+      if ('status' in a || a.rest !== 'events') {
+        socket.end(`HTTP/1.1 ${'status' in a ? a.status : 404} ${'status' in a ? a.why : 'not found'}\r\n\r\n`);
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        clients.add(ws);
+        ws.on('close', () => clients.delete(ws));
+        // An oversized or invalid frame is an 'error' on the socket: close it, never the host.
+        ws.on('error', () => {
+          clients.delete(ws);
+          ws.terminate();
+        });
+        ws.on('message', () => ws.close(1008, 'this socket only carries events to the page'));
+      });
+    } catch {
+      socket.destroy();
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      clients.add(ws);
-      ws.on('close', () => clients.delete(ws));
-      ws.on('message', () => ws.close(1008, 'this socket only carries events to the page'));
-    });
   });
 
   return new Promise((done, fail) => {
