@@ -112,4 +112,15 @@ describe('PairViewer, aligned', () => {
     expect(v.rows.peek(v.selected)![side]!.position).toBe(before[side]!.position);
     v.dispose();
   });
+
+  it('a key pressed while the view switches wins over the switch', async () => {
+    const p = session.pairs[0]!;
+    const v = new PairViewer(session, p, { view: 'aligned', row: 3 });
+    const switching = v.setView('positional');
+    v.end(); // End, before the host has said where the same events are
+    await switching;
+    expect(v.view).toBe('positional');
+    expect(v.selected).toBe(v.total - 1);
+    v.dispose();
+  });
 });

@@ -79,6 +79,7 @@ export function tidMapArg(result: DiffResult): string | null {
 }
 
 export function bookmarkView(s: OpenSession, b: BookmarkRow): BookmarkView {
+  if (b.canaryPosition === null && b.oursPosition === null) throw new Error('it sits on no event');
   let pairKey: string | null = null;
   try {
     const key = pyHashKey(pyJsonLoads(b.canaryTid) as PyValue);
@@ -107,8 +108,29 @@ function printTid(json: string): string {
   return typeof v === 'string' ? v : json;
 }
 
+/**
+ * The session's bookmarks as views. A stored row that cannot be read (damaged
+ * by hand, or by a Lockstep that let a bad file in) is left out with a
+ * warning: the session and every other bookmark stay reachable.
+ */
+export function readableBookmarks(s: OpenSession, sessionsDb: Db): { views: BookmarkView[]; rows: BookmarkRow[]; skipped: string[] } {
+  const views: BookmarkView[] = [];
+  const rows: BookmarkRow[] = [];
+  const skipped: string[] = [];
+  for (const b of listBookmarks(sessionsDb, s.id)) {
+    try {
+      views.push(bookmarkView(s, b));
+      rows.push(b);
+    } catch (e) {
+      skipped.push(`a stored bookmark (${b.bookmarkId}, “${b.title.slice(0, 60)}”) cannot be read and is left out: ${(e as Error).message}`);
+    }
+  }
+  return { views, rows, skipped };
+}
+
 export function sessionView(s: OpenSession, sessionsDb: Db): SessionView {
   const r = s.result;
+  const readable = readableBookmarks(s, sessionsDb);
   return {
     id: s.id,
     name: s.name,
@@ -119,9 +141,9 @@ export function sessionView(s: OpenSession, sessionsDb: Db): SessionView {
     pairs: r.pairs.map((p) => pairView(p, s.alignments.get(p.canaryThread.tidKey)!)),
     unmappedCanary: r.unmappedCanary.map((t) => threadView('canary', t)),
     unmappedOurs: r.unmappedOurs.map((t) => threadView('ours', t)),
-    warnings: r.warnings,
+    warnings: [...r.warnings, ...readable.skipped],
     place: placeView(s),
-    bookmarks: listBookmarks(sessionsDb, s.id).map((b) => bookmarkView(s, b)),
+    bookmarks: readable.views,
     tidMapArg: tidMapArg(r),
   };
 }
@@ -172,7 +194,7 @@ export function sessionFileOf(s: OpenSession, sessionsDb: Db, writtenBy: string)
     tidMap: tidMapJson(s.tidPairs),
     place:
       s.place && placePair ? { canaryTid: jsonDumpsExact(placePair.canaryThread.tid), view: s.place.view, canary: s.place.canary, ours: s.place.ours } : null,
-    bookmarks: listBookmarks(sessionsDb, s.id).map(portableBookmark),
+    bookmarks: readableBookmarks(s, sessionsDb).rows.map(portableBookmark),
   });
 }
 

@@ -1,5 +1,6 @@
 // The workbench service end to end under Node: real logs, real SQLite, a real
 // second process for "another machine", and the CLI as the yardstick for exports.
+import Database from 'better-sqlite3';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -298,5 +299,93 @@ describe('the aligned view', () => {
     const whole = await call(w, 'diff/detail', { sessionId: bs.id, pairKey: pk, view: 'aligned', row: 0, full: true });
     expect(whole.canary!.truncated).toBe(false);
     expect(whole.canary!.json).toContain('0'.repeat(2_500_000));
+  });
+});
+
+describe('session files cannot hurt the notes already here', () => {
+  let w: Workbench;
+  const data = join(dir, 'data-safe');
+  const demo = { canary: join(ROOT, 'resources/demo/canary.jsonl'), ours: join(ROOT, 'resources/demo/ours.jsonl') };
+  let mine: SessionView;
+  let noteId = '';
+
+  beforeAll(async () => {
+    w = bench(data);
+    mine = await call(w, 'session/open', { jobId: 'safe-1', canaryPath: demo.canary, oursPath: demo.ours });
+    const b = await call(w, 'bookmark/add', { sessionId: mine.id, pairKey: 'n6', view: 'aligned', row: 343, title: 'mine', note: 'my note, word for word' });
+    noteId = b.id;
+  });
+  afterAll(() => w.close());
+
+  /** A session file of the other pair (canary, ours), with one bookmark, as JSON to tamper with. */
+  async function otherFile(): Promise<{ path: string; json: Record<string, unknown> & { bookmarks: Record<string, unknown>[] } }> {
+    const other = await call(w, 'session/open', { jobId: `other-${Math.random()}`, canaryPath: canary, oursPath: ours });
+    const p = other.pairs[0]!;
+    await call(w, 'bookmark/add', { sessionId: other.id, pairKey: p.key, view: 'aligned', row: 0, title: 'theirs', note: 'their note' });
+    const path = join(dir, `other-${Math.random()}.lockstep`);
+    await call(w, 'session/save-as', { sessionId: other.id, path });
+    return { path, json: JSON.parse(readFileSync(path, 'utf8')) as never };
+  }
+
+  async function myNote(): Promise<string | undefined> {
+    const again = await call(w, 'session/open', { jobId: `mine-${Math.random()}`, canaryPath: demo.canary, oursPath: demo.ours });
+    return again.bookmarks.find((b) => b.id === noteId)?.note;
+  }
+
+  it('refuse a file with one malformed bookmark, whole, before anything is written', async () => {
+    const { path, json } = await otherFile();
+    json.bookmarks[0]!.canaryTid = '{not json';
+    writeFileSync(path, JSON.stringify(json));
+    const r = await w.handle('session/open-file', { jobId: 'bad-tid', path });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toMatch(/damaged session file \(session\.bookmarks\[0\]\.canaryTid is not the JSON of a tid\)/);
+    expect(await myNote()).toBe('my note, word for word');
+  });
+
+  it('never let a file change another session’s bookmark through a reused id', async () => {
+    const { path, json } = await otherFile();
+    json.bookmarks[0]!.id = noteId;
+    json.bookmarks[0]!.note = 'OVERWRITTEN';
+    json.bookmarks[0]!.updatedAt = new Date().toISOString();
+    writeFileSync(path, JSON.stringify(json));
+    const r = await call(w, 'session/open-file', { jobId: 'reuse', path });
+    expect(r.kind).toBe('opened');
+    if (r.kind === 'opened') {
+      const imported = r.session.bookmarks.find((b) => b.note === 'OVERWRITTEN');
+      expect(imported).toBeDefined();
+      expect(imported!.id).not.toBe(noteId);
+    }
+    expect(await myNote()).toBe('my note, word for word');
+  });
+
+  it('refuse a time in the far future (it would win every later merge)', async () => {
+    const { path, json } = await otherFile();
+    json.bookmarks[0]!.updatedAt = '2999-01-01T00:00:00.000Z';
+    writeFileSync(path, JSON.stringify(json));
+    const r = await w.handle('session/open-file', { jobId: 'future', path });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toMatch(/session\.bookmarks\[0\]\.updatedAt is in the future/);
+  });
+
+  it('accept a file with a UTF-8 byte-order mark', async () => {
+    const { path } = await otherFile();
+    writeFileSync(path, '\uFEFF' + readFileSync(path, 'utf8'));
+    const r = await call(w, 'session/open-file', { jobId: 'bom', path });
+    expect(r.kind).toBe('opened');
+  });
+
+  it('open a session whose stored bookmark is damaged: that one left out with a warning, the rest there', async () => {
+    const extra = await call(w, 'bookmark/add', { sessionId: mine.id, pairKey: 'n6', view: 'aligned', row: 10, title: 'broken one', note: '' });
+    w.close();
+    const raw = new Database(join(data, 'sessions.sqlite'));
+    raw.prepare("UPDATE bookmarks SET canary_tid = '{not json' WHERE bookmark_id = ?").run(extra.id);
+    raw.close();
+    w = bench(data);
+    const again = await call(w, 'session/open', { jobId: 'damaged-row', canaryPath: demo.canary, oursPath: demo.ours });
+    expect(again.bookmarks.map((b) => b.id)).toContain(noteId);
+    expect(again.bookmarks.map((b) => b.id)).not.toContain(extra.id);
+    expect(again.warnings.join('\n')).toMatch(/a stored bookmark \(.*“broken one”\) cannot be read and is left out/);
+    const json = JSON.parse((await call(w, 'report/export', { sessionId: again.id, format: 'json' })).text) as { pairs: { bookmarks: unknown[] }[] };
+    expect(json.pairs.flatMap((p) => p.bookmarks)).toHaveLength(1);
   });
 });

@@ -6,7 +6,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ApiError, BookmarkView, EventName, Events, Result, ViewMode } from '../../shared/api';
-import { listBookmarks } from '../store/bookmarks';
 import { checkRequest } from '../../shared/requestSchemas';
 import { DiffOptionError, NoTidMapping } from '../diff/diffLogs';
 import { IngestCancelled, LogInputError } from '../ingest/logErrors';
@@ -19,7 +18,7 @@ import { diffHandlers } from './handlers/diffHandlers';
 import { mapHandlers } from './handlers/mapHandlers';
 import { reportHandlers } from './handlers/reportHandlers';
 import { sessionHandlers } from './handlers/sessionHandlers';
-import { bookmarkView, closeSession, JobConflict, type OpenSession } from './openSession';
+import { closeSession, JobConflict, readableBookmarks, type OpenSession } from './openSession';
 import type { PairRowsModel } from './pairRows';
 
 export type { WorkbenchOptions } from './context';
@@ -89,9 +88,7 @@ export class Workbench implements WorkbenchContext {
   }
 
   bookmarksOf(s: OpenSession, pairKey: string): BookmarkView[] {
-    return listBookmarks(this.sessionsDb, s.id)
-      .map((b) => bookmarkView(s, b))
-      .filter((b) => b.pairKey === pairKey);
+    return readableBookmarks(s, this.sessionsDb).views.filter((b) => b.pairKey === pairKey);
   }
 
   pairRows(s: OpenSession, pairKey: string, view: ViewMode): PairRowsModel {

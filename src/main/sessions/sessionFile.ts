@@ -6,6 +6,8 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { arrayOf, bool, int, nullable, obj, oneOf, str, type Check } from '../../shared/validate';
+import { pyJsonLoads } from '../py/parse';
+import { pyHashKey } from '../py/value';
 import type { PortableBookmark } from '../store/bookmarks';
 
 const SESSION_FILE_FORMAT = 'lockstep-session';
@@ -40,7 +42,31 @@ export interface SessionFile {
 export class SessionFileError extends Error {}
 
 const log = obj({ path: str({ nonEmpty: true }), fingerprint: str(), size: int(0) });
-const tidPair: Check = (v, p) => (Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string') ? null : `${p} must be a pair of tids`);
+
+/** A tid as the file keeps it: the exact JSON of a value a Python dict can key on (an int, a string, …). */
+const tidJson: Check = (v, p) => {
+  const e = str({ nonEmpty: true, max: 10_000 })(v, p);
+  if (e) return e;
+  try {
+    pyHashKey(pyJsonLoads(v as string));
+    return null;
+  } catch {
+    return `${p} is not the JSON of a tid`;
+  }
+};
+const tidPair: Check = (v, p) => (Array.isArray(v) && v.length === 2 ? (tidJson(v[0], `${p}[0]`) ?? tidJson(v[1], `${p}[1]`)) : `${p} must be a pair of tids`);
+
+/** Clocks of two machines disagree a little; a time further ahead than this is not a time a file can honestly carry. */
+const FUTURE_SLACK_MS = 24 * 3600 * 1000;
+/** An ISO time, not in the future (a far-future updatedAt would win every later merge of the bookmark). */
+const isoTime: Check = (v, p) => {
+  const e = str({ nonEmpty: true, max: 100 })(v, p);
+  if (e) return e;
+  const t = Date.parse(v as string);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(v as string) || Number.isNaN(t)) return `${p} is not an ISO time`;
+  if (t > Date.now() + FUTURE_SLACK_MS) return `${p} is in the future (${v as string})`;
+  return null;
+};
 const CHECK: Check = obj({
   format: (v, p) => (v === SESSION_FILE_FORMAT ? null : `${p} must be "${SESSION_FILE_FORMAT}"`),
   version: int(1),
@@ -51,24 +77,30 @@ const CHECK: Check = obj({
   logs: obj({ canary: log, ours: log }),
   canonicalize: bool,
   tidMap: nullable(arrayOf(tidPair, 100000)),
-  place: nullable(obj({ canaryTid: str({ nonEmpty: true }), view: oneOf('aligned', 'positional'), canary: nullable(int(0)), ours: nullable(int(0)) })),
+  place: nullable(obj({ canaryTid: tidJson, view: oneOf('aligned', 'positional'), canary: nullable(int(0)), ours: nullable(int(0)) })),
   bookmarks: arrayOf(
     obj({
       id: str({ nonEmpty: true, max: 200 }),
-      canaryTid: str({ nonEmpty: true }),
-      oursTid: str({ nonEmpty: true }),
+      canaryTid: tidJson,
+      oursTid: tidJson,
       canaryPosition: nullable(int(0)),
       oursPosition: nullable(int(0)),
       tidEventIdx: nullable(str()),
       atDivergence: bool,
       title: str({ max: 1000 }),
       note: str({ max: 1_000_000 }),
-      createdAt: str({ max: 100 }),
-      updatedAt: str({ max: 100 }),
+      createdAt: isoTime,
+      updatedAt: isoTime,
     }),
     100000,
   ),
 });
+
+/** Every bookmark sits on at least one event. */
+function checkBookmarkPlaces(f: SessionFile): string | null {
+  const i = f.bookmarks.findIndex((b) => b.canaryPosition === null && b.oursPosition === null);
+  return i < 0 ? null : `session.bookmarks[${i}] sits on no event (both positions are null)`;
+}
 
 /** The tid (exact JSON) behind an internal pair key ('n6', 'snamed', 'nf1.5'), as version 1 files stored places. */
 function tidJsonOfPairKey(key: string): string {
@@ -120,7 +152,8 @@ const MIGRATIONS: ((f: Record<string, unknown>) => Record<string, unknown>)[] = 
 export function parseSessionFile(text: string, label: string): SessionFile {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    // A byte-order mark (editors on Windows write one) is not part of the JSON.
+    raw = JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch (e) {
     throw new SessionFileError(`${label}: not a readable session file: corrupted or truncated (${(e as Error).message})`);
   }
@@ -136,7 +169,8 @@ export function parseSessionFile(text: string, label: string): SessionFile {
     throw new SessionFileError(`${label}: written by a newer Lockstep (session format ${version}; this one reads up to ${SESSION_FILE_VERSION})`);
   }
   for (let v = version; v < SESSION_FILE_VERSION; v++) f = MIGRATIONS[v - 1]!(f);
-  const problem = CHECK(f, 'session');
+  // The whole file is checked before anything of it is used: a bad bookmark refuses the file, it is never half imported.
+  const problem = CHECK(f, 'session') ?? checkBookmarkPlaces(f as unknown as SessionFile);
   if (problem) throw new SessionFileError(`${label}: damaged session file (${problem})`);
   return f as unknown as SessionFile;
 }

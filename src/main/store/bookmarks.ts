@@ -1,5 +1,6 @@
 // Queries on bookmarks. Each change is one statement, hence one transaction:
 // a bookmark shown as saved is on disk (the sessions database is synchronous=FULL).
+import { randomUUID } from 'node:crypto';
 import type { Db } from './db';
 
 /** A bookmark as it travels (session files, reports): no session id, its id under `id`. */
@@ -102,14 +103,24 @@ export function putBookmark(db: Db, b: BookmarkRow): void {
        canary_position = excluded.canary_position, ours_position = excluded.ours_position,
        tid_event_idx = excluded.tid_event_idx, at_divergence = excluded.at_divergence,
        title = excluded.title, note = excluded.note, updated_at = excluded.updated_at
-     WHERE excluded.updated_at >= bookmarks.updated_at`,
+     WHERE excluded.updated_at >= bookmarks.updated_at AND excluded.session_id = bookmarks.session_id`,
   ).run({ ...b, atDivergence: b.atDivergence ? 1 : 0 });
 }
 
-/** Merge bookmarks from a session file into a session, in one transaction: all of them or none. */
+/**
+ * Merge bookmarks from a session file into a session, in one transaction: all
+ * of them or none. A bookmark of this session with the same id takes the newer
+ * edit; an id another session already uses is never touched: the imported
+ * bookmark gets an id of its own.
+ */
 export function importBookmarks(db: Db, sessionId: string, bookmarks: readonly PortableBookmark[]): void {
+  const owner = db.prepare('SELECT session_id FROM bookmarks WHERE bookmark_id = ?').pluck();
   db.transaction(() => {
-    for (const b of bookmarks) putBookmark(db, { ...b, bookmarkId: b.id, sessionId });
+    for (const b of bookmarks) {
+      const held = owner.get(b.id) as string | undefined;
+      const id = held !== undefined && held !== sessionId ? randomUUID() : b.id;
+      putBookmark(db, { ...b, bookmarkId: id, sessionId });
+    }
   })();
 }
 

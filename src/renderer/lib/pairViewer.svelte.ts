@@ -126,9 +126,11 @@ export class PairViewer {
     const side: Side | null = here?.canary ? 'canary' : here?.ours ? 'ours' : null;
     const position = side === 'canary' ? here!.canary!.position : side === 'ours' ? here!.ours!.position : this.selected;
     this.useView(view);
+    const moves = this.seq;
     const r = await backend.request('diff/locate', { sessionId: this.session.id, pairKey: this.pair.key, view, side: side ?? 'canary', position });
     this.marks = [];
-    this.select(r.ok ? r.value.row : position, 'centre');
+    // A key pressed while the answer was on its way (End, n) has already chosen the row in the new view.
+    if (this.seq === moves) this.select(r.ok ? r.value.row : position, 'centre');
   }
 
   /** n / p: the next (previous) hunk in the aligned view, differing row in the positional one. Queued, never dropped. */

@@ -2,9 +2,9 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { renderReport } from '../../report/exportReport';
-import { listBookmarks, portableBookmark } from '../../store/bookmarks';
+import { portableBookmark } from '../../store/bookmarks';
 import { RequestError, type Handlers, type WorkbenchContext } from '../context';
-import { tidMapArg } from '../openSession';
+import { readableBookmarks, tidMapArg } from '../openSession';
 
 export function reportHandlers(ctx: WorkbenchContext): Handlers<'report/export'> {
   return {
@@ -17,7 +17,7 @@ export function reportHandlers(ctx: WorkbenchContext): Handlers<'report/export'>
         sessionName: s.name,
         tidMapArg: tidMapArg(s.result),
         manualMap: s.tidPairs !== null,
-        bookmarks: listBookmarks(ctx.sessionsDb, s.id).map(portableBookmark),
+        bookmarks: readableBookmarks(s, ctx.sessionsDb).rows.map(portableBookmark),
         generator: `Lockstep ${ctx.opts.version}`,
       });
       if (path) {
