@@ -15,6 +15,7 @@ import { tidMapArg } from '../service/openSession';
 import { openIndex } from '../store/indexLocation';
 import { parseArgs, UsageError, type CommandSpec } from './args';
 import { TerminalProgress } from './progressBar';
+import { readablePath } from './spool';
 import { writeStderr, writeStdout } from './output';
 
 const DIFF_SPEC: CommandSpec = {
@@ -66,8 +67,9 @@ export async function runDiff(argv: string[]): Promise<number> {
   const progress = args.has('--quiet') ? null : new TerminalProgress();
   const index = openIndex((args.get('--db') as string | undefined) ?? null);
   try {
-    const canary = { path: canaryArg, label: pythonPathStr(canaryArg) };
-    const ours = { path: oursArg, label: pythonPathStr(oursArg) };
+    // Pipes are read once into a temporary copy; messages still name them as given.
+    const canary = { path: await readablePath(canaryArg, 'canary'), label: pythonPathStr(canaryArg) };
+    const ours = { path: await readablePath(oursArg, 'ours'), label: pythonPathStr(oursArg) };
     let pair;
     try {
       pair = await ingestPair(index.db, index.path, canary, ours, {
@@ -76,8 +78,8 @@ export async function runDiff(argv: string[]): Promise<number> {
     } finally {
       progress?.clear();
     }
-    const c = new IndexedLog(index.db, pair.canary, canary.label, canaryArg);
-    const o = new IndexedLog(index.db, pair.ours, ours.label, oursArg);
+    const c = new IndexedLog(index.db, pair.canary, canary.label, canary.path);
+    const o = new IndexedLog(index.db, pair.ours, ours.label, ours.path);
     try {
       const result = diffLogs(c, o, {
         canonicalize: !args.has('--no-canonicalize-allocators'),

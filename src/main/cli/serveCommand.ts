@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { appVersion, defaultDataDir, demoPair, RENDERER_DIR } from '../hosts/appPaths';
 import { startHttpHost } from '../hosts/httpHost';
-import { Workbench } from '../service/workbench';
+import { DataDirError, Workbench } from '../service/workbench';
 import { parseArgs, UsageError, type CommandSpec } from './args';
 import { writeStderr, writeStdout } from './output';
 
@@ -36,12 +36,19 @@ export async function runServe(argv: string[]): Promise<number> {
     writeStderr(`lockstep serve: the workbench is not built (${RENDERER_DIR}); run npm run build\n`);
     return 1;
   }
-  const workbench = new Workbench({
-    dataDir: (args.get('--data-dir') as string | undefined) ?? defaultDataDir(),
-    host: 'browser',
-    version: appVersion(),
-    demo: demoPair(),
-  });
+  let workbench: Workbench;
+  try {
+    workbench = new Workbench({
+      dataDir: (args.get('--data-dir') as string | undefined) ?? defaultDataDir(),
+      host: 'browser',
+      version: appVersion(),
+      demo: demoPair(),
+    });
+  } catch (e) {
+    if (!(e instanceof DataDirError)) throw e;
+    writeStderr(`lockstep serve: ${e.message}\n`);
+    return 1;
+  }
   let host;
   try {
     host = await startHttpHost({ workbench, rendererDir: RENDERER_DIR, port });

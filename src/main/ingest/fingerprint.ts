@@ -3,7 +3,7 @@
 // modification time this decides whether an existing index can be reused
 // (a changed file that kept size, mtime and all samples is beyond reason).
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FileFingerprint } from '../store/logIndex';
 
@@ -13,6 +13,8 @@ const SAMPLE = 4096;
 
 export function fingerprintFile(path: string): FileFingerprint {
   const abs = resolve(path);
+  // stat, not open, first: opening a FIFO blocks until someone writes to it, and freezes the host.
+  if (!statSync(abs).isFile()) throw Object.assign(new Error('not a regular file'), { code: statSync(abs).isDirectory() ? 'EISDIR' : 'ENOTFILE' });
   const fd = openSync(abs, 'r');
   try {
     const st = fstatSync(fd);

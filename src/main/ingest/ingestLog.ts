@@ -120,10 +120,12 @@ export function fileError(label: string, e: unknown): LogInputError {
   const reason =
     err.code === 'ENOENT'
       ? 'no such file'
-      : err.code === 'EISDIR' || err.code === 'ENOTFILE'
+      : err.code === 'EISDIR'
         ? 'is a directory, not a log file'
-        : err.code === 'EACCES' || err.code === 'EPERM'
-          ? 'permission denied'
-          : `cannot read (${err.message})`;
+        : err.code === 'ENOTFILE'
+          ? 'is not a regular file (a pipe or a device): give the workbench a log file'
+          : err.code === 'EACCES' || err.code === 'EPERM'
+            ? 'permission denied'
+            : `cannot read (${err.message})`;
   return new LogInputError(label, null, reason);
 }

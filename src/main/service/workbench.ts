@@ -34,11 +34,24 @@ export class Workbench implements WorkbenchContext {
   private readonly handlers: Handlers;
 
   constructor(readonly opts: WorkbenchOptions) {
-    mkdirSync(opts.dataDir, { recursive: true });
     this.dbPath = join(opts.dataDir, 'index.sqlite');
-    this.db = openDb(this.dbPath, { nativeBinding: opts.nativeBinding });
+    try {
+      mkdirSync(opts.dataDir, { recursive: true });
+    } catch (e) {
+      throw new DataDirError(opts.dataDir, e);
+    }
+    const open = (path: string, schema: 'index' | 'sessions'): Db => {
+      try {
+        return openDb(path, { nativeBinding: opts.nativeBinding, schema });
+      } catch (e) {
+        const code = String((e as { code?: unknown }).code ?? '');
+        if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code === 'SQLITE_FULL') throw new DataDirError(opts.dataDir, e);
+        throw e;
+      }
+    };
+    this.db = open(this.dbPath, 'index');
     removeAbandonedLogs(this.db);
-    this.sessionsDb = openDb(join(opts.dataDir, 'sessions.sqlite'), { nativeBinding: opts.nativeBinding, schema: 'sessions' });
+    this.sessionsDb = open(join(opts.dataDir, 'sessions.sqlite'), 'sessions');
     this.handlers = {
       ...sessionHandlers(this),
       ...diffHandlers(this),
@@ -104,6 +117,22 @@ export class Workbench implements WorkbenchContext {
   }
 }
 
+/** The data directory cannot be made or written: one line naming it and why. */
+export class DataDirError extends Error {
+  constructor(dir: string, e: unknown) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EACCES' || code === 'EPERM' || code === 'EROFS'
+        ? 'it cannot be written here (read-only or no permission)'
+        : code === 'ENOTDIR' || code === 'EEXIST'
+          ? 'a file stands where a directory should be'
+          : code === 'ENOSPC'
+            ? 'the disk is full'
+            : (e as Error).message;
+    super(`cannot use the data directory ${dir}: ${why}; choose another with --data-dir (or LOCKSTEP_DATA_DIR)`);
+  }
+}
+
 function toApiError(e: unknown): ApiError {
   if (e instanceof RequestError) return e.error;
   if (e instanceof JobConflict) return { code: 'conflict', message: e.message };
@@ -112,6 +141,6 @@ function toApiError(e: unknown): ApiError {
   if (e instanceof NoTidMapping) return { code: 'no-mapping', message: e.message };
   if (e instanceof DiffOptionError || e instanceof PyError) return { code: 'input', message: e.message };
   const err = e as NodeJS.ErrnoException;
-  if (err?.code === 'ENOENT' || err?.code === 'EACCES' || err?.code === 'EISDIR') return { code: 'input', message: err.message };
+  if (err?.code === 'ENOENT' || err?.code === 'EACCES' || err?.code === 'EISDIR' || err?.code === 'ENOTFILE') return { code: 'input', message: err.message };
   return { code: 'internal', message: `internal error: ${err?.message ?? String(e)}` };
 }

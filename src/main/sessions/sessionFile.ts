@@ -3,7 +3,7 @@
 // was, and every bookmark with its note. Written atomically (temporary file,
 // fsync, rename): a file is always the old one or the new one. Read with
 // validation and migrations from every older version.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { arrayOf, bool, int, nullable, obj, oneOf, str, type Check } from '../../shared/validate';
 import { pyJsonLoads } from '../py/parse';
@@ -175,11 +175,20 @@ export function parseSessionFile(text: string, label: string): SessionFile {
   return f as unknown as SessionFile;
 }
 
+/** Larger than any session file a person keeps (100,000 bookmarks of long notes): refused before it is read. */
+const MAX_SESSION_FILE = 512 * 1024 * 1024;
+
 export function readSessionFile(path: string): SessionFile {
   let text: string;
   try {
+    // stat first: /dev/zero or a FIFO would be read forever, or block.
+    const st = statSync(path);
+    if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (!st.isFile()) throw new SessionFileError(`${path}: not a regular file (a pipe or a device), not a session file`);
+    if (st.size > MAX_SESSION_FILE) throw new SessionFileError(`${path}: ${st.size} bytes, too large to be a session file`);
     text = readFileSync(path, 'utf8');
   } catch (e) {
+    if (e instanceof SessionFileError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new SessionFileError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
   }
