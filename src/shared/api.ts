@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'cancelled'
   | 'no-mapping' // no pair of threads to compare
   | 'conflict'
+  | 'damaged' // a database in the data directory was damaged: the message says what was done
   | 'internal';
 
 export interface ApiError {
@@ -243,6 +244,8 @@ export interface AppInfo {
   host: 'electron' | 'browser';
   demo: { canaryPath: string; oursPath: string } | null;
   recent: RecentEntry[];
+  /** What the host did at start about the data directory (a damaged database rebuilt or moved aside): one line each. */
+  notices: string[];
 }
 
 /** reference-md: byte-identical to `lockstep diff`; annotated-md: plus bookmarks and notes;
@@ -328,6 +331,8 @@ export interface Events {
   'ingest/progress': IngestProgressEvent;
   /** The recent sessions changed (one was opened or saved): the Electron shell rebuilds Open recent from it. */
   'sessions/recent': { recent: RecentEntry[] };
+  /** A request met a damaged database; sessionsClosed: the index was rebuilt and every open session closed. */
+  'app/damaged': { message: string; sessionsClosed: boolean };
   /** From the Electron shell's File menu or a drop of two files: open this pair. */
   'shell/open-logs': { canaryPath: string; oursPath: string };
   /** File > Export report…: the user chose where to write it (format from its extension and the dialog). */

@@ -23,10 +23,14 @@ describe('pipes and devices', () => {
   it('lockstep diff reads logs given as pipes, and prints what it prints for the files', () => {
     const files = spawnSync(process.execPath, [CLI, 'diff', '--canary', canary, '--ours', ours, '--quiet'], { encoding: 'utf8' });
     expect(files.status, files.stderr).toBe(0);
-    const piped = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" diff --canary <(cat "${canary}") --ours <(cat "${ours}") --quiet`], { encoding: 'utf8' });
+    const piped = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" diff --canary <(cat "${canary}") --ours <(cat "${ours}") --quiet`], {
+      encoding: 'utf8',
+    });
     expect(piped.status, piped.stderr).toBe(0);
     expect(piped.stdout).toBe(files.stdout);
-    const json = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" diff --canary <(cat "${canary}") --ours "${ours}" --format json --quiet`], { encoding: 'utf8' });
+    const json = spawnSync('bash', ['-c', `"${process.execPath}" "${CLI}" diff --canary <(cat "${canary}") --ours "${ours}" --format json --quiet`], {
+      encoding: 'utf8',
+    });
     expect(json.status, json.stderr).toBe(0);
     expect((JSON.parse(json.stdout) as { pairs: unknown[] }).pairs.length).toBeGreaterThan(0);
   });
@@ -61,6 +65,8 @@ describe('pipes and devices', () => {
     p.stderr.on('data', (b: Buffer) => (err += b.toString()));
     const code = await new Promise<number | null>((done) => p.once('exit', done));
     expect(code).toBe(1);
-    expect(err).toBe(`lockstep serve: cannot use the data directory ${join(file, 'data')}: a file stands where a directory should be; choose another with --data-dir (or LOCKSTEP_DATA_DIR)\n`);
+    expect(err).toBe(
+      `lockstep serve: cannot use the data directory ${join(file, 'data')}: a file stands where a directory should be; choose another with --data-dir (or LOCKSTEP_DATA_DIR)\n`,
+    );
   });
 });

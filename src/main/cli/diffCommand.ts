@@ -12,7 +12,7 @@ import { renderReport } from '../report/exportReport';
 import { assertEncodable, renderReferenceReport } from '../report/referenceMarkdown';
 import { appVersion } from '../hosts/appPaths';
 import { tidMapArg } from '../service/openSession';
-import { openIndex } from '../store/indexLocation';
+import { withIndex } from './withIndex';
 import { parseArgs, UsageError, type CommandSpec } from './args';
 import { TerminalProgress } from './progressBar';
 import { readablePath } from './spool';
@@ -65,8 +65,7 @@ export async function runDiff(argv: string[]): Promise<number> {
     throw new UsageError(DIFF_SPEC, `argument --format: invalid choice: '${format}' (choose from ${REPORT_FORMATS.map((f) => `'${f}'`).join(', ')})`);
   }
   const progress = args.has('--quiet') ? null : new TerminalProgress();
-  const index = openIndex((args.get('--db') as string | undefined) ?? null);
-  try {
+  return withIndex((args.get('--db') as string | undefined) ?? null, async (index) => {
     // Pipes are read once into a temporary copy; messages still name them as given.
     const canary = { path: await readablePath(canaryArg, 'canary'), label: pythonPathStr(canaryArg) };
     const ours = { path: await readablePath(oursArg, 'ours'), label: pythonPathStr(oursArg) };
@@ -126,9 +125,7 @@ export async function runDiff(argv: string[]): Promise<number> {
       c.close();
       o.close();
     }
-  } finally {
-    index.dispose();
-  }
+  });
 }
 
 /** Write a report of Lockstep's own formats: beside the target, then renamed, so that a failure leaves no partial file. */

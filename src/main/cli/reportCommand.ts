@@ -10,7 +10,7 @@ import { REPORT_FORMATS } from '../../shared/requestSchemas';
 import { renderReport } from '../report/exportReport';
 import { readSessionFile, SessionFileError } from '../sessions/sessionFile';
 import { tidMapArg, tidPairsFromJson } from '../service/openSession';
-import { openIndex } from '../store/indexLocation';
+import { withIndex } from './withIndex';
 import type { ReportFormat } from '../../shared/api';
 import { parseArgs, UsageError, type CommandSpec } from './args';
 import { TerminalProgress } from './progressBar';
@@ -56,8 +56,7 @@ export async function runReport(argv: string[]): Promise<number> {
     }
   }
   const progress = args.has('--quiet') ? null : new TerminalProgress();
-  const index = openIndex((args.get('--db') as string | undefined) ?? null);
-  try {
+  return withIndex((args.get('--db') as string | undefined) ?? null, async (index) => {
     let pair;
     try {
       pair = await ingestPair(
@@ -103,7 +102,5 @@ export async function runReport(argv: string[]): Promise<number> {
       c.close();
       o.close();
     }
-  } finally {
-    index.dispose();
-  }
+  });
 }

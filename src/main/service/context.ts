@@ -30,6 +30,8 @@ export interface WorkbenchContext {
   readonly db: Db;
   readonly dbPath: string;
   readonly sessionsDb: Db;
+  /** One line each: what was done at start about a damaged database. */
+  readonly notices: readonly string[];
   readonly sessions: Map<string, OpenSession>;
   readonly jobs: Map<string, AbortController>;
   /** Jobs cancelled before their open arrived (ids with the time of the cancel). */

@@ -10,8 +10,9 @@ import { checkRequest } from '../../shared/requestSchemas';
 import { DiffOptionError, NoTidMapping } from '../diff/diffLogs';
 import { IngestCancelled, LogInputError } from '../ingest/logErrors';
 import { PyError } from '../py/value';
-import { openDb, type Db } from '../store/db';
-import { removeAbandonedLogs } from '../store/logWriter';
+import { isDamage, type Db } from '../store/db';
+import { openKeptIndex, removeIndexFiles } from '../store/indexLocation';
+import { openSessionsDb } from '../store/sessionsLocation';
 import { notFound, RequestError, type Handlers, type PairSides, type WorkbenchContext, type WorkbenchOptions } from './context';
 import { bookmarkHandlers } from './handlers/bookmarkHandlers';
 import { diffHandlers } from './handlers/diffHandlers';
@@ -24,7 +25,7 @@ import type { PairRowsModel } from './pairRows';
 export type { WorkbenchOptions } from './context';
 
 export class Workbench implements WorkbenchContext {
-  readonly db: Db;
+  private indexDb: Db;
   readonly dbPath: string;
   readonly sessionsDb: Db;
   readonly sessions = new Map<string, OpenSession>();
@@ -32,6 +33,8 @@ export class Workbench implements WorkbenchContext {
   readonly cancelledEarly = new Map<string, number>();
   private readonly listeners = new Set<(event: EventName, payload: Events[EventName]) => void>();
   private readonly handlers: Handlers;
+  /** What happened to the data directory's files at start (a damaged database recovered): shown once by the page. */
+  readonly notices: string[] = [];
 
   constructor(readonly opts: WorkbenchOptions) {
     this.dbPath = join(opts.dataDir, 'index.sqlite');
@@ -40,18 +43,22 @@ export class Workbench implements WorkbenchContext {
     } catch (e) {
       throw new DataDirError(opts.dataDir, e);
     }
-    const open = (path: string, schema: 'index' | 'sessions'): Db => {
+    const open = <T>(what: () => T): T => {
       try {
-        return openDb(path, { nativeBinding: opts.nativeBinding, schema });
+        return what();
       } catch (e) {
         const code = String((e as { code?: unknown }).code ?? '');
         if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_READONLY') || code === 'SQLITE_FULL') throw new DataDirError(opts.dataDir, e);
         throw e;
       }
     };
-    this.db = open(this.dbPath, 'index');
-    removeAbandonedLogs(this.db);
-    this.sessionsDb = open(join(opts.dataDir, 'sessions.sqlite'), 'sessions');
+    // A damaged index is rebuilt (it is a cache); a damaged sessions database is moved aside, never deleted.
+    const index = open(() => openKeptIndex(this.dbPath, { nativeBinding: opts.nativeBinding }));
+    this.indexDb = index.db;
+    if (index.rebuilt) this.notices.push(index.rebuilt);
+    const sessions = open(() => openSessionsDb(join(opts.dataDir, 'sessions.sqlite'), { nativeBinding: opts.nativeBinding }));
+    this.sessionsDb = sessions.db;
+    if (sessions.movedAside) this.notices.push(sessions.movedAside);
     this.handlers = {
       ...sessionHandlers(this),
       ...diffHandlers(this),
@@ -59,6 +66,10 @@ export class Workbench implements WorkbenchContext {
       ...bookmarkHandlers(this),
       ...reportHandlers(this),
     };
+  }
+
+  get db(): Db {
+    return this.indexDb;
   }
 
   onEvent(listener: (event: EventName, payload: Events[EventName]) => void): () => void {
@@ -78,8 +89,39 @@ export class Workbench implements WorkbenchContext {
       const handler = this.handlers[checked.name] as (a: unknown) => unknown;
       return { ok: true, value: await handler(checked.arg) };
     } catch (e) {
+      if (isDamage(e)) return { ok: false, error: this.recoverFromDamage(e) };
       return { ok: false, error: toApiError(e) };
     }
+  }
+
+  /**
+   * A request met a damaged database. The sessions database is the user's
+   * work: it is left as it is and the next start moves it aside. The index is
+   * a cache: the open sessions (which read it) are closed, it is rebuilt, and
+   * the page is told to open the logs again; bookmarks and notes are kept.
+   */
+  private recoverFromDamage(e: unknown): ApiError {
+    let sessionsOk: boolean;
+    try {
+      sessionsOk = this.sessionsDb.pragma('quick_check', { simple: true }) === 'ok';
+    } catch {
+      sessionsOk = false;
+    }
+    const path = join(this.opts.dataDir, 'sessions.sqlite');
+    if (!sessionsOk) {
+      const message = `the sessions database ${path} is damaged (${(e as Error).message}); restart the workbench: it keeps the damaged file aside and starts a new one`;
+      this.emit('app/damaged', { message, sessionsClosed: false });
+      return { code: 'damaged', message };
+    }
+    for (const c of this.jobs.values()) c.abort();
+    for (const s of this.sessions.values()) closeSession(s);
+    this.sessions.clear();
+    this.indexDb.close();
+    removeIndexFiles(this.dbPath);
+    this.indexDb = openKeptIndex(this.dbPath, { nativeBinding: this.opts.nativeBinding }).db;
+    const message = `the index ${this.dbPath} was damaged (${(e as Error).message}); it is rebuilt: open the logs again (bookmarks and notes are kept)`;
+    this.emit('app/damaged', { message, sessionsClosed: true });
+    return { code: 'damaged', message };
   }
 
   session(id: string): OpenSession {
@@ -112,7 +154,7 @@ export class Workbench implements WorkbenchContext {
     for (const c of this.jobs.values()) c.abort();
     for (const s of this.sessions.values()) closeSession(s);
     this.sessions.clear();
-    this.db.close();
+    this.indexDb.close();
     this.sessionsDb.close();
   }
 }

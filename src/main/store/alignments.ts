@@ -49,14 +49,25 @@ function pack(hunks: Hunk[]): Buffer {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 }
 
-function unpack(blob: Buffer): Hunk[] {
+/** The hunks of a kept row, or null when they cannot be what was written (a damaged page): the caller aligns again. */
+function unpack(blob: Buffer, cost: number): Hunk[] | null {
+  if (blob.byteLength % 40 !== 0) return null;
   const copy = new Float64Array(blob.byteLength / 8);
   new Uint8Array(copy.buffer).set(blob);
   const out: Hunk[] = [];
+  let c = 0;
+  let o = 0;
+  let sum = 0;
   for (let i = 0; i < copy.length; i += 5) {
-    out.push({ op: OPS[copy[i]!]!, canary: [copy[i + 1]!, copy[i + 2]!], ours: [copy[i + 3]!, copy[i + 4]!] });
+    const op = OPS[copy[i]!];
+    const [i1, i2, j1, j2] = [copy[i + 1]!, copy[i + 2]!, copy[i + 3]!, copy[i + 4]!];
+    const ordered = Number.isSafeInteger(i1) && Number.isSafeInteger(j1) && c <= i1 && i1 <= i2 && o <= j1 && j1 <= j2;
+    if (!op || !ordered || (op === 'insert' && i1 !== i2) || (op === 'delete' && j1 !== j2) || i2 - i1 + (j2 - j1) === 0) return null;
+    out.push({ op, canary: [i1, i2], ours: [j1, j2] });
+    [c, o] = [i2, j2];
+    sum += i2 - i1 + (j2 - j1);
   }
-  return out;
+  return sum === cost ? out : null;
 }
 
 export function getAlignment(db: Db, k: AlignmentKey): Alignment | null {
@@ -68,8 +79,10 @@ export function getAlignment(db: Db, k: AlignmentKey): Alignment | null {
     .get(k.canaryLog, k.canaryThread, k.oursLog, k.oursThread, k.keys, k.version) as
     { aligned: number; stopped_canary: number | null; stopped_ours: number | null; cost: number; hunks: Buffer } | undefined;
   if (!r) return null;
+  const hunks = unpack(r.hunks, r.cost);
+  if (!hunks) return null;
   return {
-    hunks: unpack(r.hunks),
+    hunks,
     aligned: r.aligned !== 0,
     stoppedAt: r.stopped_canary === null || r.stopped_ours === null ? null : { canary: r.stopped_canary, ours: r.stopped_ours },
     cost: r.cost,

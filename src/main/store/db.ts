@@ -5,6 +5,16 @@ import { INDEX_MIGRATIONS, SESSION_MIGRATIONS } from './migrations';
 
 export type Db = Database.Database;
 
+/** The index's content cannot be what Lockstep wrote: it is rebuilt from the logs (it is a cache). */
+export class IndexDamagedError extends Error {}
+
+/** Whether an error means the database file is damaged (SQLite's own verdict, or Lockstep's on what it read). */
+export function isDamage(e: unknown): boolean {
+  if (e instanceof IndexDamagedError) return true;
+  const code = String((e as { code?: unknown })?.code ?? '');
+  return code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB';
+}
+
 export interface OpenOptions {
   /** Which database: the log index (default) or the workbench's sessions. */
   schema?: 'index' | 'sessions';

@@ -2,6 +2,8 @@
 // thread, packed column by column into one BLOB. Everything the diff needs to
 // decide "equal" lives here; the full event is read back from the log by
 // (offset, length) only where a difference has to be described.
+import { crc32 } from 'node:zlib';
+import { IndexDamagedError } from './db';
 
 // 1024: a random jump in the context viewer reads and decodes ~46 KB per side, not 184 KB.
 export const BLOCK_SIZE = 1024;
@@ -18,8 +20,11 @@ export const FLAG_ALLOCATOR = 2;
 /** tid_event_idx is not a number a double holds exactly (idx column is NaN): the positional comparison reads it back. */
 export const FLAG_IDX_INEXACT = 4;
 
-const FORMAT = 3;
-const HEADER = 8;
+// Format 4: the header carries a CRC-32 of the columns, so that damaged pages
+// of the index are noticed (and the index rebuilt) rather than compared.
+const FORMAT = 4;
+/** format u32, count u32, CRC-32 of the bytes after the header u32, zero u32. */
+const HEADER = 16;
 /** Words per key: 128 bits. */
 export const KEY_WORDS = 4;
 
@@ -128,6 +133,7 @@ export class EventBlockBuilder {
     copy(b.line, at[5]!, 4 * n);
     copy(b.ordinal, at[6]!, 4 * n);
     copy(b.flags, at[7]!, n);
+    out.writeUInt32LE(crc32(out.subarray(HEADER)), 8);
     b.count = 0;
     return out;
   }
@@ -138,8 +144,10 @@ export function decodeBlock(blob: Uint8Array): EventBlock {
   const buf = new ArrayBuffer(blob.byteLength);
   new Uint8Array(buf).set(blob);
   const dv = new DataView(buf);
-  if (dv.getUint32(0, true) !== FORMAT) throw new Error('index block in an unknown format; delete the index to rebuild it');
+  if (blob.byteLength < HEADER || dv.getUint32(0, true) !== FORMAT) throw new IndexDamagedError('an index block in an unknown format');
   const n = dv.getUint32(4, true);
+  if (layout(n).size !== blob.byteLength) throw new IndexDamagedError('an index block of the wrong length');
+  if (crc32(blob.subarray(HEADER)) !== dv.getUint32(8, true)) throw new IndexDamagedError('an index block whose checksum does not match');
   return views(buf, n, n);
 }
 

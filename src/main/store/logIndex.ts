@@ -1,7 +1,7 @@
 // Read queries on the per-log event index (tables logs, threads, blocks), and
 // the rows they return. What writes an index lives in logWriter.ts.
 import type { Statement } from 'better-sqlite3';
-import type { Db } from './db';
+import { IndexDamagedError, type Db } from './db';
 import { decodeBlock, type EventBlock } from './eventBlock';
 
 /** What identifies a log's content (see ingest/fingerprint.ts): where it is, its size and time, a hash of samples. */
@@ -66,7 +66,7 @@ function toLogRow(r: RawLogRow): LogRow {
 /** The index's hash secret: every key in it is computed under it (ingest/valueHash.ts useHashSecret). */
 export function hashSecret(db: Db): Uint8Array {
   const r = db.prepare(`SELECT value FROM meta WHERE name = 'hash_secret'`).get() as { value: Buffer } | undefined;
-  if (!r || r.value.length !== 16) throw new Error('the index has no hash secret; delete it to rebuild it');
+  if (!r || r.value.length !== 16) throw new IndexDamagedError('the index has no hash secret');
   return new Uint8Array(r.value);
 }
 
@@ -150,7 +150,7 @@ export function readBlock(db: Db, logId: number, threadNo: number, blockNo: numb
   let stmt = readBlockStatements.get(db);
   if (!stmt) readBlockStatements.set(db, (stmt = db.prepare('SELECT data FROM blocks WHERE log_id = ? AND thread_no = ? AND block_no = ?')));
   const r = stmt.get(logId, threadNo, blockNo) as { data: Buffer } | undefined;
-  if (!r) throw new Error(`index has no block ${blockNo} of thread ${threadNo} in log ${logId}; delete the index to rebuild it`);
+  if (!r) throw new IndexDamagedError(`the index has no block ${blockNo} of thread ${threadNo} in log ${logId}`);
   return decodeBlock(r.data);
 }
 

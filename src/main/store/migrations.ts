@@ -118,6 +118,13 @@ export const INDEX_MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX alignments_by_ours ON alignments (ours_log);
   `,
+  // 7: blocks carry a checksum (block format 4): logs indexed before are indexed again on next use.
+  `
+  DELETE FROM alignments;
+  DELETE FROM blocks;
+  DELETE FROM threads;
+  DELETE FROM logs;
+  `,
 ];
 
 export const SESSION_MIGRATIONS: readonly string[] = [

@@ -58,6 +58,7 @@ export class WorkbenchState {
     // The shell's File menu and drops: what to open (saving and exporting: sessionFiles.listen).
     backend.on('shell/open-logs', ({ canaryPath, oursPath }) => void this.open(canaryPath, oursPath));
     backend.on('shell/open-session', ({ path }) => void this.openSessionFile(path));
+    backend.on('app/damaged', ({ message, sessionsClosed }) => this.onDamaged(message, sessionsClosed));
     const r = await backend.request('app/info', {});
     if (!r.ok) {
       this.openError = r.error;
@@ -65,6 +66,8 @@ export class WorkbenchState {
       return;
     }
     this.info = r.value;
+    // A database the host found damaged at start: what it did, until the next action.
+    if (r.value.notices.length > 0) this.say({ tone: 'warn', text: r.value.notices.join(' · ') }, 0);
     const demo = r.value.demo;
     if (demo) this.paths = { canary: demo.canaryPath, ours: demo.oursPath };
     // First start: show a real divergence at once rather than an empty form.
@@ -113,6 +116,24 @@ export class WorkbenchState {
       return;
     }
     this.showSession(r.value);
+    void this.refreshInfo();
+  }
+
+  /**
+   * The host met a damaged database. When it rebuilt the index, every open
+   * session is gone: the open view comes back with the session's logs filled
+   * in and the host's words (bookmarks and notes are in the sessions database).
+   */
+  private onDamaged(message: string, sessionsClosed: boolean): void {
+    if (!sessionsClosed) return this.say({ tone: 'warn', text: message }, 0);
+    const s = this.session;
+    if (s) this.paths = { canary: s.canary.path, ours: s.ours.path };
+    this.closeViewer();
+    this.session = null;
+    for (const l of this.sessionListeners) l();
+    this.openError = { code: 'damaged', message };
+    this.openErrorFrom = 'logs';
+    this.screen = 'open';
     void this.refreshInfo();
   }
 

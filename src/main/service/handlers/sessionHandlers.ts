@@ -39,6 +39,7 @@ export function sessionHandlers(
       host: ctx.opts.host,
       demo: ctx.opts.demo,
       recent: recentEntries(ctx.sessionsDb),
+      notices: [...ctx.notices],
     }),
 
     'session/open': async ({ jobId, canaryPath, oursPath, canonicalize }) => {
