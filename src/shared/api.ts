@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'no-mapping' // no pair of threads to compare
   | 'conflict'
   | 'damaged' // a database in the data directory was damaged: the message says what was done
+  | 'disk-full' // no room to write (a full disk, a quota, a file-size limit): the message names where
   | 'internal';
 
 export interface ApiError {
@@ -331,8 +332,8 @@ export interface Events {
   'ingest/progress': IngestProgressEvent;
   /** The recent sessions changed (one was opened or saved): the Electron shell rebuilds Open recent from it. */
   'sessions/recent': { recent: RecentEntry[] };
-  /** A request met a damaged database; sessionsClosed: the index was rebuilt and every open session closed. */
-  'app/damaged': { message: string; sessionsClosed: boolean };
+  /** The index was damaged or the disk full: it was removed and every open session closed (the message says why). */
+  'app/sessions-closed': { code: 'damaged' | 'disk-full'; message: string };
   /** From the Electron shell's File menu or a drop of two files: open this pair. */
   'shell/open-logs': { canaryPath: string; oursPath: string };
   /** File > Export report…: the user chose where to write it (format from its extension and the dialog). */

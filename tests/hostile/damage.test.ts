@@ -178,7 +178,7 @@ describe('the workbench with damaged databases', () => {
         expect(r.error.code).toBe('damaged');
         expect(r.error.message).toMatch(/^the index .*index\.sqlite was damaged \(.+\); it is rebuilt: open the logs again \(bookmarks and notes are kept\)$/);
       }
-      expect(events.filter(([e]) => e === 'app/damaged')).toEqual([['app/damaged', { message: expect.any(String), sessionsClosed: true }]]);
+      expect(events.filter(([e]) => e === 'app/sessions-closed')).toEqual([['app/sessions-closed', { code: 'damaged', message: expect.any(String) }]]);
       // The old session is gone (its reads were of the damaged index); opening again works and finds the bookmark.
       expect((await req(w, 'session/get', { sessionId: s.value.id })).ok).toBe(false);
       const again = await req(w, 'session/open', { jobId: 'b', canaryPath: canary, oursPath: ours });

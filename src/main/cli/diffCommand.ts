@@ -1,6 +1,5 @@
 // `lockstep diff`: the drop-in replacement for the reference's command line.
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename } from 'node:path';
 import type { ReportFormat } from '../../shared/api';
 import { REPORT_FORMATS } from '../../shared/requestSchemas';
 import { pyStr } from '../py/format';
@@ -12,6 +11,7 @@ import { renderReport } from '../report/exportReport';
 import { assertEncodable, renderReferenceReport } from '../report/referenceMarkdown';
 import { appVersion } from '../hosts/appPaths';
 import { tidMapArg } from '../service/openSession';
+import { noSpace, NoSpaceError, writeFailureReason, writeFileAtomic } from '../store/noSpace';
 import { withIndex } from './withIndex';
 import { parseArgs, UsageError, type CommandSpec } from './args';
 import { TerminalProgress } from './progressBar';
@@ -128,18 +128,9 @@ export async function runDiff(argv: string[]): Promise<number> {
   });
 }
 
-/** Write a report of Lockstep's own formats: beside the target, then renamed, so that a failure leaves no partial file. */
+/** Write a report of Lockstep's own formats, whole or not at all. */
 function writeOtherReport(out: string, report: string): void {
-  const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, report, 'utf8');
-    renameSync(tmp, out);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw new DiffOptionError(
-      `cannot write the report to ${pythonPathStr(out)}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}`,
-    );
-  }
+  writeReport(out, report);
 }
 
 /** Write the --out file; a report the reference could not encode leaves it empty, as the reference does. */
@@ -150,12 +141,16 @@ function writeReportFile(out: string, report: string): void {
   } catch {
     encodable = false;
   }
-  try {
-    writeFileSync(out, encodable ? report : '', 'utf8');
-  } catch (e) {
-    throw new DiffOptionError(
-      `cannot write the report to ${pythonPathStr(out)}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (e as Error).message}`,
-    );
-  }
+  writeReport(out, encodable ? report : '');
   if (!encodable) assertEncodable(report);
+}
+
+/** A report file written beside and renamed: a full disk leaves the old file (or none), never a partial one. */
+export function writeReport(out: string, text: string): void {
+  try {
+    writeFileAtomic(out, text);
+  } catch (e) {
+    const message = `cannot write the report to ${pythonPathStr(out)}: ${writeFailureReason(e)}`;
+    throw noSpace(e) ? new NoSpaceError(`${message}; nothing was written`) : new DiffOptionError(message);
+  }
 }

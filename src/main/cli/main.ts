@@ -2,6 +2,7 @@
 // any error (never a stack trace for bad input).
 import { LogInputError, IngestCancelled } from '../ingest/logErrors';
 import { DiffOptionError, NoTidMapping } from '../diff/diffLogs';
+import { NoSpaceError } from '../store/noSpace';
 import { PyError } from '../py/value';
 import { HelpRequested, UsageError } from './args';
 import { runDiff } from './diffCommand';
@@ -63,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
       writeStderr(e.message + '\n');
       return e.exitStatus;
     }
-    if (e instanceof LogInputError || e instanceof DiffOptionError) {
+    if (e instanceof LogInputError || e instanceof DiffOptionError || e instanceof NoSpaceError) {
       writeStderr(`error: ${e.message}\n`);
       return e.exitStatus;
     }

@@ -1,6 +1,6 @@
 // `lockstep report --session F`: a saved session's report, in any format,
 // from the command line (CI artifacts, sharing without the workbench).
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { IndexedLog } from '../diff/indexedLog';
 import { DiffOptionError, diffLogs } from '../diff/diffLogs';
 import { fingerprintFile } from '../ingest/fingerprint';
@@ -10,6 +10,7 @@ import { REPORT_FORMATS } from '../../shared/requestSchemas';
 import { renderReport } from '../report/exportReport';
 import { readSessionFile, SessionFileError } from '../sessions/sessionFile';
 import { tidMapArg, tidPairsFromJson } from '../service/openSession';
+import { writeReport } from './diffCommand';
 import { withIndex } from './withIndex';
 import type { ReportFormat } from '../../shared/api';
 import { parseArgs, UsageError, type CommandSpec } from './args';
@@ -90,11 +91,7 @@ export async function runReport(argv: string[]): Promise<number> {
       const out = args.get('--out') as string | undefined;
       if (out === undefined) writeStdout(text);
       else {
-        try {
-          writeFileSync(out, text, 'utf8');
-        } catch (e) {
-          throw new DiffOptionError(`cannot write the report to ${out}: ${(e as Error).message}`);
-        }
+        writeReport(out, text);
         writeStderr(`report written to ${out}\n`);
       }
       return 0;

@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import type { Db } from '../store/db';
 import { findReusableLog, getLog, hashSecret, type FileFingerprint, type LogRow } from '../store/logIndex';
-import { beginLog, deleteLog, LogWriter, type LogSink } from '../store/logWriter';
+import { beginLog, discardLog, LogWriter, type LogSink } from '../store/logWriter';
 import { fingerprintFile } from './fingerprint';
 import { IngestCancelled, LogInputError } from './logErrors';
 import { LogScanner } from './logScanner';
@@ -59,7 +59,9 @@ export function scanLog(path: string, label: string, fingerprint: FileFingerprin
     // A log that changed under us explains any error it caused (a cut line is no invalid JSON of the engine's).
     if (e instanceof LogInputError) changedWhileReadCheck(label, path, fingerprint);
     if (e instanceof LogInputError || e instanceof IngestCancelled) throw e;
-    if ((e as NodeJS.ErrnoException).code) throw fileError(label, e);
+    // A file system's error is the log's (cannot read); SQLite's (no room for the index) is not.
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code && !code.startsWith('SQLITE')) throw fileError(label, e);
     throw e;
   }
 }
@@ -84,7 +86,7 @@ export function ingestLog(db: Db, path: string, label: string, hooks: IngestHook
   try {
     scanLog(path, label, fingerprint, hashSecret(db), new LogWriter(db, logId), hooks);
   } catch (e) {
-    deleteLog(db, logId);
+    discardLog(db, logId);
     throw e;
   }
   return { log: getLog(db, logId)!, reused: false };

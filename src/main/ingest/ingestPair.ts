@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { APP_ROOT } from '../appRoot';
 import type { Db } from '../store/db';
 import { findReusableLog, getLog, hashSecret, type FileFingerprint, type LogRow } from '../store/logIndex';
-import { beginLog, deleteLog, LogWriter } from '../store/logWriter';
+import { beginLog, discardLog, LogWriter } from '../store/logWriter';
 import { fingerprintFile } from './fingerprint';
 import { fileError, ingestLog, type IngestProgress } from './ingestLog';
 import { IngestCancelled, LogInputError } from './logErrors';
@@ -67,7 +67,7 @@ function inWorker(db: Db, src: LogSource, fp: FileFingerprint, side: Side, hooks
       if (settled) return;
       settled = true;
       hooks.signal?.removeEventListener('abort', onAbort);
-      if (!o.ok) deleteLog(db, logId);
+      if (!o.ok) discardLog(db, logId);
       void w.terminate();
       resolve(o);
     };

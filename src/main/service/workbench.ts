@@ -12,6 +12,8 @@ import { IngestCancelled, LogInputError } from '../ingest/logErrors';
 import { PyError } from '../py/value';
 import { isDamage, type Db } from '../store/db';
 import { openKeptIndex, removeIndexFiles } from '../store/indexLocation';
+import { reclaimSpace } from '../store/logWriter';
+import { noSpace } from '../store/noSpace';
 import { openSessionsDb } from '../store/sessionsLocation';
 import { notFound, RequestError, type Handlers, type PairSides, type WorkbenchContext, type WorkbenchOptions } from './context';
 import { bookmarkHandlers } from './handlers/bookmarkHandlers';
@@ -90,6 +92,8 @@ export class Workbench implements WorkbenchContext {
       return { ok: true, value: await handler(checked.arg) };
     } catch (e) {
       if (isDamage(e)) return { ok: false, error: this.recoverFromDamage(e) };
+      const why = noSpace(e);
+      if (why && !(e instanceof RequestError)) return { ok: false, error: this.recoverFromNoSpace(why) };
       return { ok: false, error: toApiError(e) };
     }
   }
@@ -110,18 +114,38 @@ export class Workbench implements WorkbenchContext {
     const path = join(this.opts.dataDir, 'sessions.sqlite');
     if (!sessionsOk) {
       const message = `the sessions database ${path} is damaged (${(e as Error).message}); restart the workbench: it keeps the damaged file aside and starts a new one`;
-      this.emit('app/damaged', { message, sessionsClosed: false });
       return { code: 'damaged', message };
     }
+    return this.resetIndex(
+      'damaged',
+      `the index ${this.dbPath} was damaged (${(e as Error).message}); it is rebuilt: open the logs again (bookmarks and notes are kept)`,
+    );
+  }
+
+  /**
+   * A request found no room in the data directory. Its own transaction was
+   * rolled back; what a failed ingest wrote is given back to the disk. When
+   * the disk allows not even that, the index goes (a cache: the logs rebuild it).
+   */
+  private recoverFromNoSpace(why: string): ApiError {
+    const where = `cannot write in ${this.opts.dataDir}: ${why}`;
+    if (reclaimSpace(this.indexDb)) return { code: 'disk-full', message: `${where}; nothing of this request was kept — free some space and try again` };
+    return this.resetIndex(
+      'disk-full',
+      `${where}; the index was removed to give its space back — free some space, then open the logs again (bookmarks and notes are kept)`,
+    );
+  }
+
+  /** Close every open session (they read the index), remove the index, start an empty one; the page is told. */
+  private resetIndex(code: 'damaged' | 'disk-full', message: string): ApiError {
     for (const c of this.jobs.values()) c.abort();
     for (const s of this.sessions.values()) closeSession(s);
     this.sessions.clear();
     this.indexDb.close();
     removeIndexFiles(this.dbPath);
     this.indexDb = openKeptIndex(this.dbPath, { nativeBinding: this.opts.nativeBinding }).db;
-    const message = `the index ${this.dbPath} was damaged (${(e as Error).message}); it is rebuilt: open the logs again (bookmarks and notes are kept)`;
-    this.emit('app/damaged', { message, sessionsClosed: true });
-    return { code: 'damaged', message };
+    this.emit('app/sessions-closed', { code, message });
+    return { code, message };
   }
 
   session(id: string): OpenSession {

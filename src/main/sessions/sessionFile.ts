@@ -3,8 +3,8 @@
 // was, and every bookmark with its note. Written atomically (temporary file,
 // fsync, rename): a file is always the old one or the new one. Read with
 // validation and migrations from every older version.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { writeFileAtomic } from '../store/noSpace';
 import { arrayOf, bool, int, nullable, obj, oneOf, str, type Check } from '../../shared/validate';
 import { pyJsonLoads } from '../py/parse';
 import { pyHashKey } from '../py/value';
@@ -203,26 +203,4 @@ export function buildSessionFile(s: Omit<SessionFile, 'format' | 'version' | 'sa
 /** Write atomically: the old file stays whole until the new one is complete on disk. */
 export function writeSessionFile(path: string, f: SessionFile): void {
   writeFileAtomic(path, JSON.stringify(f, null, 2) + '\n');
-}
-
-function writeFileAtomic(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = openSync(tmp, 'w');
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } catch (e) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw e;
-  }
-  closeSync(fd);
-  renameSync(tmp, path);
-  try {
-    const dfd = openSync(dirname(path), 'r');
-    fsyncSync(dfd);
-    closeSync(dfd);
-  } catch {
-    // directories cannot be fsynced everywhere; the rename itself is atomic
-  }
 }

@@ -38,7 +38,13 @@ export function openDb(path: string, opts: OpenOptions = {}): Db {
     db.pragma(sessions ? 'synchronous = FULL' : 'synchronous = NORMAL');
   }
   db.pragma('foreign_keys = ON');
-  if (!opts.readonly) migrate(db, sessions ? SESSION_MIGRATIONS : INDEX_MIGRATIONS);
+  if (opts.readonly) return db;
+  // The index gives the pages of a failed ingest back to the disk (reclaimSpace): auto_vacuum = INCREMENTAL,
+  // set before its tables exist, or by one VACUUM while it holds no blocks (an index made before it was set).
+  const reclaimable = sessions || db.pragma('auto_vacuum', { simple: true }) === 2;
+  if (!reclaimable) db.pragma('auto_vacuum = INCREMENTAL');
+  migrate(db, sessions ? SESSION_MIGRATIONS : INDEX_MIGRATIONS);
+  if (!reclaimable && db.pragma('auto_vacuum', { simple: true }) !== 2 && !db.prepare('SELECT 1 FROM blocks LIMIT 1').get()) db.exec('VACUUM');
   return db;
 }
 

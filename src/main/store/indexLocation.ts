@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { isDamage, openDb, type Db, type OpenOptions } from './db';
-import { removeAbandonedLogs } from './logWriter';
+import { reclaimSpace, removeAbandonedLogs } from './logWriter';
 
 export interface IndexHandle {
   db: Db;
@@ -28,7 +28,8 @@ export function openKeptIndex(path: string, opts: OpenOptions = {}): { db: Db; r
       // A few pages every query needs: damage there shows at once, not in the middle of a diff.
       db.prepare('SELECT count(*) FROM logs').get();
       db.prepare('SELECT count(*) FROM threads').get();
-      removeAbandonedLogs(db);
+      // What an ingest killed half-way left goes, and its pages back to the disk.
+      if (removeAbandonedLogs(db) > 0) reclaimSpace(db);
     } catch (e) {
       db.close();
       throw e;

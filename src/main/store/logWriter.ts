@@ -8,11 +8,47 @@ import type { FileFingerprint, LogStats, ThreadRow } from './logIndex';
 /** Blocks per write transaction (and per message from an ingest worker). */
 export const BATCH = 32;
 
+/** Logs this process is indexing now: what reclaimSpace leaves alone. */
+const active = new Set<number>();
+
 export function beginLog(db: Db, fp: FileFingerprint): number {
   const info = db
     .prepare(`INSERT INTO logs (path, size, mtime_ms, fingerprint, state, owner_pid) VALUES (?, ?, ?, ?, 'ingesting', ?)`)
     .run(fp.path, fp.size, fp.mtimeMs, fp.fingerprint, process.pid);
-  return Number(info.lastInsertRowid);
+  const logId = Number(info.lastInsertRowid);
+  active.add(logId);
+  return logId;
+}
+
+/**
+ * A failed or cancelled ingest's rows go. On a full disk even a delete may
+ * find no room: its rows stay, marked ingesting, for reclaimSpace (or the
+ * next start) to remove; the caller reports the ingest's own error.
+ */
+export function discardLog(db: Db, logId: number): void {
+  active.delete(logId);
+  try {
+    deleteLog(db, logId);
+  } catch {
+    // left for reclaimSpace
+  }
+}
+
+/**
+ * Give the space of failed ingests back to the disk: their rows, then the
+ * file's free pages (the index is auto_vacuum = INCREMENTAL), then the WAL.
+ * False when the disk allows not even that: the caller removes the index.
+ */
+export function reclaimSpace(db: Db): boolean {
+  try {
+    const rows = db.prepare(`SELECT log_id FROM logs WHERE state = 'ingesting' AND owner_pid = ?`).all(process.pid) as { log_id: number }[];
+    for (const r of rows) if (!active.has(r.log_id)) deleteLog(db, r.log_id);
+    db.pragma('incremental_vacuum');
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Replace the index's hash secret (tests that compare two indexes key by key); only an empty index may change it. */
@@ -23,7 +59,7 @@ export function setHashSecret(db: Db, secret: Uint8Array): void {
 }
 
 /** Remove a log and everything indexed for it (cancelled or failed ingest). */
-export function deleteLog(db: Db, logId: number): void {
+function deleteLog(db: Db, logId: number): void {
   db.transaction(() => {
     db.prepare('DELETE FROM alignments WHERE canary_log = ? OR ours_log = ?').run(logId, logId);
     db.prepare('DELETE FROM blocks WHERE log_id = ?').run(logId);
@@ -177,5 +213,6 @@ export class LogWriter implements LogSink {
           .run(stats.eventCount, stats.lineCount, threads.length, stats.canonCrash === null ? null : JSON.stringify(stats.canonCrash), this.logId);
       })
       .immediate();
+    active.delete(this.logId);
   }
 }

@@ -58,7 +58,7 @@ export class WorkbenchState {
     // The shell's File menu and drops: what to open (saving and exporting: sessionFiles.listen).
     backend.on('shell/open-logs', ({ canaryPath, oursPath }) => void this.open(canaryPath, oursPath));
     backend.on('shell/open-session', ({ path }) => void this.openSessionFile(path));
-    backend.on('app/damaged', ({ message, sessionsClosed }) => this.onDamaged(message, sessionsClosed));
+    backend.on('app/sessions-closed', (e) => this.onSessionsClosed(e));
     const r = await backend.request('app/info', {});
     if (!r.ok) {
       this.openError = r.error;
@@ -120,18 +120,17 @@ export class WorkbenchState {
   }
 
   /**
-   * The host met a damaged database. When it rebuilt the index, every open
-   * session is gone: the open view comes back with the session's logs filled
-   * in and the host's words (bookmarks and notes are in the sessions database).
+   * The host removed its index (damaged, or a full disk): every open session
+   * is gone. The open view comes back with the session's logs filled in and
+   * the host's words (bookmarks and notes are in the sessions database).
    */
-  private onDamaged(message: string, sessionsClosed: boolean): void {
-    if (!sessionsClosed) return this.say({ tone: 'warn', text: message }, 0);
+  private onSessionsClosed(error: ApiError): void {
     const s = this.session;
     if (s) this.paths = { canary: s.canary.path, ours: s.ours.path };
     this.closeViewer();
     this.session = null;
     for (const l of this.sessionListeners) l();
-    this.openError = { code: 'damaged', message };
+    this.openError = error;
     this.openErrorFrom = 'logs';
     this.screen = 'open';
     void this.refreshInfo();

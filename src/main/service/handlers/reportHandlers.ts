@@ -1,8 +1,8 @@
 // Export of the session's report in every format.
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { renderReport } from '../../report/exportReport';
 import { portableBookmark } from '../../store/bookmarks';
+import { noSpace, writeFailureReason, writeFileAtomic } from '../../store/noSpace';
 import { RequestError, type Handlers, type WorkbenchContext } from '../context';
 import { readableBookmarks, tidMapArg } from '../openSession';
 
@@ -22,9 +22,10 @@ export function reportHandlers(ctx: WorkbenchContext): Handlers<'report/export'>
       });
       if (path) {
         try {
-          writeFileSync(resolve(path), text, 'utf8');
+          writeFileAtomic(resolve(path), text);
         } catch (e) {
-          throw new RequestError({ code: 'input', message: `cannot write ${path}: ${(e as Error).message}` });
+          const message = `cannot write ${path}: ${writeFailureReason(e)}`;
+          throw new RequestError(noSpace(e) ? { code: 'disk-full', message: `${message}; nothing was written` } : { code: 'input', message });
         }
       }
       return { text, path: path ? resolve(path) : null };
