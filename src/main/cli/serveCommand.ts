@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { appVersion, defaultDataDir, demoPair, RENDERER_DIR } from '../hosts/appPaths';
 import { startHttpHost } from '../hosts/httpHost';
-import { DataDirError, Workbench } from '../service/workbench';
+import { DataDirError, DataDirInUse, Workbench } from '../service/workbench';
 import { parseArgs, UsageError, type CommandSpec } from './args';
 import { writeStderr, writeStdout } from './output';
 
@@ -45,7 +45,7 @@ export async function runServe(argv: string[]): Promise<number> {
       demo: demoPair(),
     });
   } catch (e) {
-    if (!(e instanceof DataDirError)) throw e;
+    if (!(e instanceof DataDirError) && !(e instanceof DataDirInUse)) throw e;
     writeStderr(`lockstep serve: ${e.message}\n`);
     return 1;
   }

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type MenuItemConstructorOptions } from 'electron';
 import type { AppInfo, EventName, Events, RecentEntry, ReportFormat } from '../../shared/api';
 import { appVersion, APP_ROOT, demoPair, RENDERER_DIR } from '../hosts/appPaths';
-import { Workbench } from '../service/workbench';
+import { DataDirError, DataDirInUse, Workbench } from '../service/workbench';
 import { secureWebPreferences } from './security';
 
 /** better-sqlite3 built for this Electron's ABI by `npm start` (Node's build cannot load here). */
@@ -163,7 +163,11 @@ void app.whenReady().then(() => {
   try {
     workbench = new Workbench({ dataDir: app.getPath('userData'), host: 'electron', version: appVersion(), demo: demoPair(), nativeBinding });
   } catch (e) {
-    dialog.showErrorBox('Lockstep cannot open its index', `${(e as Error).message}\n\nRun npm start, which builds the SQLite driver for Electron.`);
+    const ours = e instanceof DataDirError || e instanceof DataDirInUse;
+    dialog.showErrorBox(
+      ours ? 'Lockstep cannot use its data directory' : 'Lockstep cannot open its index',
+      ours ? (e as Error).message : `${(e as Error).message}\n\nRun npm start, which builds the SQLite driver for Electron.`,
+    );
     app.exit(1);
     return;
   }

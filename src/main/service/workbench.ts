@@ -15,6 +15,7 @@ import { openKeptIndex, removeIndexFiles } from '../store/indexLocation';
 import { reclaimSpace } from '../store/logWriter';
 import { noSpace } from '../store/noSpace';
 import { openSessionsDb } from '../store/sessionsLocation';
+import { DataDirInUse, lockDataDir } from '../store/dataDirLock';
 import { notFound, RequestError, type Handlers, type PairSides, type WorkbenchContext, type WorkbenchOptions } from './context';
 import { bookmarkHandlers } from './handlers/bookmarkHandlers';
 import { diffHandlers } from './handlers/diffHandlers';
@@ -25,6 +26,7 @@ import { closeSession, JobConflict, readableBookmarks, type OpenSession } from '
 import type { PairRowsModel } from './pairRows';
 
 export type { WorkbenchOptions } from './context';
+export { DataDirInUse } from '../store/dataDirLock';
 
 export class Workbench implements WorkbenchContext {
   private indexDb: Db;
@@ -35,6 +37,7 @@ export class Workbench implements WorkbenchContext {
   readonly cancelledEarly = new Map<string, number>();
   private readonly listeners = new Set<(event: EventName, payload: Events[EventName]) => void>();
   private readonly handlers: Handlers;
+  private readonly releaseLock: () => void;
   /** What happened to the data directory's files at start (a damaged database recovered): shown once by the page. */
   readonly notices: string[] = [];
 
@@ -45,6 +48,30 @@ export class Workbench implements WorkbenchContext {
     } catch (e) {
       throw new DataDirError(opts.dataDir, e);
     }
+    // One host per data directory: a second would overwrite the first's session settings.
+    try {
+      this.releaseLock = lockDataDir(opts.dataDir, opts.host === 'electron' ? 'the desktop workbench' : 'lockstep serve');
+    } catch (e) {
+      if (e instanceof DataDirInUse) throw e;
+      throw new DataDirError(opts.dataDir, e);
+    }
+    try {
+      [this.indexDb, this.sessionsDb] = this.openDatabases();
+    } catch (e) {
+      this.releaseLock();
+      throw e;
+    }
+    this.handlers = {
+      ...sessionHandlers(this),
+      ...diffHandlers(this),
+      ...mapHandlers(this),
+      ...bookmarkHandlers(this),
+      ...reportHandlers(this),
+    };
+  }
+
+  private openDatabases(): [Db, Db] {
+    const opts = this.opts;
     const open = <T>(what: () => T): T => {
       try {
         return what();
@@ -56,18 +83,16 @@ export class Workbench implements WorkbenchContext {
     };
     // A damaged index is rebuilt (it is a cache); a damaged sessions database is moved aside, never deleted.
     const index = open(() => openKeptIndex(this.dbPath, { nativeBinding: opts.nativeBinding }));
-    this.indexDb = index.db;
     if (index.rebuilt) this.notices.push(index.rebuilt);
-    const sessions = open(() => openSessionsDb(join(opts.dataDir, 'sessions.sqlite'), { nativeBinding: opts.nativeBinding }));
-    this.sessionsDb = sessions.db;
+    let sessions;
+    try {
+      sessions = open(() => openSessionsDb(join(opts.dataDir, 'sessions.sqlite'), { nativeBinding: opts.nativeBinding }));
+    } catch (e) {
+      index.db.close();
+      throw e;
+    }
     if (sessions.movedAside) this.notices.push(sessions.movedAside);
-    this.handlers = {
-      ...sessionHandlers(this),
-      ...diffHandlers(this),
-      ...mapHandlers(this),
-      ...bookmarkHandlers(this),
-      ...reportHandlers(this),
-    };
+    return [index.db, sessions.db];
   }
 
   get db(): Db {
@@ -180,6 +205,7 @@ export class Workbench implements WorkbenchContext {
     this.sessions.clear();
     this.indexDb.close();
     this.sessionsDb.close();
+    this.releaseLock();
   }
 }
 
