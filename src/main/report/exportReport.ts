@@ -1,10 +1,13 @@
 // One entry for every export format, used by the workbench and `lockstep report`.
+// Lockstep's own formats show the characters that reorder text as what they are
+// (see shared/visibleControls.ts); the reference's format keeps its bytes.
 import type { ReportFormat } from '../../shared/api';
 import { renderAnnotatedMarkdown } from './annotatedMarkdown';
 import { renderHtmlReport } from './htmlReport';
 import { renderJsonReport } from './jsonReport';
 import { assertEncodable, renderReferenceReport } from './referenceMarkdown';
 import type { ReportContext } from './reportContext';
+import { escapeControlsInJson, showControls } from '../../shared/visibleControls';
 
 export function renderReport(format: ReportFormat, ctx: ReportContext): string {
   switch (format) {
@@ -14,10 +17,10 @@ export function renderReport(format: ReportFormat, ctx: ReportContext): string {
       return text;
     }
     case 'annotated-md':
-      return renderAnnotatedMarkdown(ctx);
+      return showControls(renderAnnotatedMarkdown(ctx));
     case 'html':
-      return renderHtmlReport(ctx);
+      return showControls(renderHtmlReport(ctx));
     case 'json':
-      return renderJsonReport(ctx);
+      return escapeControlsInJson(renderJsonReport(ctx));
   }
 }

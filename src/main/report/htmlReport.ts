@@ -5,14 +5,14 @@ import type { Divergence, PairResult } from '../diff/diffLogs';
 import { jsonDumps, pyStr } from '../py/format';
 import { isDict, PyError, type PyDict } from '../py/value';
 import { renderEvent } from './renderEvent';
-import { escapeHtml, markdownToHtml } from '../../shared/markdownLite';
+import { escapeHtml, markdownToHtml } from '../../shared/noteMarkdown';
 import { bookmarkPlace, bookmarksByPair, pairKeyOf, type ReportBookmark, type ReportContext } from './reportContext';
 
 const CSS = `
 :root { color-scheme: light dark; --bg: #fbfbfa; --fg: #1d1f23; --muted: #667085; --line: #e3e5e8; --panel: #fff;
-  --canary: #2563eb; --ours: #a16207; --diff-bg: #fde8e8; --diff-fg: #9b1c1c; --ok: #067647; --code: #f3f4f6; }
+  --canary: #9a6700; --ours: #0b7a75; --accent: #2563c9; --diff-bg: #fde8e8; --diff-fg: #9b1c1c; --ok: #067647; --code: #f3f4f6; }
 @media (prefers-color-scheme: dark) { :root { --bg: #16181c; --fg: #e6e7ea; --muted: #9aa1ad; --line: #2c3037; --panel: #1d2026;
-  --canary: #7aa2ff; --ours: #f0b453; --diff-bg: #4a1d1f; --diff-fg: #ffb4b4; --ok: #5fd39b; --code: #23272e; } }
+  --canary: #e0b049; --ours: #4cc2b6; --accent: #4d8df0; --diff-bg: #4a1d1f; --diff-fg: #ffb4b4; --ok: #5fd39b; --code: #23272e; } }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--fg); font: 14px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; }
 main { max-width: 1280px; margin: 0 auto; padding: 24px 32px 64px; }
@@ -31,9 +31,10 @@ pre { background: var(--code); padding: 10px 12px; overflow-x: auto; border-radi
 tr.divergent td { background: var(--diff-bg); }
 .fields td.key { width: 22%; color: var(--muted); } .fields tr.hl td { background: var(--diff-bg); color: var(--diff-fg); font-weight: 600; }
 .cols { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
-.bookmark { border-left: 3px solid var(--canary); padding: 4px 12px; margin: 10px 0; background: var(--panel); }
+.bookmark { border-left: 3px solid var(--accent); padding: 4px 12px; margin: 10px 0; background: var(--panel); }
 .bookmark .where { color: var(--muted); font-size: 12px; }
-a { color: var(--canary); }
+a { color: var(--accent); }
+.note table { width: auto; margin: 6px 0; } .note th { text-transform: none; letter-spacing: 0; font-size: 13px; color: var(--fg); }
 `;
 
 function fieldsTable(ev: PyDict, highlight: string | undefined, side: 'canary' | 'ours'): string {
@@ -92,7 +93,7 @@ function bookmarksSection(bs: ReportBookmark[] | undefined): string {
     bs
       .map(
         (b) =>
-          `<div class="bookmark"><strong>${escapeHtml(b.title.trim() || 'Untitled bookmark')}</strong> <span class="where">${escapeHtml(bookmarkPlace(b))}${b.tidEventIdx !== null ? ` · tid_event_idx ${escapeHtml(b.tidEventIdx)}` : ''}${b.atDivergence ? ' · at the divergence' : ''}</span>${markdownToHtml(b.note)}</div>`,
+          `<div class="bookmark"><strong>${escapeHtml(b.title.trim() || 'Untitled bookmark')}</strong> <span class="where">${escapeHtml(bookmarkPlace(b))}${b.tidEventIdx !== null ? ` · tid_event_idx ${escapeHtml(b.tidEventIdx)}` : ''}${b.atDivergence ? ' · at the divergence' : ''}</span><div class="note">${markdownToHtml(b.note)}</div></div>`,
       )
       .join('\n')
   );

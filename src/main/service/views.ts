@@ -1,4 +1,5 @@
-// Turning the core's exact values into the contract's display views.
+// Turning the core's exact values into the contract's display views: bounded,
+// and with the characters that reorder text shown as what they are (showControls).
 import type {
   AlignmentView,
   DifferenceView,
@@ -19,6 +20,7 @@ import type { IndexedLog, ThreadInfo } from '../diff/indexedLog';
 import { jsonDumps, pyStr } from '../py/format';
 import { isDict, PyError, type PyDict } from '../py/value';
 import { renderEvent } from '../report/renderEvent';
+import { showControls } from '../../shared/visibleControls';
 import type { PairAlignment } from './pairRows';
 
 export function logView(side: Side, log: IndexedLog): LogView {
@@ -36,15 +38,15 @@ export function threadView(side: Side, t: ThreadInfo): ThreadView {
   return {
     side,
     threadNo: t.threadNo,
-    tid: pyStr(t.tid),
+    tid: showControls(pyStr(t.tid)),
     tidKey: t.tidKey,
     eventCount: t.eventCount,
-    firstCallName: t.firstCallName === undefined || t.firstCallName === null ? null : pyStr(t.firstCallName),
+    firstCallName: t.firstCallName === undefined || t.firstCallName === null ? null : showControls(pyStr(t.firstCallName)),
   };
 }
 
 function divergenceView(position: number, alignedRow: number, d: FieldDifference): DivergenceView {
-  return { position, alignedRow, description: d.description, field: d.field, ...(d.key !== undefined ? { key: d.key } : {}) };
+  return { position, alignedRow, description: showControls(d.description), field: d.field, ...(d.key !== undefined ? { key: showControls(d.key) } : {}) };
 }
 
 function alignmentView(p: PairResult, a: PairAlignment): AlignmentView {
@@ -68,7 +70,7 @@ export function pairView(r: PairResult, a: PairAlignment): PairView {
     canary: threadView('canary', r.canaryThread),
     ours: threadView('ours', r.oursThread),
     mappedBy: r.reason.by,
-    firstCallName: r.reason.by === 'first-call' ? pyStr(r.reason.name) : null,
+    firstCallName: r.reason.by === 'first-call' ? showControls(pyStr(r.reason.name)) : null,
     matched: r.matched,
     canaryTotal: r.canaryTotal,
     oursTotal: r.oursTotal,
@@ -88,10 +90,10 @@ const JSON_FULL_MAX = 32 * 1024 * 1024;
 
 /** Cut a long text in its middle, saying how much was left out (the difference is often at the end). */
 function elide(text: string, max: number): { text: string; truncated: boolean } {
-  if (text.length <= max) return { text, truncated: false };
+  if (text.length <= max) return { text: showControls(text), truncated: false };
   const head = Math.floor(max * 0.6);
   const tail = max - head;
-  return { text: `${text.slice(0, head)} … ${text.length - max} more characters … ${text.slice(text.length - tail)}`, truncated: true };
+  return { text: showControls(`${text.slice(0, head)} … ${text.length - max} more characters … ${text.slice(text.length - tail)}`), truncated: true };
 }
 
 function summaryOf(ev: PyDict): string {
@@ -107,8 +109,8 @@ export function eventLine(ev: PyDict, position: number, line: number): EventLine
   return {
     position,
     line,
-    tidEventIdx: ev.has('tid_event_idx') ? pyStr(ev.get('tid_event_idx')) : '?',
-    kind: ev.has('kind') ? pyStr(ev.get('kind')) : '?',
+    tidEventIdx: ev.has('tid_event_idx') ? showControls(pyStr(ev.get('tid_event_idx'))) : '?',
+    kind: ev.has('kind') ? showControls(pyStr(ev.get('kind'))) : '?',
     summary: elide(summaryOf(ev), SUMMARY_MAX).text,
   };
 }
@@ -118,8 +120,8 @@ export function eventDetail(ev: PyDict, position: number, line: number, bytes: n
   const fields: FieldView[] | null = isDict(payload)
     ? [...payload].map(([key, v]) => {
         const whole = jsonDumps(v, DISPLAY);
-        const cut = full ? { text: whole, truncated: false } : elide(whole, VALUE_MAX);
-        return cut.truncated ? { key, value: cut.text, truncated: true, bytes: whole.length } : { key, value: whole };
+        const cut = full ? { text: showControls(whole), truncated: false } : elide(whole, VALUE_MAX);
+        return cut.truncated ? { key: showControls(key), value: cut.text, truncated: true, bytes: whole.length } : { key: showControls(key), value: cut.text };
       })
     : null;
   const json = jsonDumps(ev, { ensureAscii: false, indent: 2 });
@@ -136,7 +138,7 @@ export function rowView(row: number, canary: EventLine | null, ours: EventLine |
     view.difference = {
       field: difference.field,
       description: elide(difference.description, VALUE_MAX).text,
-      ...('key' in difference && difference.key !== undefined ? { key: difference.key } : {}),
+      ...('key' in difference && difference.key !== undefined ? { key: showControls(difference.key) } : {}),
     };
   }
   return view;
@@ -145,9 +147,9 @@ export function rowView(row: number, canary: EventLine | null, ours: EventLine |
 export function differenceView(d: AlignedDifference): DifferenceView {
   return {
     field: d.field,
-    ...(d.key !== undefined ? { key: d.key } : {}),
+    ...(d.key !== undefined ? { key: showControls(d.key) } : {}),
     description: elide(d.description, VALUE_MAX).text,
-    path: d.path,
+    path: showControls(d.path),
     canary: d.canary === null ? null : elide(d.canary, VALUE_MAX).text,
     ours: d.ours === null ? null : elide(d.ours, VALUE_MAX).text,
   };

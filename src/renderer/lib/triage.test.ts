@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BookmarkView, PairView, SessionView, ThreadView } from '../../shared/api';
 import { groupBookmarks } from './bookmarkGroups';
-import { markdownToHtml as markdownPreview, notePreviewText } from '../../shared/markdownLite';
+import { markdownToHtml as markdownPreview, notePreviewText } from '../../shared/noteMarkdown';
 import { otherPartners, threadLists } from './threadLists';
 
 const thread = (side: 'canary' | 'ours', tid: number, threadNo: number): ThreadView => ({
@@ -84,7 +84,30 @@ describe('markdownPreview', () => {
   });
 
   it('keeps lists, headings and code blocks', () => {
-    expect(markdownPreview('# T\n- a\n- b\n```\n<x>\n```')).toBe('<h4>T</h4>\n<ul><li>a</li><li>b</li></ul>\n<pre><code>&lt;x&gt;</code></pre>');
+    expect(markdownPreview('# T\n- a\n- b\n```\n<x>\n```').replace(/\n/g, '')).toBe('<h4>T</h4><ul><li>a</li><li>b</li></ul><pre><code>&lt;x&gt;</code></pre>');
+  });
+
+  it('leaves a link whose URL holds * and _ as written (no <em> inside the href)', () => {
+    const html = markdownPreview('see [the dump](https://e.org/a_b*c*d_e/x*y*) and *this*');
+    expect(html).toContain('<a href="https://e.org/a_b*c*d_e/x*y*" target="_blank" rel="noreferrer noopener">the dump</a>');
+    expect(html).toContain('<em>this</em>');
+    expect(html.match(/<em>/g)).toHaveLength(1);
+  });
+
+  it('renders a table, and no image, raw HTML or non-http link', () => {
+    const html = markdownPreview(
+      '| call | canary | ours |\n|---|---|---|\n| NtReadFile | 0 | 0xC0000034 |\n\n![x](https://e.org/t.png) <img src=x onerror=alert(1)> [f](file:///etc/passwd)',
+    );
+    expect(html).toMatch(/<table>\s*<thead>\s*<tr>\s*<th>call<\/th>/);
+    expect(html).toContain('<td>0xC0000034</td>');
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('href="file:');
+    expect(html).toContain('&lt;img');
+  });
+
+  it('shows the characters that reorder text as what they are', () => {
+    expect(markdownPreview('rename to gnp\u202Eexe.')).toBe('<p>rename to gnp⟨U+202E⟩exe.</p>');
+    expect(notePreviewText('a \u2066b\u2069')).toBe('a ⟨U+2066⟩b⟨U+2069⟩');
   });
 
   it('gives a plain first line for lists of bookmarks', () => {

@@ -2,6 +2,7 @@
 // selected row in full, the hunks, the overview ruler, seeks and jumps. Every
 // answer is bounded: rows carry lean event lines, the detail pane asks for
 // one row, long values are elided unless asked for whole.
+import { showControls } from '../../../shared/visibleControls';
 import type { OverviewMark, RowView, ViewMode } from '../../../shared/api';
 import { alignedDifference, describeHunk, hunkDetail } from '../../align/pairAlignment';
 import { compareEvents, type FieldDifference } from '../../diff/compareEvents';
@@ -126,7 +127,7 @@ export function diffHandlers(
           rows: rows.hunkRows(k),
           canary: [h.canary[0], h.canary[1]] as [number, number],
           ours: [h.ours[0], h.ours[1]] as [number, number],
-          description: describeHunk(hunkDetail(p.c, p.o, h, s.canonicalize)),
+          description: showControls(describeHunk(hunkDetail(p.c, p.o, h, s.canonicalize))),
         });
       }
       return { total: rows.hunkCount, hunks };
