@@ -128,6 +128,8 @@ export interface SessionView {
   bookmarks: BookmarkView[];
   /** The same mapping as `lockstep diff --tid-map` takes it (null when a tid is not an integer). */
   tidMapArg: string | null;
+  /** A bookmark being written when the session was last shown, not saved (the page's draft as JSON; when last typed). */
+  draft: { body: string; at: string } | null;
 }
 
 /** One log of a session file, as found on this machine. */
@@ -297,6 +299,8 @@ interface RequestResults {
   'bookmark/add': BookmarkView;
   'bookmark/update': BookmarkView;
   'bookmark/delete': { deleted: boolean };
+  /** Keep the bookmark being written (the page's draft as JSON, as it is typed); null: saved or cancelled. */
+  'bookmark/draft': { kept: boolean };
   /** Write the session to a portable .lockstep file. */
   'session/save-as': { path: string };
   /** Read a .lockstep file; canaryPath/oursPath locate logs that moved (or accept changed ones). */
@@ -342,6 +346,8 @@ export interface Events {
   'shell/save-session': { path: string };
   /** File > Open session…: the user chose a .lockstep file. */
   'shell/open-session': { path: string };
+  /** From the page's own transport (never the core): the host stopped answering, or answers again. */
+  'host/connection': { connected: boolean };
 }
 
 export type EventName = keyof Events;

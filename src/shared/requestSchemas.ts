@@ -1,7 +1,7 @@
 // The argument of every request, as a schema: checked before any handler sees
 // it, whichever transport carried it. The argument types of the contract
 // (api.ts) are derived from these, so the two cannot drift.
-import { bool, int, num, obj, oneOf, optional, str, type Infer } from './validate';
+import { bool, int, nullable, num, obj, oneOf, optional, str, type Infer } from './validate';
 
 export const SIDES = ['canary', 'ours'] as const;
 export const REPORT_FORMATS = ['reference-md', 'annotated-md', 'html', 'json'] as const;
@@ -35,6 +35,7 @@ export const REQUEST_SCHEMAS = {
   'bookmark/add': obj({ sessionId, pairKey, view, row: int(0), title: str({ max: 1000 }), note: str({ max: 1_000_000 }), atDivergence: optional(bool) }),
   'bookmark/update': obj({ sessionId, bookmarkId: id, title: str({ max: 1000 }), note: str({ max: 1_000_000 }) }),
   'bookmark/delete': obj({ sessionId, bookmarkId: id }),
+  'bookmark/draft': obj({ sessionId, body: nullable(str({ max: 1_100_000 })) }),
   'session/save-as': obj({ sessionId, path: str({ nonEmpty: true }) }),
   'session/open-file': obj({
     jobId: id,

@@ -15,7 +15,7 @@ import { pyHashKey, type PyValue } from '../py/value';
 import type { Db } from '../store/db';
 import { buildSessionFile, type SessionFile } from '../sessions/sessionFile';
 import { listBookmarks, portableBookmark, type BookmarkRow } from '../store/bookmarks';
-import { recentSessions, upsertSession, type StoredPlace } from '../store/sessions';
+import { draftOf, recentSessions, upsertSession, type StoredPlace } from '../store/sessions';
 import { alignPair } from '../align/alignPair';
 import { sides } from '../align/pairAlignment';
 import { PairAlignment } from './pairRows';
@@ -145,6 +145,7 @@ export function sessionView(s: OpenSession, sessionsDb: Db): SessionView {
     place: placeView(s),
     bookmarks: readable.views,
     tidMapArg: tidMapArg(r),
+    draft: draftOf(sessionsDb, s.id),
   };
 }
 

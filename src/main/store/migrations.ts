@@ -192,4 +192,13 @@ export const SESSION_MIGRATIONS: readonly string[] = [
   ALTER TABLE bookmarks_v3 RENAME TO bookmarks;
   CREATE INDEX bookmarks_by_session ON bookmarks (session_id, canary_tid, canary_position);
   `,
+  // 4: the bookmark note being written, kept as it is typed (the page's draft, as JSON), so that a
+  // host that stops, or a page that closes, loses none of it.
+  `
+  CREATE TABLE drafts (
+    session_id TEXT PRIMARY KEY REFERENCES sessions (session_id) ON DELETE CASCADE,
+    body       TEXT NOT NULL,
+    updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  `,
 ];

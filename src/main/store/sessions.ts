@@ -114,3 +114,18 @@ export function upsertSession(db: Db, s: Omit<SessionRow, 'createdAt' | 'openedA
 export function setSessionPlace(db: Db, sessionId: string, place: SessionRow['place']): void {
   db.prepare('UPDATE sessions SET place = ? WHERE session_id = ?').run(place === null ? null : JSON.stringify(place), sessionId);
 }
+
+/** Keep the draft being written in a session (null: it was saved or cancelled). */
+export function keepDraft(db: Db, sessionId: string, body: string | null): void {
+  if (body === null) db.prepare('DELETE FROM drafts WHERE session_id = ?').run(sessionId);
+  else
+    db.prepare(
+      `INSERT INTO drafts (session_id, body) VALUES (?, ?)
+       ON CONFLICT (session_id) DO UPDATE SET body = excluded.body, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
+    ).run(sessionId, body);
+}
+
+export function draftOf(db: Db, sessionId: string): { body: string; at: string } | null {
+  const r = db.prepare('SELECT body, updated_at FROM drafts WHERE session_id = ?').get(sessionId) as { body: string; updated_at: string } | undefined;
+  return r ? { body: r.body, at: r.updated_at } : null;
+}

@@ -4,6 +4,7 @@
 import type { BookmarkView, PairView, ViewMode } from '../../shared/api';
 import { bookmarkPlace } from './bookmarkGroups';
 import { backend } from './backend';
+import { forgetDraft, keepDraft, keptDraft } from './keptDraft';
 import { workbench } from './workbench.svelte';
 
 export interface BookmarkDraft {
@@ -34,6 +35,8 @@ class Bookmarks {
   confirmingDelete = $state<string | null>(null);
   /** The entry to focus when the list shows (after a save, a jump). */
   focusId = $state<string | null>(null);
+  /** A draft kept from an earlier page or host was put back in the editor (when it was last typed). */
+  restoredAt = $state<string | null>(null);
 
   private savedTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -44,7 +47,47 @@ class Bookmarks {
       this.confirmingDelete = null;
       this.error = null;
       this.savedId = null;
+      this.restoredAt = null;
+      this.restoreKept();
     });
+    // What is typed is kept until it is saved or cancelled (see keptDraft.ts).
+    $effect.root(() => {
+      $effect(() => {
+        const d = this.draft;
+        const s = workbench.session;
+        if (!d || !s || JSON.stringify([d.title, d.note]) === this.draftStart) return;
+        const snapshot = $state.snapshot(d);
+        keepDraft(s.id, snapshot);
+        if (this.draftTimer) clearTimeout(this.draftTimer);
+        this.draftTimer = setTimeout(() => void backend.request('bookmark/draft', { sessionId: s.id, body: JSON.stringify(snapshot) }), 300);
+      });
+    });
+  }
+
+  private draftTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /** The draft was saved or cancelled: neither copy of it is kept any more. */
+  private letGoOfDraft(): void {
+    if (this.draftTimer) clearTimeout(this.draftTimer);
+    this.draftTimer = null;
+    forgetDraft();
+    const s = workbench.session;
+    if (s) void backend.request('bookmark/draft', { sessionId: s.id, body: null });
+  }
+
+  /** A note left unsaved when the host stopped (or the page closed) comes back with its session. */
+  private restoreKept(): void {
+    const s = workbench.session;
+    const kept = s ? keptDraft<BookmarkDraft>(s.id, s.draft) : null;
+    if (!s || !kept) return;
+    const b = kept.draft.id === null ? null : s.bookmarks.find((x) => x.id === kept.draft.id);
+    // An edit of a bookmark that has gone since comes back as a new one where it was.
+    const draft = kept.draft.id !== null && !b ? { ...kept.draft, id: null } : kept.draft;
+    if (draft.id === null && (!draft.at || !s.pairs.some((p) => p.key === draft.pairKey))) return;
+    this.draft = draft;
+    this.draftStart = b ? JSON.stringify([b.title, b.note]) : JSON.stringify(['', '']);
+    this.panelOpen = true;
+    this.restoredAt = kept.at;
   }
 
   /** The panel was just opened by the user (m, the header button): its list takes the focus when it shows. */
@@ -151,6 +194,8 @@ class Bookmarks {
     this.focusId = this.draft?.id ?? null;
     this.draft = null;
     this.error = null;
+    this.restoredAt = null;
+    this.letGoOfDraft();
   }
 
   async save(): Promise<boolean> {
@@ -184,6 +229,8 @@ class Bookmarks {
       this.commit(this.current().map((b) => (b.id === saved.id ? saved : b)));
     }
     this.draft = null;
+    this.restoredAt = null;
+    this.letGoOfDraft();
     this.focusId = saved.id;
     this.flashSaved(saved.id);
     return true;

@@ -14,6 +14,9 @@ class HttpTransport implements Transport {
   private readonly listeners = new Map<EventName, Set<(p: never) => void>>();
   private socket: WebSocket | null = null;
   private retry = 500;
+  /** The host answers (as far as this page knows); 'host/connection' tells the page when that changes. */
+  private connected = true;
+  private goneTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(private readonly base: URL) {
     this.connect();
@@ -28,8 +31,13 @@ class HttpTransport implements Transport {
       const { event, payload } = JSON.parse(String(m.data)) as { event: EventName; payload: never };
       for (const l of this.listeners.get(event) ?? []) l(payload);
     };
-    ws.onopen = () => (this.retry = 500);
+    ws.onopen = () => {
+      this.retry = 500;
+      this.setConnected(true);
+    };
     ws.onclose = () => {
+      // A hiccup reconnects at once; a host that stays away for 1.5 s has stopped.
+      this.goneTimer ??= setTimeout(() => this.setConnected(false), 1500);
       // Reconnect with backoff: progress must keep flowing after a host hiccup.
       setTimeout(() => this.connect(), this.retry);
       this.retry = Math.min(this.retry * 2, 10_000);
@@ -48,8 +56,17 @@ class HttpTransport implements Transport {
       }
       return (await res.json()) as Result<RequestResult<K>>;
     } catch (e) {
+      this.setConnected(false);
       return { ok: false, error: { code: 'internal', message: `cannot reach the workbench host (${(e as Error).message}); is lockstep serve still running?` } };
     }
+  }
+
+  private setConnected(connected: boolean): void {
+    if (this.goneTimer) clearTimeout(this.goneTimer);
+    this.goneTimer = null;
+    if (this.connected === connected) return;
+    this.connected = connected;
+    for (const l of this.listeners.get('host/connection') ?? []) l({ connected } as never);
   }
 
   on<E extends EventName>(event: E, listener: (payload: Events[E]) => void): () => void {

@@ -69,6 +69,7 @@ function session(pairs: PairView[], unmappedCanary: ThreadView[], unmappedOurs: 
     place: null,
     bookmarks,
     tidMapArg: null,
+    draft: null,
   };
 }
 

@@ -47,6 +47,8 @@ export class WorkbenchState {
   locate = $state.raw<LocateRequest | null>(null);
   /** A request that changes the session's settings is on its way. */
   settingsBusy = $state(false);
+  /** The browser host stopped answering (its transport says so): the page says it over everything. */
+  hostGone = $state(false);
 
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- callbacks, not state: nothing renders from them
@@ -59,6 +61,7 @@ export class WorkbenchState {
     backend.on('shell/open-logs', ({ canaryPath, oursPath }) => void this.open(canaryPath, oursPath));
     backend.on('shell/open-session', ({ path }) => void this.openSessionFile(path));
     backend.on('app/sessions-closed', (e) => this.onSessionsClosed(e));
+    backend.on('host/connection', ({ connected }) => (this.hostGone = !connected));
     const r = await backend.request('app/info', {});
     if (!r.ok) {
       this.openError = r.error;

@@ -3,10 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { jsonDumpsExact, pyStr } from '../../py/format';
 import { deleteBookmark, getBookmark, nowIso, putBookmark, updateBookmarkText } from '../../store/bookmarks';
+import { keepDraft } from '../../store/sessions';
 import { notFound, type Handlers, type WorkbenchContext } from '../context';
 import { bookmarkView } from '../openSession';
 
-export function bookmarkHandlers(ctx: WorkbenchContext): Handlers<'bookmark/add' | 'bookmark/update' | 'bookmark/delete'> {
+export function bookmarkHandlers(ctx: WorkbenchContext): Handlers<'bookmark/add' | 'bookmark/update' | 'bookmark/delete' | 'bookmark/draft'> {
   return {
     'bookmark/add': ({ sessionId, pairKey, view, row: at, title, note, atDivergence }) => {
       const s = ctx.session(sessionId);
@@ -51,6 +52,12 @@ export function bookmarkHandlers(ctx: WorkbenchContext): Handlers<'bookmark/add'
       const b = getBookmark(ctx.sessionsDb, bookmarkId);
       if (!b || b.sessionId !== sessionId) throw notFound(`no bookmark ${bookmarkId} in this session`);
       return { deleted: deleteBookmark(ctx.sessionsDb, bookmarkId) };
+    },
+
+    'bookmark/draft': ({ sessionId, body }) => {
+      ctx.session(sessionId);
+      keepDraft(ctx.sessionsDb, sessionId, body);
+      return { kept: body !== null };
     },
   };
 }
