@@ -336,6 +336,8 @@ export interface Events {
   'ingest/progress': IngestProgressEvent;
   /** The recent sessions changed (one was opened or saved): the Electron shell rebuilds Open recent from it. */
   'sessions/recent': { recent: RecentEntry[] };
+  /** A log of an open session is not what was indexed any more (rewritten in place, replaced, cut): index it again. */
+  'app/log-changed': { file: string; message: string };
   /** The index was damaged or the disk full: it was removed and every open session closed (the message says why). */
   'app/sessions-closed': { code: 'damaged' | 'disk-full'; message: string };
   /** From the Electron shell's File menu or a drop of two files: open this pair. */

@@ -15,7 +15,13 @@ const view = oneOf(...VIEW_MODES);
 
 export const REQUEST_SCHEMAS = {
   'app/info': obj({}),
-  'session/open': obj({ jobId: id, canaryPath: str({ nonEmpty: true }), oursPath: str({ nonEmpty: true }), canonicalize: optional(bool) }),
+  'session/open': obj({
+    jobId: id,
+    canaryPath: str({ nonEmpty: true }),
+    oursPath: str({ nonEmpty: true }),
+    canonicalize: optional(bool),
+    acceptTruncated: optional(bool),
+  }),
   'session/cancel': obj({ jobId: id }),
   'session/close': obj({ sessionId }),
   'session/get': obj({ sessionId }),

@@ -9,6 +9,7 @@ import { ingestPair } from '../ingest/ingestPair';
 import { pythonPathStr } from '../ingest/logErrors';
 import { renderReport } from '../report/exportReport';
 import { assertEncodable, renderReferenceReport } from '../report/referenceMarkdown';
+import { cutNoticeMarkdown, cutNotices } from '../report/reportContext';
 import { appVersion } from '../hosts/appPaths';
 import { tidMapArg } from '../service/openSession';
 import { noSpace, NoSpaceError, writeFailureReason, writeFileAtomic } from '../store/noSpace';
@@ -48,6 +49,10 @@ const DIFF_SPEC: CommandSpec = {
       value: 'FORMAT',
       help: `the report: ${REPORT_FORMATS.join(', ')} (default reference-md, the reference's bytes; json and annotated-md hold every aligned hunk)`,
     },
+    {
+      name: '--accept-truncated',
+      help: 'a log whose last line is cut short (a run that crashed) is used up to its last complete line, and every report says where it was cut (the reference refuses it, and so does Lockstep without this)',
+    },
     { name: '--quiet', help: 'no progress bars on a terminal' },
   ],
   epilog:
@@ -73,6 +78,7 @@ export async function runDiff(argv: string[]): Promise<number> {
     try {
       pair = await ingestPair(index.db, index.path, canary, ours, {
         onProgress: (side, p) => progress?.update(side === 'canary' ? 'canary' : 'ours  ', p),
+        acceptTruncated: args.has('--accept-truncated'),
       });
     } finally {
       progress?.clear();
@@ -85,8 +91,9 @@ export async function runDiff(argv: string[]): Promise<number> {
         tidMapArg: (args.get('--tid-map') as string | undefined) ?? null,
       });
       for (const w of result.warnings) writeStderr(w + '\n');
+      for (const n of cutNotices({ canary: c, ours: o })) writeStderr(`warn: ${n}\n`);
       if (format === 'reference-md') {
-        const report = renderReferenceReport(result);
+        const report = cutNoticeMarkdown({ canary: c, ours: o }) + renderReferenceReport(result);
         if (out !== undefined) {
           writeReportFile(out, report);
           writeStderr(`diff report written to ${pythonPathStr(out)}\n`);

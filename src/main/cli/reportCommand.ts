@@ -27,6 +27,7 @@ const REPORT_SPEC: CommandSpec = {
     { name: '--canary', value: 'PATH', help: 'the canary log, if it is no longer where the session says' },
     { name: '--ours', value: 'PATH', help: 'the ours log, if it is no longer where the session says' },
     { name: '--accept-changed', help: 'use logs whose content changed since the session was saved' },
+    { name: '--accept-truncated', help: 'use a log whose last line is cut short up to its last complete line (the report says where)' },
     { name: '--db', value: 'PATH', help: 'keep the SQLite index at PATH for reuse (default: temporary)' },
     { name: '--quiet', help: 'no progress bars' },
   ],
@@ -67,6 +68,7 @@ export async function runReport(argv: string[]): Promise<number> {
         { path: paths.ours, label: paths.ours },
         {
           onProgress: (side, p) => progress?.update(side === 'canary' ? 'canary' : 'ours  ', p),
+          acceptTruncated: args.has('--accept-truncated'),
         },
       );
     } finally {

@@ -1,12 +1,18 @@
 // Read access to one indexed log: its threads, the compact keys of any event
-// by position, and the full event read back from the log file.
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+// by position, and the full event read back from the log file. What is read
+// back is checked against what was indexed: the file's identity (size, times,
+// inode) whenever it is read, and every event's key, so that a log rewritten
+// in place (same size or not) is refused, never shown as what it was.
+import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { pyJsonLoads } from '../py/parse';
 import { isDict, type PyDict, type PyValue } from '../py/value';
 import type { Db } from '../store/db';
 import { BLOCK_SIZE, effectiveKeys, type EventBlock } from '../store/eventBlock';
-import { blockLastIdx, listThreads, readBlock, type LogRow, type ThreadRow } from '../store/logIndex';
-import { LogInputError } from '../ingest/logErrors';
+import { blockLastIdx, hashSecret, listThreads, readBlock, type LogRow, type ThreadRow } from '../store/logIndex';
+import { LogChangedError, LogInputError } from '../ingest/logErrors';
+import { exactEventKey } from '../ingest/logScanner';
+import { useHashSecretOf } from '../ingest/valueHash';
+import { markStale } from '../store/logWriter';
 import { allocatorSentinel } from '../rules/referenceRules';
 
 const PREFETCH_LIMIT = 4 << 20;
@@ -24,6 +30,11 @@ export class IndexedLog {
   private readonly lastIdx = new Map<number, Float64Array>();
   private readonly cache = new Map<string, EventBlock>();
   private fd: number | null = null;
+  /** The file as it was when it was opened for reading: any later change to it shows in these. */
+  private opened: Stats | null = null;
+  private checkedAt = 0;
+  private readonly secret: Uint8Array;
+  private readonly readKey = new Uint32Array(4);
 
   constructor(
     readonly db: Db,
@@ -39,6 +50,7 @@ export class IndexedLog {
       firstCallName: t.firstCallNameJson === null ? undefined : pyJsonLoads(t.firstCallNameJson),
     }));
     for (const t of this.threads) this.byKey.set(t.tidKey, t);
+    this.secret = hashSecret(db);
   }
 
   threadByKey(tidKey: string): ThreadInfo | undefined {
@@ -75,15 +87,34 @@ export class IndexedLog {
   }
 
   private file(): number {
+    // Found changed once, refused from then on: a line that happens to match is no reason to trust the rest.
+    if (this.stale) throw new LogChangedError(this.label, null, this.stale);
     if (this.fd === null) {
       const st = statSync(this.path);
-      if (st.size !== this.log.size || st.mtimeMs !== this.log.mtimeMs) {
-        throw new LogInputError(this.label, null, 'the log changed since it was indexed; open it again to re-index it');
-      }
+      if (st.size !== this.log.size || st.mtimeMs !== this.log.mtimeMs) throw this.changed(null, describeChange(this.log, st));
       this.fd = openSync(this.path, 'r');
+      this.opened = fstatSync(this.fd);
+      this.checkedAt = Date.now();
+    } else if (Date.now() - this.checkedAt > 50) {
+      // A write changes ctime (which no one can set); a file put in its place changes the path's inode.
+      const now = fstatSync(this.fd);
+      const at = statSync(this.path, { throwIfNoEntry: false });
+      const o = this.opened!;
+      if (now.size !== o.size || now.mtimeMs !== o.mtimeMs || now.ctimeMs !== o.ctimeMs) throw this.changed(null, describeChange(this.log, now));
+      if (!at || at.ino !== o.ino || at.dev !== o.dev) throw this.changed(null, at ? 'another file is in its place' : 'it is gone');
+      this.checkedAt = Date.now();
     }
     return this.fd;
   }
+
+  private changed(line: number | null, what: string): LogChangedError {
+    this.close();
+    markStale(this.db, this.log.logId);
+    this.stale = line === null ? what : `line ${line}: ${what}`;
+    return new LogChangedError(this.label, line, what);
+  }
+
+  private stale: string | null = null;
 
   /** Bytes of the log read ahead for a window of events (see prefetch). */
   private span: { start: number; buf: Buffer } | null = null;
@@ -115,21 +146,36 @@ export class IndexedLog {
     const [b, i] = this.locate(threadNo, pos);
     const len = b.length[i]!;
     const off = b.offset[i]!;
+    const fd = this.file(); // checks the file is still the one indexed
     const span = this.span;
     if (span && off >= span.start && off + len <= span.start + span.buf.length) {
       return span.buf.toString('utf8', off - span.start, off - span.start + len);
     }
     const buf = Buffer.allocUnsafe(len);
-    const got = readSync(this.file(), buf, 0, len, off);
-    if (got !== len) throw new LogInputError(this.label, b.line[i]!, 'the log is shorter than when it was indexed');
+    const got = readSync(fd, buf, 0, len, off);
+    if (got !== len) throw this.changed(b.line[i]!, 'it is shorter than when it was indexed');
     return buf.toString('utf8');
   }
 
   /** The event at a position of a thread, exactly as json.loads reads it, canonicalized as asked. */
   event(threadNo: number, pos: number, canonicalize: boolean): PyDict {
     const [b, i] = this.locate(threadNo, pos);
-    const ev = pyJsonLoads(this.lineText(threadNo, pos));
-    if (!isDict(ev)) throw new LogInputError(this.label, b.line[i]!, 'the log changed since it was indexed');
+    let ev: PyValue;
+    try {
+      ev = pyJsonLoads(this.lineText(threadNo, pos));
+    } catch (e) {
+      if (e instanceof LogInputError) throw e;
+      throw this.changed(b.line[i]!, 'this line is not what was indexed');
+    }
+    if (!isDict(ev)) throw this.changed(b.line[i]!, 'this line is not what was indexed');
+    // The bytes read back must be the event indexed: its key, under the index's secret.
+    useHashSecretOf(this.secret);
+    const k = this.readKey;
+    exactEventKey(ev, k);
+    const at = 4 * i;
+    if (k[0] !== b.keyRaw[at] || k[1] !== b.keyRaw[at + 1] || k[2] !== b.keyRaw[at + 2] || k[3] !== b.keyRaw[at + 3]) {
+      throw this.changed(b.line[i]!, 'this line is not what was indexed');
+    }
     const ordinal = b.ordinal[i]!;
     if (canonicalize && ordinal >= 0) {
       const payload = ev.get('payload') as PyDict;
@@ -184,4 +230,9 @@ export class IndexedLog {
     this.fd = null;
     this.span = null;
   }
+}
+
+function describeChange(log: LogRow, now: Stats): string {
+  if (now.size !== log.size) return `${log.size} bytes when indexed, ${now.size} now`;
+  return `modified ${new Date(now.mtimeMs).toISOString()}`;
 }

@@ -26,6 +26,8 @@ export interface IngestHooks {
   isCancelled?: () => boolean;
   /** Diagnostics and tests: read every line with the exact parser, never the fast scanner. */
   exactOnly?: boolean;
+  /** A last line cut short (a run that crashed) is left out, not refused (--accept-truncated). */
+  acceptTruncated?: boolean;
 }
 
 export interface IngestedLog {
@@ -40,12 +42,13 @@ export interface IngestedLog {
  */
 export function scanLog(path: string, label: string, fingerprint: FileFingerprint, secret: Uint8Array, sink: LogSink, hooks: IngestHooks = {}): void {
   useHashSecret(secret);
-  const scanner = new LogScanner(label, sink, hooks.exactOnly);
+  const scanner = new LogScanner(label, sink, hooks.exactOnly, { size: fingerprint.size, acceptTruncated: hooks.acceptTruncated ?? false });
   const started = Date.now();
   try {
     const read = splitLines(path, {
       line: (buf, s, e, off, n) => scanner.line(buf, s, e, off, n),
-      invalidUtf8: (n) => scanner.fail(n, "invalid UTF-8 (the reference fails here with UnicodeDecodeError: 'utf-8' codec can't decode)"),
+      invalidUtf8: (n, offset, length) =>
+        scanner.badLine(n, offset, length, "invalid UTF-8 (the reference fails here with UnicodeDecodeError: 'utf-8' codec can't decode)"),
       progress: (bytesDone) => {
         if (hooks.isCancelled?.()) throw new IngestCancelled();
         hooks.onProgress?.({ bytesDone, bytesTotal: fingerprint.size, events: scanner.events, elapsedMs: Date.now() - started });
@@ -77,7 +80,7 @@ export function ingestLog(db: Db, path: string, label: string, hooks: IngestHook
   } catch (e) {
     throw fileError(label, e);
   }
-  const existing = findReusableLog(db, fingerprint);
+  const existing = findReusableLog(db, fingerprint, hooks.acceptTruncated);
   if (existing) {
     hooks.onProgress?.({ bytesDone: existing.size, bytesTotal: existing.size, events: existing.eventCount, elapsedMs: 0, reused: true });
     return { log: existing, reused: true };

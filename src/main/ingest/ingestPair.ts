@@ -11,7 +11,7 @@ import { findReusableLog, getLog, hashSecret, type FileFingerprint, type LogRow 
 import { beginLog, discardLog, LogWriter } from '../store/logWriter';
 import { fingerprintFile } from './fingerprint';
 import { fileError, ingestLog, type IngestProgress } from './ingestLog';
-import { IngestCancelled, LogInputError } from './logErrors';
+import { CutLogError, IngestCancelled, LogInputError } from './logErrors';
 import type { WorkerReply, WorkerRequest } from './workerProtocol';
 
 type Side = 'canary' | 'ours';
@@ -28,6 +28,8 @@ export interface PairIngestHooks {
   signal?: AbortSignal;
   /** Use worker threads for logs at least this large (bytes). */
   workerThreshold?: number;
+  /** A last line cut short (a run that crashed) is left out, not refused (--accept-truncated). */
+  acceptTruncated?: boolean;
 }
 
 export interface IngestedPair {
@@ -43,7 +45,13 @@ type Outcome = { ok: true; log: LogRow; reused: boolean } | { ok: false; error: 
 
 function inThread(db: Db, src: LogSource, fp: FileFingerprint, side: Side, hooks: PairIngestHooks): Outcome {
   try {
-    const r = ingestLog(db, src.path, src.label, { onProgress: (p) => hooks.onProgress?.(side, p), isCancelled: () => hooks.signal?.aborted ?? false }, fp);
+    const r = ingestLog(
+      db,
+      src.path,
+      src.label,
+      { onProgress: (p) => hooks.onProgress?.(side, p), isCancelled: () => hooks.signal?.aborted ?? false, acceptTruncated: hooks.acceptTruncated ?? false },
+      fp,
+    );
     return { ok: true, log: r.log, reused: r.reused };
   } catch (e) {
     return { ok: false, error: e as Error };
@@ -59,7 +67,14 @@ function inWorker(db: Db, src: LogSource, fp: FileFingerprint, side: Side, hooks
   // The worker reads and packs; this thread writes, so that two workers never wait on each other's SQLite lock.
   const logId = beginLog(db, fp);
   const writer = new LogWriter(db, logId);
-  const req: WorkerRequest = { path: src.path, label: src.label, fingerprint: fp, secret: hashSecret(db), cancelFlag };
+  const req: WorkerRequest = {
+    path: src.path,
+    label: src.label,
+    fingerprint: fp,
+    secret: hashSecret(db),
+    cancelFlag,
+    acceptTruncated: hooks.acceptTruncated ?? false,
+  };
   return new Promise<Outcome>((resolve) => {
     const w = new Worker(WORKER_SCRIPT, { workerData: req });
     let settled = false;
@@ -85,7 +100,7 @@ function inWorker(db: Db, src: LogSource, fp: FileFingerprint, side: Side, hooks
             finish({ ok: true, log: getLog(db, logId)!, reused: false });
             break;
           case 'input-error':
-            finish({ ok: false, error: new LogInputError(m.file, m.line, m.reason) });
+            finish({ ok: false, error: m.cut ? new CutLogError(m.file, m.line, m.reason) : new LogInputError(m.file, m.line, m.reason) });
             break;
           case 'cancelled':
             finish({ ok: false, error: new IngestCancelled() });
@@ -126,7 +141,7 @@ export async function ingestPair(db: Db, dbPath: string, canary: LogSource, ours
   const cancel = { flags: [] as Int32Array[] };
   const run = (src: LogSource, f: FileFingerprint, side: Side): Promise<Outcome> | Outcome => {
     // An index of this very content is reused here: no worker to start for it.
-    const existing = findReusableLog(db, f);
+    const existing = findReusableLog(db, f, hooks.acceptTruncated);
     if (existing) {
       hooks.onProgress?.(side, { bytesDone: f.size, bytesTotal: f.size, events: existing.eventCount, elapsedMs: 0, reused: true });
       return { ok: true, log: existing, reused: true };

@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { BATCH, blockRecord, type BlockRecord, type LogSink } from '../store/logWriter';
 import { scanLog } from './ingestLog';
-import { IngestCancelled, LogInputError } from './logErrors';
+import { CutLogError, IngestCancelled, LogInputError } from './logErrors';
 import type { WorkerReply, WorkerRequest } from './workerProtocol';
 
 const req = workerData as WorkerRequest;
@@ -40,6 +40,7 @@ try {
   let last = 0;
   scanLog(req.path, req.label, req.fingerprint, req.secret, new PostingSink(), {
     isCancelled: () => Atomics.load(cancelled, 0) !== 0,
+    acceptTruncated: req.acceptTruncated,
     onProgress: (p) => {
       const now = Date.now();
       if (now - last >= 100 || p.bytesDone === p.bytesTotal) {
@@ -49,7 +50,7 @@ try {
     },
   });
 } catch (e) {
-  if (e instanceof LogInputError) post({ type: 'input-error', file: e.file, line: e.line, reason: e.reason });
+  if (e instanceof LogInputError) post({ type: 'input-error', file: e.file, line: e.line, reason: e.reason, cut: e instanceof CutLogError });
   else if (e instanceof IngestCancelled) post({ type: 'cancelled' });
   else post({ type: 'failed', message: (e as Error).message, stack: (e as Error).stack ?? '' });
 }

@@ -10,8 +10,8 @@ export const CHUNK_BYTES = 4 << 20;
 export interface LineVisitor {
   /** One line: bytes [start, end) of `buf`, without its terminator. */
   line(buf: Buffer, start: number, end: number, fileOffset: number, lineNo: number): void;
-  /** A line holds bytes that are not UTF-8 (reported before any later line). */
-  invalidUtf8(lineNo: number): never;
+  /** A line holds bytes that are not UTF-8 (reported before any later line); it may be skipped (a cut last line). */
+  invalidUtf8(lineNo: number, fileOffset: number, length: number): 'skip';
   /** After each chunk: bytes consumed so far; may throw to stop. */
   progress(bytesDone: number): void;
 }
@@ -88,7 +88,7 @@ function splitLinesFd(fd: number, visitor: LineVisitor, chunkBytes: number): num
       const s = starts[i]!;
       const e = ends[i]!;
       lineNo++;
-      if (!valid && !isUtf8(buf.subarray(s, e))) visitor.invalidUtf8(lineNo);
+      if (!valid && !isUtf8(buf.subarray(s, e)) && visitor.invalidUtf8(lineNo, bufOffset + s, e - s) === 'skip') continue;
       visitor.line(buf, s, e, bufOffset + s, lineNo);
     }
 

@@ -15,6 +15,20 @@ export class LogInputError extends Error {
   }
 }
 
+/**
+ * The log's last line is cut short (a run that crashed while writing it): the
+ * reference refuses the log, and so does Lockstep by default; the hosts offer
+ * to use everything up to the last complete line (--accept-truncated).
+ */
+export class CutLogError extends LogInputError {}
+
+/** A log is not what was indexed any more (rewritten, replaced, cut): nothing read from it is shown; index it again. */
+export class LogChangedError extends LogInputError {
+  constructor(file: string, line: number | null, what: string) {
+    super(file, line, `the log changed since it was indexed (${what}); open it again to index it again`);
+  }
+}
+
 /** The ingest was cancelled; nothing of it was kept. */
 export class IngestCancelled extends Error {
   constructor() {

@@ -11,7 +11,7 @@ import { BLOCK_SIZE, EventBlockBuilder, FLAG_ALLOCATOR, FLAG_FORCE_EXACT, FLAG_I
 import type { ThreadRow } from '../store/logIndex';
 import type { LogSink } from '../store/logWriter';
 import { EventScanner } from './eventScanner';
-import { LogInputError } from './logErrors';
+import { CutLogError, LogInputError } from './logErrors';
 import { entryBegin, eventKey, feedPyValue, hashPyValue, KEY_STATUS, PayloadEntries, skipMaskFor, specialKey, type PayloadShape } from './valueHash';
 
 const MISSING = Symbol('missing');
@@ -50,6 +50,51 @@ interface EventKeys {
 const keyRaw = new Uint32Array(4);
 const keyMasked = new Uint32Array(4);
 
+/** Hash an exact event's kind and payload into the parts of its key; the flags they call for. */
+function hashExactParts(
+  kind: Maybe,
+  payload: Maybe,
+  entries: PayloadEntries,
+  kindWords: Uint32Array,
+  otherWords: Uint32Array,
+): { shape: PayloadShape; flags: number } {
+  let flags = 0;
+  hashPyValue(kind === MISSING ? null : kind, kindWords);
+  entries.clear();
+  let shape: PayloadShape = 'missing';
+  if (payload instanceof Map) {
+    shape = 'dict';
+    for (const [k, v] of payload) {
+      if (typeof v === 'number' && Number.isNaN(v)) flags |= FLAG_FORCE_EXACT; // NaN != NaN at the top of a payload
+      entryBegin(k);
+      feedPyValue(v);
+      entries.push(specialKey(k), v === null);
+    }
+  } else if (payload !== MISSING) {
+    shape = 'other';
+    flags |= FLAG_FORCE_EXACT; // compare_payload fails on a payload that is not a dict
+    hashPyValue(payload, otherWords);
+  }
+  return { shape, flags };
+}
+
+const checkEntries = new PayloadEntries();
+const checkKindWords = new Uint32Array(4);
+const checkOtherWords = new Uint32Array(4);
+
+/**
+ * The raw key of an event read back from its log, under the index's secret:
+ * equal to the indexed key when the line is what was indexed (the viewer
+ * checks every event it shows with it, so a log rewritten in place is noticed,
+ * never shown as what it was).
+ */
+export function exactEventKey(ev: PyDict, out: Uint32Array): void {
+  const kind: Maybe = ev.has('kind') ? ev.get('kind')! : MISSING;
+  const payload: Maybe = ev.has('payload') ? ev.get('payload')! : MISSING;
+  const { shape } = hashExactParts(kind, payload, checkEntries, checkKindWords, checkOtherWords);
+  eventKey(checkKindWords, shape, checkEntries, shape === 'other' ? checkOtherWords : null, skipMaskFor(kind === MISSING ? null : kind), false, out, 0);
+}
+
 export class LogScanner {
   private readonly threads = new Map<string, ThreadState>();
   private readonly order: ThreadState[] = [];
@@ -59,14 +104,38 @@ export class LogScanner {
   events = 0;
   lines = 0;
 
+  /** The line left out as cut short (only when a cut log is accepted). */
+  cutLine: number | null = null;
+
   constructor(
     private readonly label: string,
     private readonly writer: LogSink,
     private readonly exactOnly = false,
+    /** The file's size (to know its last line), and whether a last line cut short is left out rather than refused. */
+    private readonly cut: { size: number; acceptTruncated: boolean } | null = null,
   ) {}
 
   fail(line: number | null, reason: string): never {
     throw new LogInputError(this.label, line, reason);
+  }
+
+  /**
+   * A line that cannot be read (not JSON, not UTF-8). The log's last line is
+   * a log cut short (nothing but a line end after it): left out when that is
+   * accepted, otherwise refused as the reference refuses it, saying it is cut.
+   */
+  badLine(line: number, offset: number, length: number, reason: string): 'skip' {
+    const after = this.cut ? this.cut.size - (offset + length) : -1;
+    if (after < 0 || after > 2) this.fail(line, reason);
+    if (this.cut!.acceptTruncated) {
+      this.cutLine = line;
+      return 'skip';
+    }
+    throw new CutLogError(
+      this.label,
+      line,
+      `${reason}; it is the log's last line, cut short (a run that crashed?): accept a cut log to use the lines before it`,
+    );
   }
 
   /** The reference would die here with a Python exception. */
@@ -97,6 +166,7 @@ export class LogScanner {
     this.lines = lineNo;
     if (!this.sawHeader) return this.header(buf.toString('utf8', start, end), lineNo);
     if (end === start) return; // blank lines are skipped
+    if (this.cutLine !== null) this.fail(this.cutLine, 'a line cut short is not the last one');
     let keys: EventKeys;
     let exactValue: PyDict | undefined;
     if (!this.exactOnly && this.scanner.scan(buf, start, end)) keys = this.fromScanner();
@@ -107,7 +177,10 @@ export class LogScanner {
         v = pyJsonLoads(text);
       } catch (e) {
         if (!(e instanceof JsonDecodeError)) throw e;
-        if (e.pyType === 'JSONDecodeError') this.fail(lineNo, `invalid JSON (${e.message})`);
+        if (e.pyType === 'JSONDecodeError') {
+          this.badLine(lineNo, offset, end - start, `invalid JSON (${e.message})`);
+          return;
+        }
         this.crash(lineNo, 'the line cannot be read', `${e.pyType}: ${e.message}`);
       }
       if (!(v instanceof Map)) {
@@ -174,23 +247,10 @@ export class LogScanner {
       flags |= FLAG_IDX_INEXACT;
     }
 
-    hashPyValue(kind === MISSING ? null : kind, this.exactKindWords);
     const entries = this.exactEntries;
-    entries.clear();
-    let shape: PayloadShape = 'missing';
-    if (payload instanceof Map) {
-      shape = 'dict';
-      for (const [k, v] of payload) {
-        if (isNaN(v)) flags |= FLAG_FORCE_EXACT; // NaN != NaN at the top of a payload
-        entryBegin(k);
-        feedPyValue(v);
-        entries.push(specialKey(k), v === null);
-      }
-    } else if (payload !== MISSING) {
-      shape = 'other';
-      flags |= FLAG_FORCE_EXACT; // compare_payload fails on a payload that is not a dict
-      hashPyValue(payload, this.exactOtherWords);
-    }
+    const hashed = hashExactParts(kind, payload, entries, this.exactKindWords, this.exactOtherWords);
+    const shape = hashed.shape;
+    flags |= hashed.flags;
 
     // Allocator canonicalization (canonicalize_allocator_returns): `payload or {}`, then its name.
     let allocName: string | null = null;
@@ -368,7 +428,7 @@ export class LogScanner {
     const crash = this.order.find((t) => t.canonCrash !== null)?.canonCrash ?? null;
     this.writer.finish(
       this.order.map((t) => t.row),
-      { eventCount: this.events, lineCount: this.lines, canonCrash: crash },
+      { eventCount: this.events, lineCount: this.lines, canonCrash: crash, cutLine: this.cutLine },
     );
   }
 }

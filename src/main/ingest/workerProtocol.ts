@@ -13,12 +13,14 @@ export interface WorkerRequest {
   secret: Uint8Array;
   /** Int32 flag: non-zero asks the worker to stop. */
   cancelFlag: SharedArrayBuffer;
+  /** A last line cut short is left out, not refused. */
+  acceptTruncated: boolean;
 }
 
 export type WorkerReply =
   | { type: 'progress'; progress: IngestProgress }
   | { type: 'blocks'; records: BlockRecord[] }
   | { type: 'finish'; threads: ThreadRow[]; stats: LogStats }
-  | { type: 'input-error'; file: string; line: number | null; reason: string }
+  | { type: 'input-error'; file: string; line: number | null; reason: string; cut: boolean }
   | { type: 'cancelled' }
   | { type: 'failed'; message: string; stack: string };

@@ -6,18 +6,19 @@ import { renderAnnotatedMarkdown } from './annotatedMarkdown';
 import { renderHtmlReport } from './htmlReport';
 import { renderJsonReport } from './jsonReport';
 import { assertEncodable, renderReferenceReport } from './referenceMarkdown';
-import type { ReportContext } from './reportContext';
+import { cutNoticeMarkdown, type ReportContext } from './reportContext';
 import { escapeControlsInJson, showControls } from '../../shared/visibleControls';
 
 export function renderReport(format: ReportFormat, ctx: ReportContext): string {
   switch (format) {
     case 'reference-md': {
-      const text = renderReferenceReport(ctx.result);
-      assertEncodable(text); // the same bytes `lockstep diff` writes, or the same failure
+      // The same bytes `lockstep diff` writes, or the same failure (a cut log accepted says so first).
+      const text = cutNoticeMarkdown(ctx) + renderReferenceReport(ctx.result);
+      assertEncodable(text);
       return text;
     }
     case 'annotated-md':
-      return showControls(renderAnnotatedMarkdown(ctx));
+      return showControls(cutNoticeMarkdown(ctx) + renderAnnotatedMarkdown(ctx));
     case 'html':
       return showControls(renderHtmlReport(ctx));
     case 'json':

@@ -6,7 +6,7 @@ import { jsonDumps, pyStr } from '../py/format';
 import { isDict, PyError, type PyDict } from '../py/value';
 import { renderEvent } from './renderEvent';
 import { escapeHtml, markdownToHtml } from '../../shared/noteMarkdown';
-import { bookmarkPlace, bookmarksByPair, pairKeyOf, type ReportBookmark, type ReportContext } from './reportContext';
+import { bookmarkPlace, bookmarksByPair, cutNotices, pairKeyOf, type ReportBookmark, type ReportContext } from './reportContext';
 
 const CSS = `
 :root { color-scheme: light dark; --bg: #fbfbfa; --fg: #1d1f23; --muted: #667085; --line: #e3e5e8; --panel: #fff;
@@ -136,6 +136,9 @@ export function renderHtmlReport(ctx: ReportContext): string {
 ours <code>${escapeHtml(ctx.ours.path)}</code> (${ctx.ours.log.eventCount} events) ·
 threads ${ctx.manualMap ? 'mapped by hand' : 'mapped by first kernel.call name'}${ctx.tidMapArg ? ` (<code>--tid-map ${escapeHtml(ctx.tidMapArg)}</code>)` : ''} ·
 allocator canonicalization ${r.canonicalize ? 'on' : 'off'} · ${escapeHtml(ctx.generator)}</p>
+${cutNotices(ctx)
+  .map((n) => `<p class="desc"><strong>Cut log.</strong> ${escapeHtml(n)}</p>`)
+  .join('\n')}
 <h2>Summary</h2>
 <table><tr><th>canary tid</th><th>ours tid</th><th>matched</th><th>canary total</th><th>ours total</th><th>first divergence</th><th>mapped by</th></tr>${summaryRows}</table>
 ${unmapped.length ? `<p class="meta">Not compared: ${escapeHtml(unmapped.join(', '))}</p>` : ''}

@@ -109,7 +109,14 @@ function alignmentOf(r: PairResult, ctx: ReportContext): Record<string, J> {
 
 export function renderJsonReport(ctx: ReportContext): string {
   const byPair = bookmarksByPair(ctx);
-  const log = (l: IndexedLog): J => ({ path: l.path, size: l.log.size, fingerprint: l.log.fingerprint, events: l.log.eventCount, threads: l.log.threadCount });
+  const log = (l: IndexedLog): J => ({
+    path: l.path,
+    size: l.log.size,
+    fingerprint: l.log.fingerprint,
+    events: l.log.eventCount,
+    threads: l.log.threadCount,
+    cutAtLine: l.log.cutLine,
+  });
   const doc: J = {
     format: 'lockstep-report',
     version: JSON_REPORT_VERSION,

@@ -61,3 +61,23 @@ export function pairAlignment(ctx: ReportContext, p: PairResult): Alignment {
   const { c, o } = sides(p, ctx.canary, ctx.ours);
   return alignPair(c, o, ctx.result.canonicalize);
 }
+
+/** One sentence per log cut short and accepted (--accept-truncated): every report says so. */
+export function cutNotices(logs: { canary: IndexedLog; ours: IndexedLog }): string[] {
+  const out: string[] = [];
+  for (const [side, l] of [
+    ['canary', logs.canary],
+    ['ours', logs.ours],
+  ] as const) {
+    const n = l.log.cutLine;
+    if (n !== null) out.push(`The ${side} log ${l.label} was cut at line ${n} (a line cut short, left out): compared up to line ${n - 1}.`);
+  }
+  return out;
+}
+
+/** The cut notices as the Markdown that opens a report (nothing when no log was cut). */
+export function cutNoticeMarkdown(logs: { canary: IndexedLog; ours: IndexedLog }): string {
+  return cutNotices(logs)
+    .map((n) => `> **Cut log.** ${n}\n\n`)
+    .join('');
+}

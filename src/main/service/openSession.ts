@@ -15,6 +15,7 @@ import { pyHashKey, type PyValue } from '../py/value';
 import type { Db } from '../store/db';
 import { buildSessionFile, type SessionFile } from '../sessions/sessionFile';
 import { listBookmarks, portableBookmark, type BookmarkRow } from '../store/bookmarks';
+import { cutNotices } from '../report/reportContext';
 import { draftOf, recentSessions, upsertSession, type StoredPlace } from '../store/sessions';
 import { alignPair } from '../align/alignPair';
 import { sides } from '../align/pairAlignment';
@@ -33,6 +34,8 @@ export interface OpenSession {
   /** Each pair's alignment and views, by pair key. */
   alignments: Map<string, PairAlignment>;
   place: StoredPlace | null;
+  /** What changed in the logs since the session last saw them (shown with its warnings). */
+  logNotes: string[];
 }
 
 /** The reference's main() for the session's settings; no mapping is not fatal here (the user can pair by hand). */
@@ -141,7 +144,7 @@ export function sessionView(s: OpenSession, sessionsDb: Db): SessionView {
     pairs: r.pairs.map((p) => pairView(p, s.alignments.get(p.canaryThread.tidKey)!)),
     unmappedCanary: r.unmappedCanary.map((t) => threadView('canary', t)),
     unmappedOurs: r.unmappedOurs.map((t) => threadView('ours', t)),
-    warnings: [...r.warnings, ...readable.skipped],
+    warnings: [...r.warnings, ...readable.skipped, ...s.logNotes],
     place: placeView(s),
     bookmarks: readable.views,
     tidMapArg: tidMapArg(r),
@@ -228,6 +231,10 @@ export interface SavedSettings {
   canonicalize?: boolean;
   tidMap?: [string, string][] | null;
   place?: StoredPlace | null;
+  /** The logs' fingerprints when the session last saw them: a log that changed since is said to have. */
+  lastSeen?: { canary: string | null; ours: string | null };
+  /** A log whose last line is cut short is used up to its last complete line (the user chose it). */
+  acceptTruncated?: boolean;
 }
 
 function shortName(p: string): string {
@@ -252,6 +259,7 @@ export async function openLogs(ctx: OpenContext, jobId: string, canaryPath: stri
       {
         signal: abort.signal,
         workerThreshold: 0, // always off the thread that answers requests
+        acceptTruncated: saved.acceptTruncated ?? false,
         onProgress: (side, { reused, ...p }) => ctx.emit('ingest/progress', { jobId, side, phase: reused ? 'reused' : 'indexing', ...p }),
       },
     );
@@ -275,7 +283,20 @@ export async function openLogs(ctx: OpenContext, jobId: string, canaryPath: stri
       result: undefined as never,
       alignments: new Map(),
       place: saved.place ?? null,
+      logNotes: [],
     };
+    for (const [side, log, path] of [
+      ['canary', pair.canary, canaryPath],
+      ['ours', pair.ours, oursPath],
+    ] as const) {
+      const before = saved.lastSeen?.[side];
+      if (before && before !== log.fingerprint) {
+        s.logNotes.push(
+          `${side} ${path} changed since this session last saw it: it was indexed again; bookmarks stay at their positions in the new log, check them`,
+        );
+      }
+    }
+    s.logNotes.push(...cutNotices(s));
     recompute(s);
     ctx.sessions.set(id, s);
     persistSession(s, ctx.sessionsDb);

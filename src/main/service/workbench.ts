@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { ApiError, BookmarkView, EventName, Events, Result, ViewMode } from '../../shared/api';
 import { checkRequest } from '../../shared/requestSchemas';
 import { DiffOptionError, NoTidMapping } from '../diff/diffLogs';
-import { IngestCancelled, LogInputError } from '../ingest/logErrors';
+import { CutLogError, IngestCancelled, LogChangedError, LogInputError } from '../ingest/logErrors';
 import { PyError } from '../py/value';
 import { isDamage, type Db } from '../store/db';
 import { openKeptIndex, removeIndexFiles } from '../store/indexLocation';
@@ -117,6 +117,8 @@ export class Workbench implements WorkbenchContext {
       return { ok: true, value: await handler(checked.arg) };
     } catch (e) {
       if (isDamage(e)) return { ok: false, error: this.recoverFromDamage(e) };
+      // Nothing read from a changed log is shown: the page offers to index it again.
+      if (e instanceof LogChangedError) this.emit('app/log-changed', { file: e.file, message: e.message });
       const why = noSpace(e);
       if (why && !(e instanceof RequestError)) return { ok: false, error: this.recoverFromNoSpace(why) };
       return { ok: false, error: toApiError(e) };
@@ -228,7 +230,8 @@ export class DataDirError extends Error {
 function toApiError(e: unknown): ApiError {
   if (e instanceof RequestError) return e.error;
   if (e instanceof JobConflict) return { code: 'conflict', message: e.message };
-  if (e instanceof LogInputError) return { code: 'input', message: e.message, detail: { file: e.file, line: e.line } };
+  if (e instanceof LogInputError)
+    return { code: 'input', message: e.message, detail: { file: e.file, line: e.line, ...(e instanceof CutLogError ? { cut: true } : {}) } };
   if (e instanceof IngestCancelled) return { code: 'cancelled', message: 'cancelled: nothing of this ingest was kept' };
   if (e instanceof NoTidMapping) return { code: 'no-mapping', message: e.message };
   if (e instanceof DiffOptionError || e instanceof PyError) return { code: 'input', message: e.message };

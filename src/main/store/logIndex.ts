@@ -22,6 +22,8 @@ export interface LogRow {
   lineCount: number;
   threadCount: number;
   canonCrash: { line: number; message: string } | null;
+  /** The log ended in a line cut short (a run that crashed), left out: its number. */
+  cutLine: number | null;
 }
 
 export interface ThreadRow {
@@ -47,6 +49,7 @@ interface RawLogRow {
   line_count: number;
   thread_count: number;
   canon_crash: string | null;
+  cut_line: number | null;
 }
 
 function toLogRow(r: RawLogRow): LogRow {
@@ -60,6 +63,7 @@ function toLogRow(r: RawLogRow): LogRow {
     lineCount: r.line_count,
     threadCount: r.thread_count,
     canonCrash: r.canon_crash === null ? null : (JSON.parse(r.canon_crash) as LogRow['canonCrash']),
+    cutLine: r.cut_line,
   };
 }
 
@@ -71,13 +75,15 @@ export function hashSecret(db: Db): Uint8Array {
 }
 
 /** A complete index of exactly this file content, if one exists. */
-export function findReusableLog(db: Db, fp: FileFingerprint): LogRow | undefined {
+/** An index of this very content, if there is one; one made of a cut log only when a cut log is accepted. */
+export function findReusableLog(db: Db, fp: FileFingerprint, acceptTruncated = false): LogRow | undefined {
   const r = db
     .prepare(
       `SELECT * FROM logs WHERE state = 'complete' AND fingerprint = ? AND size = ? AND mtime_ms = ?
+         AND log_id NOT IN (SELECT log_id FROM stale_logs) AND (cut_line IS NULL OR ?)
        ORDER BY (path = ?) DESC, log_id DESC LIMIT 1`,
     )
-    .get(fp.fingerprint, fp.size, fp.mtimeMs, fp.path) as RawLogRow | undefined;
+    .get(fp.fingerprint, fp.size, fp.mtimeMs, acceptTruncated ? 1 : 0, fp.path) as RawLogRow | undefined;
   return r && toLogRow(r);
 }
 
@@ -158,4 +164,5 @@ export interface LogStats {
   eventCount: number;
   lineCount: number;
   canonCrash: LogRow['canonCrash'];
+  cutLine: number | null;
 }

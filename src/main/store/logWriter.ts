@@ -20,6 +20,15 @@ export function beginLog(db: Db, fp: FileFingerprint): number {
   return logId;
 }
 
+/** A log found changed since it was indexed: no open reuses its index; the next start removes it. */
+export function markStale(db: Db, logId: number): void {
+  try {
+    db.prepare('INSERT OR IGNORE INTO stale_logs (log_id) VALUES (?)').run(logId);
+  } catch {
+    // a full disk: the read that found it changed is refused all the same
+  }
+}
+
 /**
  * A failed or cancelled ingest's rows go. On a full disk even a delete may
  * find no room: its rows stay, marked ingesting, for reclaimSpace (or the
@@ -89,6 +98,11 @@ export function removeAbandonedLogs(db: Db): number {
       deleteLog(db, r.log_id);
       removed++;
     }
+  }
+  // Logs found changed since they were indexed (markStale): no one reads them once this process starts.
+  for (const r of db.prepare('SELECT log_id FROM stale_logs').all() as { log_id: number }[]) {
+    deleteLog(db, r.log_id);
+    removed++;
   }
   return removed;
 }
@@ -207,10 +221,17 @@ export class LogWriter implements LogSink {
         }
         this.db
           .prepare(
-            `UPDATE logs SET state = 'complete', owner_pid = NULL, event_count = ?, line_count = ?, thread_count = ?, canon_crash = ?
+            `UPDATE logs SET state = 'complete', owner_pid = NULL, event_count = ?, line_count = ?, thread_count = ?, canon_crash = ?, cut_line = ?
            WHERE log_id = ?`,
           )
-          .run(stats.eventCount, stats.lineCount, threads.length, stats.canonCrash === null ? null : JSON.stringify(stats.canonCrash), this.logId);
+          .run(
+            stats.eventCount,
+            stats.lineCount,
+            threads.length,
+            stats.canonCrash === null ? null : JSON.stringify(stats.canonCrash),
+            stats.cutLine,
+            this.logId,
+          );
       })
       .immediate();
     active.delete(this.logId);

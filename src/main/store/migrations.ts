@@ -125,6 +125,18 @@ export const INDEX_MIGRATIONS: readonly string[] = [
   DELETE FROM threads;
   DELETE FROM logs;
   `,
+  // 8: logs found changed since they were indexed (the bytes read back are not what was indexed):
+  // never reused, removed at the next start (an open session may still hold their blocks).
+  `
+  CREATE TABLE stale_logs (
+    log_id INTEGER PRIMARY KEY REFERENCES logs (log_id) ON DELETE CASCADE
+  );
+  `,
+  // 9: a log indexed up to its last complete line (--accept-truncated): the line cut short, left out.
+  // Such an index serves only opens that accept a cut log; the others read the log and fail as the reference does.
+  `
+  ALTER TABLE logs ADD COLUMN cut_line INTEGER;
+  `,
 ];
 
 export const SESSION_MIGRATIONS: readonly string[] = [

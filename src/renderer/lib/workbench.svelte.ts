@@ -49,6 +49,8 @@ export class WorkbenchState {
   settingsBusy = $state(false);
   /** The browser host stopped answering (its transport says so): the page says it over everything. */
   hostGone = $state(false);
+  /** A log of the open session is not what was indexed any more: nothing of it is shown until it is indexed again. */
+  logChanged = $state.raw<{ file: string; message: string } | null>(null);
 
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- callbacks, not state: nothing renders from them
@@ -62,6 +64,7 @@ export class WorkbenchState {
     backend.on('shell/open-session', ({ path }) => void this.openSessionFile(path));
     backend.on('app/sessions-closed', (e) => this.onSessionsClosed(e));
     backend.on('host/connection', ({ connected }) => (this.hostGone = !connected));
+    backend.on('app/log-changed', (e) => (this.logChanged = e));
     const r = await backend.request('app/info', {});
     if (!r.ok) {
       this.openError = r.error;
@@ -88,7 +91,7 @@ export class WorkbenchState {
     if (r.ok) this.info = r.value;
   }
 
-  async open(canaryPath: string, oursPath: string): Promise<void> {
+  async open(canaryPath: string, oursPath: string, opts: { acceptTruncated?: boolean } = {}): Promise<void> {
     if (this.job) return;
     canaryPath = canaryPath.trim();
     oursPath = oursPath.trim();
@@ -105,7 +108,7 @@ export class WorkbenchState {
     this.locate = null;
     this.clearNotice();
     this.screen = 'opening';
-    const r = await backend.request('session/open', { jobId: job.id, canaryPath, oursPath });
+    const r = await backend.request('session/open', { jobId: job.id, canaryPath, oursPath, ...(opts.acceptTruncated ? { acceptTruncated: true } : {}) });
     job.dispose();
     this.job = null;
     if (!r.ok) {
@@ -212,8 +215,16 @@ export class WorkbenchState {
     this.sessionListeners.add(listener);
   }
 
+  /** Open the session's logs again: a changed log is indexed again, the session (bookmarks, map, place) kept. */
+  async indexAgain(): Promise<void> {
+    const s = this.session;
+    if (!s) return;
+    await this.open(s.canary.path, s.ours.path);
+  }
+
   showSession(s: SessionView): void {
     const previous = this.session;
+    this.logChanged = null;
     this.closeViewer();
     this.session = s;
     for (const l of this.sessionListeners) l();

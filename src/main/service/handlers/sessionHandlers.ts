@@ -42,13 +42,23 @@ export function sessionHandlers(
       notices: [...ctx.notices],
     }),
 
-    'session/open': async ({ jobId, canaryPath, oursPath, canonicalize }) => {
+    'session/open': async ({ jobId, canaryPath, oursPath, canonicalize, acceptTruncated }) => {
       const c = resolve(canaryPath);
       const o = resolve(oursPath);
       const saved = findSessionByPaths(ctx.sessionsDb, c, o);
       const s = await openLogs(ctx, jobId, c, o, {
-        ...(saved ? { sessionId: saved.sessionId, name: saved.name, canonicalize: saved.canonicalize, tidMap: saved.tidMap, place: saved.place } : {}),
+        ...(saved
+          ? {
+              sessionId: saved.sessionId,
+              name: saved.name,
+              canonicalize: saved.canonicalize,
+              tidMap: saved.tidMap,
+              place: saved.place,
+              lastSeen: { canary: saved.canaryFingerprint, ours: saved.oursFingerprint },
+            }
+          : {}),
         ...(canonicalize !== undefined ? { canonicalize } : {}),
+        acceptTruncated: acceptTruncated ?? false,
       });
       return sessionView(s, ctx.sessionsDb);
     },
