@@ -37,7 +37,9 @@ describe('a log cut short by a crash', () => {
     expect(ref.status).toBe(1);
     expect(ours.status).toBe(ref.status);
     expect(ours.stdout).toBe(ref.stdout);
-    expect(ours.stderr).toMatch(new RegExp(`^error: cut\\.jsonl:${lastLine}: invalid JSON \\(.+\\); it is the log's last line, cut short \\(a run that crashed\\?\\): accept a cut log`));
+    expect(ours.stderr).toMatch(
+      new RegExp(`^error: cut\\.jsonl:${lastLine}: invalid JSON \\(.+\\); it is the log's last line, cut short \\(a run that crashed\\?\\): accept a cut log`),
+    );
   });
 
   it.skipIf(noReference)("with --accept-truncated: the reference's report of the lines before the cut, and a line saying where it was cut", async () => {
