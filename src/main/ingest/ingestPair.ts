@@ -74,7 +74,9 @@ function inWorker(db: Db, src: LogSource, fp: FileFingerprint, side: Side, hooks
     secret: hashSecret(db),
     cancelFlag,
     acceptTruncated: hooks.acceptTruncated ?? false,
+    inFlight: new SharedArrayBuffer(4),
   };
+  const inFlight = new Int32Array(req.inFlight);
   return new Promise<Outcome>((resolve) => {
     const w = new Worker(WORKER_SCRIPT, { workerData: req });
     let settled = false;
@@ -94,6 +96,9 @@ function inWorker(db: Db, src: LogSource, fp: FileFingerprint, side: Side, hooks
             break;
           case 'blocks':
             for (const r of m.records) writer.addRecord(r);
+            writer.flush();
+            Atomics.sub(inFlight, 0, 1);
+            Atomics.notify(inFlight, 0);
             break;
           case 'finish':
             writer.finish(m.threads, m.stats);

@@ -5,10 +5,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { BATCH, blockRecord, type BlockRecord, type LogSink } from '../store/logWriter';
 import { scanLog } from './ingestLog';
 import { CutLogError, IngestCancelled, LogInputError } from './logErrors';
-import type { WorkerReply, WorkerRequest } from './workerProtocol';
+import { MAX_IN_FLIGHT, type WorkerReply, type WorkerRequest } from './workerProtocol';
 
 const req = workerData as WorkerRequest;
 const cancelled = new Int32Array(req.cancelFlag);
+const inFlight = new Int32Array(req.inFlight);
 const post = (m: WorkerReply): void => parentPort!.postMessage(m);
 
 /** Batches blocks into messages; postMessage copies them, so the BLOB buffers are reused. */
@@ -26,6 +27,12 @@ class PostingSink implements LogSink {
 
   flush(): void {
     if (this.pending.length === 0) return;
+    // Wait for the writer rather than queue copies of every block in its memory (it answers within a batch's write).
+    for (let n = Atomics.load(inFlight, 0); n >= MAX_IN_FLIGHT; n = Atomics.load(inFlight, 0)) {
+      Atomics.wait(inFlight, 0, n, 100);
+      if (Atomics.load(cancelled, 0) !== 0) throw new IngestCancelled();
+    }
+    Atomics.add(inFlight, 0, 1);
     post({ type: 'blocks', records: this.pending });
     this.pending = [];
   }

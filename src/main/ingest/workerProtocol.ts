@@ -15,7 +15,16 @@ export interface WorkerRequest {
   cancelFlag: SharedArrayBuffer;
   /** A last line cut short is left out, not refused. */
   acceptTruncated: boolean;
+  /** Int32 count of 'blocks' messages posted and not yet written: the worker waits while it is at MAX_IN_FLIGHT. */
+  inFlight: SharedArrayBuffer;
 }
+
+/**
+ * Batches of blocks a worker may have waiting for the writer: without a bound a
+ * worker that reads faster than the owner writes (or that flushes a thousand
+ * threads' partial blocks at the end) queues them all as copies in the owner's memory.
+ */
+export const MAX_IN_FLIGHT = 4;
 
 export type WorkerReply =
   | { type: 'progress'; progress: IngestProgress }
