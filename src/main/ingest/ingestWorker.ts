@@ -9,6 +9,7 @@ import { MAX_IN_FLIGHT, type WorkerReply, type WorkerRequest } from './workerPro
 
 const req = workerData as WorkerRequest;
 const cancelled = new Int32Array(req.cancelFlag);
+const isCancelled = (): boolean => Atomics.load(cancelled, 0) !== 0;
 const inFlight = new Int32Array(req.inFlight);
 const post = (m: WorkerReply): void => parentPort!.postMessage(m);
 
@@ -30,7 +31,7 @@ class PostingSink implements LogSink {
     // Wait for the writer rather than queue copies of every block in its memory (it answers within a batch's write).
     for (let n = Atomics.load(inFlight, 0); n >= MAX_IN_FLIGHT; n = Atomics.load(inFlight, 0)) {
       Atomics.wait(inFlight, 0, n, 100);
-      if (Atomics.load(cancelled, 0) !== 0) throw new IngestCancelled();
+      if (isCancelled()) throw new IngestCancelled();
     }
     Atomics.add(inFlight, 0, 1);
     post({ type: 'blocks', records: this.pending });
@@ -46,7 +47,7 @@ class PostingSink implements LogSink {
 try {
   let last = 0;
   scanLog(req.path, req.label, req.fingerprint, req.secret, new PostingSink(), {
-    isCancelled: () => Atomics.load(cancelled, 0) !== 0,
+    isCancelled,
     acceptTruncated: req.acceptTruncated,
     onProgress: (p) => {
       const now = Date.now();
