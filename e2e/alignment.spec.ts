@@ -181,3 +181,36 @@ test('after reopening a session from Open recent the keys work at once; at 1024x
   expect(await sideways()).toBe(0);
   await screenshot(page, 'align-c2-reopened-1024');
 });
+
+for (const width of [1024, 1440]) {
+  test(`the summary beside the bookmarks panel at ${width} px: no header overlaps the next, every cell shows what it says`, async ({ page, serve }) => {
+    await page.setViewportSize({ width, height: width === 1024 ? 700 : 900 });
+    await page.goto(serve.url);
+    await expect(pairRow(page, '6')).toBeVisible();
+    await page.keyboard.press('m');
+    await expect(page.getByRole('complementary', { name: 'Bookmarks' })).toBeVisible();
+    const table = page.getByRole('table', { name: 'Thread pairs' });
+    // Headers: each visible label fits its cell, and cells do not overlap.
+    const headers = await table.locator('thead th').evaluateAll((ths) =>
+      ths
+        .filter((th) => (th as HTMLElement).offsetParent !== null)
+        .map((th) => {
+          const r = th.getBoundingClientRect();
+          const label = th.querySelector('button');
+          return { left: r.left, right: r.right, fits: !label || label.scrollWidth <= label.clientWidth + 1, text: th.textContent?.trim() ?? '' };
+        }),
+    );
+    for (let i = 1; i < headers.length; i++) expect(headers[i]!.left, headers[i]!.text).toBeGreaterThanOrEqual(headers[i - 1]!.right - 1);
+    for (const h of headers) expect(h.fits, `header "${h.text}" is cut`).toBe(true);
+    // The table stays inside its pane, and what matters most keeps its room.
+    const box = (await table.boundingBox())!;
+    const panel = (await page.getByRole('complementary', { name: 'Bookmarks' }).boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(panel.x + 1);
+    const row = pairRow(page, '6');
+    await expect(row.locator('td.divergence .at')).toBeVisible();
+    expect((await row.locator('td.divergence').boundingBox())!.width).toBeGreaterThan(140);
+    await expect(row.locator('[data-testid="alignment-cell"] .badge')).toBeInViewport();
+    await expect(row.locator('td.notes .mark')).toBeInViewport({ ratio: 1 });
+    await screenshot(page, `align-d1-summary-beside-bookmarks-${width}`);
+  });
+}
