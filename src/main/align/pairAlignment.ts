@@ -119,3 +119,21 @@ export function describeHunk(d: HunkDetail): string {
   const k = n(h.canary);
   return `${k === n(h.ours) ? `${events(k)} ${k === 1 ? 'differs' : 'differ'}` : `canary ${events(k)} against ours ${events(n(h.ours))}`} (canary ${span(h.canary)}, ours ${span(h.ours)})${how ? `: ${how}` : ''}`;
 }
+
+/** A pair's alignment in one sentence for a report: its hunks by kind, and where the streams come back in step. */
+export function describeAlignment(a: Alignment, canaryTotal: number, oursTotal: number): string {
+  const c = hunkCounts(a);
+  if (a.hunks.length === 0) return 'aligned: no hunk (the streams are equal, tid_event_idx aside)';
+  const parts = [
+    `${c.insert} insert${c.insert === 1 ? '' : 's'}`,
+    `${c.delete} delete${c.delete === 1 ? '' : 's'}`,
+    `${c.replace} replace${c.replace === 1 ? '' : 's'}`,
+  ];
+  const back = backInStep(a, canaryTotal, oursTotal);
+  const where = !a.aligned
+    ? `not realigned after canary ${a.stoppedAt!.canary} / ours ${a.stoppedAt!.ours}: the streams differ too much`
+    : back
+      ? `back in step from canary ${back.canary} / ours ${back.ours} to the end`
+      : 'not back in step before a stream ends';
+  return `${a.hunks.length} ${a.hunks.length === 1 ? 'hunk' : 'hunks'} (${parts.join(', ')}); ${where}`;
+}

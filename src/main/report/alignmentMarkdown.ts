@@ -2,54 +2,24 @@
 // kind, where the streams come back in step, or where the alignment gave up),
 // then every hunk with a few events of context, marked as a unified diff is:
 // `-` only in canary, `+` only in ours, two spaces for events in both.
-import { backInStep, describeHunk, hunkCounts, hunkDetail, sides } from '../align/pairAlignment';
+import { describeAlignment, describeHunk, hunkDetail, sides } from '../align/pairAlignment';
 import type { Alignment } from '../align/alignThreads';
 import type { PairResult } from '../diff/diffLogs';
 import type { ThreadSide } from '../diff/firstDivergence';
 import { pyStr } from '../py/format';
-import { PyError } from '../py/value';
-import { renderEvent } from './renderEvent';
-import type { ReportContext } from './reportContext';
+import { eventLine as line, type ReportContext } from './reportContext';
 
 /** Events of context before and after each hunk. */
-const CONTEXT = 2;
+export const CONTEXT = 2;
 /** Events of a hunk's side shown before "… and N more". */
-const SHOWN = 8;
-
-function line(s: ThreadSide, pos: number, canonicalize: boolean): string {
-  const ev = s.log.event(s.thread.threadNo, pos, canonicalize);
-  try {
-    return renderEvent(ev);
-  } catch (e) {
-    if (!(e instanceof PyError)) throw e;
-    return `[${pyStr(ev.get('tid_event_idx'))}] ${pyStr(ev.get('kind'))} (payload unreadable: ${e.message})`;
-  }
-}
-
-/** "+1 −0 ~3"-style counts, in words for a report. */
-function alignmentSummary(a: Alignment, r: PairResult): string {
-  const c = hunkCounts(a);
-  if (a.hunks.length === 0) return 'aligned: no hunk (the streams are equal, tid_event_idx aside)';
-  const parts = [
-    `${c.insert} insert${c.insert === 1 ? '' : 's'}`,
-    `${c.delete} delete${c.delete === 1 ? '' : 's'}`,
-    `${c.replace} replace${c.replace === 1 ? '' : 's'}`,
-  ];
-  const back = backInStep(a, r.canaryTotal, r.oursTotal);
-  const where = !a.aligned
-    ? `not realigned after canary ${a.stoppedAt!.canary} / ours ${a.stoppedAt!.ours}: the streams differ too much`
-    : back
-      ? `back in step from canary ${back.canary} / ours ${back.ours} to the end`
-      : 'not back in step before a stream ends';
-  return `${a.hunks.length} ${a.hunks.length === 1 ? 'hunk' : 'hunks'} (${parts.join(', ')}); ${where}`;
-}
+export const SHOWN = 8;
 
 export function renderAlignment(ctx: ReportContext, r: PairResult, a: Alignment, out: string[]): void {
   const { c, o } = sides(r, ctx.canary, ctx.ours);
   const canon = ctx.result.canonicalize;
   out.push(`### Alignment (canary_tid=${pyStr(r.canaryTid)} → ours_tid=${pyStr(r.oursTid)})`);
   out.push('');
-  out.push(alignmentSummary(a, r) + '.');
+  out.push(describeAlignment(a, r.canaryTotal, r.oursTotal) + '.');
   out.push('');
   a.hunks.forEach((h, n) => {
     const d = hunkDetail(c, o, h, canon);

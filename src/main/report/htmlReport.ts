@@ -6,7 +6,10 @@ import { jsonDumps, pyStr } from '../py/format';
 import { isDict, PyError, type PyDict } from '../py/value';
 import { renderEvent } from './renderEvent';
 import { escapeHtml, markdownToHtml } from '../../shared/noteMarkdown';
-import { bookmarkPlace, bookmarksByPair, cutNotices, pairKeyOf, type ReportBookmark, type ReportContext } from './reportContext';
+import { bookmarkPlace, bookmarksByPair, cutNotices, eventLine, pairAlignment, pairKeyOf, type ReportBookmark, type ReportContext } from './reportContext';
+import { describeAlignment, describeHunk, hunkDetail, sides } from '../align/pairAlignment';
+import type { Alignment } from '../align/alignThreads';
+import { CONTEXT, SHOWN } from './alignmentMarkdown';
 
 const CSS = `
 :root { color-scheme: light dark; --bg: #fbfbfa; --fg: #1d1f23; --muted: #667085; --line: #e3e5e8; --panel: #fff;
@@ -33,6 +36,10 @@ tr.divergent td { background: var(--diff-bg); }
 .cols { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
 .bookmark { border-left: 3px solid var(--accent); padding: 4px 12px; margin: 10px 0; background: var(--panel); }
 .bookmark .where { color: var(--muted); font-size: 12px; }
+.hunk { margin: 14px 0 4px; font-size: 13px; } .hunk .op { display: inline-block; min-width: 58px; padding: 0 6px; border-radius: 3px;
+  font-size: 11px; font-weight: 600; text-transform: uppercase; text-align: center; background: var(--code); margin-right: 6px; }
+table.align td { width: 50%; } table.align td.gap { background: repeating-linear-gradient(135deg, transparent 0 6px, var(--line) 6px 7px); }
+table.align tr.changed td:not(.gap) { background: var(--diff-bg); } .more { color: var(--muted); font-style: italic; }
 a { color: var(--accent); }
 .note table { width: auto; margin: 6px 0; } .note th { text-transform: none; letter-spacing: 0; font-size: 13px; color: var(--fg); }
 `;
@@ -86,6 +93,39 @@ function divergenceSection(d: Divergence): string {
   ].join('\n');
 }
 
+/** Hunks drawn per pair; past it the page says how many more the JSON and annotated reports list. */
+const HUNKS_SHOWN = 500;
+
+/** The pair's alignment: a sentence, then each hunk beside its context, a gap on the side that lacks events. */
+function alignmentSection(ctx: ReportContext, r: PairResult, a: Alignment): string {
+  const { c, o } = sides(r, ctx.canary, ctx.ours);
+  const canon = ctx.result.canonicalize;
+  const cell = (text: string | null): string => (text === null ? '<td class="gap"></td>' : `<td class="mono">${escapeHtml(text)}</td>`);
+  const out: string[] = [`<h3>Alignment</h3>`, `<p>${escapeHtml(describeAlignment(a, r.canaryTotal, r.oursTotal))}.</p>`];
+  a.hunks.slice(0, HUNKS_SHOWN).forEach((h, n) => {
+    const d = hunkDetail(c, o, h, canon);
+    const rows: string[] = [];
+    const before = Math.min(CONTEXT, h.canary[0], h.ours[0]);
+    for (let k = before; k > 0; k--) rows.push(`<tr>${cell(eventLine(c, h.canary[0] - k, canon))}${cell(eventLine(o, h.ours[0] - k, canon))}</tr>`);
+    const nc = h.canary[1] - h.canary[0];
+    const no = h.ours[1] - h.ours[0];
+    for (let k = 0; k < Math.min(Math.max(nc, no), SHOWN); k++) {
+      const left = k < nc ? eventLine(c, h.canary[0] + k, canon) : null;
+      const right = k < no ? eventLine(o, h.ours[0] + k, canon) : null;
+      rows.push(`<tr class="changed">${cell(left)}${cell(right)}</tr>`);
+    }
+    if (Math.max(nc, no) > SHOWN) rows.push(`<tr><td class="more">${nc > SHOWN ? `… and ${nc - SHOWN} more` : ''}</td><td class="more">${no > SHOWN ? `… and ${no - SHOWN} more` : ''}</td></tr>`);
+    const after = Math.min(CONTEXT, r.canaryTotal - h.canary[1], r.oursTotal - h.ours[1]);
+    for (let k = 0; k < after; k++) rows.push(`<tr>${cell(eventLine(c, h.canary[1] + k, canon))}${cell(eventLine(o, h.ours[1] + k, canon))}</tr>`);
+    out.push(`<p class="hunk"><span class="op">${h.op}</span>Hunk ${n + 1}: ${escapeHtml(describeHunk(d))}</p>`);
+    out.push(`<table class="align"><tr><th class="canary">canary</th><th class="ours">ours</th></tr>${rows.join('')}</table>`);
+  });
+  if (a.hunks.length > HUNKS_SHOWN) {
+    out.push(`<p class="more">… and ${a.hunks.length - HUNKS_SHOWN} more hunks: the JSON and annotated Markdown reports list every one.</p>`);
+  }
+  return out.join('\n');
+}
+
 function bookmarksSection(bs: ReportBookmark[] | undefined): string {
   if (!bs?.length) return '';
   return (
@@ -99,12 +139,12 @@ function bookmarksSection(bs: ReportBookmark[] | undefined): string {
   );
 }
 
-function pairSection(r: PairResult, bs: ReportBookmark[] | undefined): string {
+function pairSection(ctx: ReportContext, r: PairResult, bs: ReportBookmark[] | undefined): string {
   const title = `<h2 id="pair-${escapeHtml(pairKeyOf(r))}">canary <span class="canary">${escapeHtml(pyStr(r.canaryTid))}</span> → ours <span class="ours">${escapeHtml(pyStr(r.oursTid))}</span></h2>`;
   const body = r.divergence
     ? divergenceSection(r.divergence)
     : `<p class="same">No divergence within the ${r.matched} compared events (canary has ${r.canaryTotal}, ours has ${r.oursTotal}).</p>`;
-  return `<section>${title}\n${body}\n${bookmarksSection(bs)}</section>`;
+  return `<section>${title}\n${body}\n${alignmentSection(ctx, r, pairAlignment(ctx, r))}\n${bookmarksSection(bs)}</section>`;
 }
 
 export function renderHtmlReport(ctx: ReportContext): string {
@@ -143,7 +183,7 @@ ${cutNotices(ctx)
 <table><tr><th>canary tid</th><th>ours tid</th><th>matched</th><th>canary total</th><th>ours total</th><th>first divergence</th><th>mapped by</th></tr>${summaryRows}</table>
 ${unmapped.length ? `<p class="meta">Not compared: ${escapeHtml(unmapped.join(', '))}</p>` : ''}
 ${r.warnings.map((w) => `<p class="meta">${escapeHtml(w)}</p>`).join('')}
-${r.pairs.map((p) => pairSection(p, byPair.get(pairKeyOf(p)))).join('\n')}
+${r.pairs.map((p) => pairSection(ctx, p, byPair.get(pairKeyOf(p)))).join('\n')}
 ${loose?.length ? `<section><h2>Bookmarks on threads not compared now</h2>${bookmarksSection(loose)}</section>` : ''}
 </main></body>
 </html>

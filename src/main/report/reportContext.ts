@@ -5,8 +5,11 @@ import type { Alignment } from '../align/alignThreads';
 import { sides } from '../align/pairAlignment';
 import type { DiffResult, PairResult } from '../diff/diffLogs';
 import type { IndexedLog } from '../diff/indexedLog';
+import type { ThreadSide } from '../diff/firstDivergence';
+import { pyStr } from '../py/format';
 import { pyJsonLoads } from '../py/parse';
-import { pyHashKey } from '../py/value';
+import { pyHashKey, PyError } from '../py/value';
+import { renderEvent } from './renderEvent';
 import type { PortableBookmark } from '../store/bookmarks';
 
 /** A bookmark as reports show it: the same portable shape a session file keeps. */
@@ -80,4 +83,15 @@ export function cutNoticeMarkdown(logs: { canary: IndexedLog; ours: IndexedLog }
   return cutNotices(logs)
     .map((n) => `> **Cut log.** ${n}\n\n`)
     .join('');
+}
+
+/** An event of a thread as a report line (the reference's render_event), or what can be said of it when its payload cannot be rendered. */
+export function eventLine(s: ThreadSide, pos: number, canonicalize: boolean): string {
+  const ev = s.log.event(s.thread.threadNo, pos, canonicalize);
+  try {
+    return renderEvent(ev);
+  } catch (e) {
+    if (!(e instanceof PyError)) throw e;
+    return `[${pyStr(ev.get('tid_event_idx'))}] ${pyStr(ev.get('kind'))} (payload unreadable: ${e.message})`;
+  }
 }
