@@ -114,7 +114,10 @@ function alignmentSection(ctx: ReportContext, r: PairResult, a: Alignment): stri
       const right = k < no ? eventLine(o, h.ours[0] + k, canon) : null;
       rows.push(`<tr class="changed">${cell(left)}${cell(right)}</tr>`);
     }
-    if (Math.max(nc, no) > SHOWN) rows.push(`<tr><td class="more">${nc > SHOWN ? `… and ${nc - SHOWN} more` : ''}</td><td class="more">${no > SHOWN ? `… and ${no - SHOWN} more` : ''}</td></tr>`);
+    if (Math.max(nc, no) > SHOWN)
+      rows.push(
+        `<tr><td class="more">${nc > SHOWN ? `… and ${nc - SHOWN} more` : ''}</td><td class="more">${no > SHOWN ? `… and ${no - SHOWN} more` : ''}</td></tr>`,
+      );
     const after = Math.min(CONTEXT, r.canaryTotal - h.canary[1], r.oursTotal - h.ours[1]);
     for (let k = 0; k < after; k++) rows.push(`<tr>${cell(eventLine(c, h.canary[1] + k, canon))}${cell(eventLine(o, h.ours[1] + k, canon))}</tr>`);
     out.push(`<p class="hunk"><span class="op">${h.op}</span>Hunk ${n + 1}: ${escapeHtml(describeHunk(d))}</p>`);
