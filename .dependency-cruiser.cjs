@@ -12,6 +12,7 @@ const MAIN_LAYERS = [
   ['ingest'],
   ['diff'],
   ['align'],
+  ['triage'],
   ['report'],
   ['sessions'],
   ['service'],

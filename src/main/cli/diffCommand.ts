@@ -18,6 +18,7 @@ import { parseArgs, UsageError, type CommandSpec } from './args';
 import { TerminalProgress } from './progressBar';
 import { readablePath } from './spool';
 import { writeStderr, writeStdout } from './output';
+import { BASELINE_OPTIONS, baselineChoice, compareRun, finishComparison } from './baselineOptions';
 
 const DIFF_SPEC: CommandSpec = {
   prog: 'lockstep diff',
@@ -53,11 +54,13 @@ const DIFF_SPEC: CommandSpec = {
       name: '--accept-truncated',
       help: 'a log whose last line is cut short (a run that crashed) is used up to its last complete line, and every report says where it was cut (the reference refuses it, and so does Lockstep without this)',
     },
+    ...BASELINE_OPTIONS,
     { name: '--quiet', help: 'no progress bars on a terminal' },
   ],
   epilog:
     'Exit status: 0 done; 1 bad input (one line on stderr naming file and line) or, with\n' +
-    '--validate-identical, a divergence; 2 no thread mapping or a usage error.',
+    '--validate-identical, a divergence, or with --fail-on new, a new divergence; 2 no thread\n' +
+    'mapping or a usage error.',
 };
 
 export async function runDiff(argv: string[]): Promise<number> {
@@ -69,6 +72,7 @@ export async function runDiff(argv: string[]): Promise<number> {
   if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
     throw new UsageError(DIFF_SPEC, `argument --format: invalid choice: '${format}' (choose from ${REPORT_FORMATS.map((f) => `'${f}'`).join(', ')})`);
   }
+  const baseline = baselineChoice(DIFF_SPEC, args);
   const progress = args.has('--quiet') ? null : new TerminalProgress();
   return withIndex((args.get('--db') as string | undefined) ?? null, async (index) => {
     // Pipes are read once into a temporary copy; messages still name them as given.
@@ -92,6 +96,7 @@ export async function runDiff(argv: string[]): Promise<number> {
       });
       for (const w of result.warnings) writeStderr(w + '\n');
       for (const n of cutNotices({ canary: c, ours: o })) writeStderr(`warn: ${n}\n`);
+      const run = baseline.baseline ? compareRun(baseline.baseline, result, c, o) : null;
       if (format === 'reference-md') {
         const report = cutNoticeMarkdown({ canary: c, ours: o }) + renderReferenceReport(result);
         if (out !== undefined) {
@@ -112,6 +117,7 @@ export async function runDiff(argv: string[]): Promise<number> {
           manualMap: tidMap !== null && tidMap !== '',
           bookmarks: [],
           generator: `Lockstep ${appVersion()}`,
+          ...(run ? { signatures: run.signatures, baseline: run.comparison } : {}),
         });
         if (out !== undefined) {
           writeOtherReport(out, report);
@@ -124,10 +130,11 @@ export async function runDiff(argv: string[]): Promise<number> {
           writeStderr(
             `validate-identical: divergence in canary_tid=${pyStr(bad.canaryTid)} at tid_event_idx=${bad.divergence!.position} (${bad.divergence!.difference.description})\n`,
           );
+          finishComparison(baseline, run);
           return 1;
         }
       }
-      return 0;
+      return finishComparison(baseline, run);
     } finally {
       c.close();
       o.close();

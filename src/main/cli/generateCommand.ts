@@ -1,7 +1,7 @@
 // `lockstep generate`: write a deterministic pair of logs (demo, tests, benchmarks).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { generatePair, plannedEdits, type Profile } from '../generator/generateLogs';
+import { generatePair, plannedBug, plannedEdits, type Profile } from '../generator/generateLogs';
 import { parseArgs, UsageError, type CommandSpec } from './args';
 import { writeStdout } from './output';
 
@@ -14,6 +14,11 @@ const GENERATE_SPEC: CommandSpec = {
     { name: '--threads', value: 'T', help: 'guest threads (default 8)' },
     { name: '--divergences', value: 'K', help: 'threads with an injected divergence in ours (default 3)' },
     { name: '--edits', value: 'E', help: 'known edits in every thread of ours, of all kinds: inserted, deleted, changed events (default 0)' },
+    {
+      name: '--bugs',
+      value: 'IDS',
+      help: "engine bugs in ours, by number ('1,2,3'): each a recurring divergence (a call's return status wrong in some threads) that is the same in every run of the seed; another run with other numbers has some fixed and some new (default none)",
+    },
     { name: '--seed', value: 'S', help: 'seed; the same seed gives the same logs (default 1)' },
     { name: '--profile', value: 'P', help: "'realistic' (default) or 'hostile' (odd values, CRLF, gaps, ...)" },
   ],
@@ -24,6 +29,15 @@ function positiveInt(spec: CommandSpec, name: string, v: string | true | undefin
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new UsageError(spec, `argument ${name}: expected an integer >= ${min}, got '${String(v)}'`);
   return n;
+}
+
+function bugList(spec: CommandSpec, v: string | true | undefined): number[] {
+  if (v === undefined || v === '') return [];
+  const ids = String(v)
+    .split(',')
+    .map((x) => Number(x.trim()));
+  if (ids.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(spec, `argument --bugs: expected bug numbers like '1,2,3', got '${String(v)}'`);
+  return [...new Set(ids)];
 }
 
 export function runGenerate(argv: string[]): number {
@@ -37,6 +51,7 @@ export function runGenerate(argv: string[]): number {
   if (profile !== 'realistic' && profile !== 'hostile') {
     throw new UsageError(GENERATE_SPEC, `argument --profile: expected 'realistic' or 'hostile', got '${profile}'`);
   }
+  const bugIds = bugList(GENERATE_SPEC, args.get('--bugs'));
   mkdirSync(dir, { recursive: true });
   const shape = {
     seed: (args.get('--seed') as string | undefined) ?? '1',
@@ -48,6 +63,7 @@ export function runGenerate(argv: string[]): number {
     ...shape,
     divergences: Math.min(divergences, threads),
     ...(edits > 0 ? { edits: plannedEdits(shape, edits) } : {}),
+    ...(bugIds.length > 0 ? { bugs: bugIds.map((id) => plannedBug(shape.seed, id, threads)) } : {}),
   });
   writeStdout(
     `wrote ${join(dir, 'canary.jsonl')} (${r.canaryEvents} events, ${r.canaryBytes} bytes) and ${join(dir, 'ours.jsonl')} (${r.oursEvents} events, ${r.oursBytes} bytes)\n`,

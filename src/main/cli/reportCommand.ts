@@ -16,6 +16,7 @@ import type { ReportFormat } from '../../shared/api';
 import { parseArgs, UsageError, type CommandSpec } from './args';
 import { TerminalProgress } from './progressBar';
 import { writeStderr, writeStdout } from './output';
+import { BASELINE_OPTIONS, baselineChoice, compareRun, finishComparison } from './baselineOptions';
 
 const REPORT_SPEC: CommandSpec = {
   prog: 'lockstep report',
@@ -29,6 +30,7 @@ const REPORT_SPEC: CommandSpec = {
     { name: '--accept-changed', help: 'use logs whose content changed since the session was saved' },
     { name: '--accept-truncated', help: 'use a log whose last line is cut short up to its last complete line (the report says where)' },
     { name: '--db', value: 'PATH', help: 'keep the SQLite index at PATH for reuse (default: temporary)' },
+    ...BASELINE_OPTIONS,
     { name: '--quiet', help: 'no progress bars' },
   ],
 };
@@ -57,6 +59,7 @@ export async function runReport(argv: string[]): Promise<number> {
       throw new DiffOptionError(`the ${side} log ${p} changed since the session was saved; pass --accept-changed to use it anyway`);
     }
   }
+  const baseline = baselineChoice(REPORT_SPEC, args);
   const progress = args.has('--quiet') ? null : new TerminalProgress();
   return withIndex((args.get('--db') as string | undefined) ?? null, async (index) => {
     let pair;
@@ -79,6 +82,7 @@ export async function runReport(argv: string[]): Promise<number> {
     try {
       const tidPairs = tidPairsFromJson(file.tidMap);
       const result = diffLogs(c, o, { canonicalize: file.canonicalize, tidPairs });
+      const run = baseline.baseline ? compareRun(baseline.baseline, result, c, o) : null;
       const text = renderReport(format, {
         result,
         canary: c,
@@ -88,6 +92,7 @@ export async function runReport(argv: string[]): Promise<number> {
         manualMap: tidPairs !== null,
         bookmarks: file.bookmarks,
         generator: `Lockstep ${appVersion()}`,
+        ...(run ? { signatures: run.signatures, baseline: run.comparison } : {}),
       });
       for (const w of result.warnings) writeStderr(w + '\n');
       const out = args.get('--out') as string | undefined;
@@ -96,7 +101,7 @@ export async function runReport(argv: string[]): Promise<number> {
         writeReport(out, text);
         writeStderr(`report written to ${out}\n`);
       }
-      return 0;
+      return finishComparison(baseline, run);
     } finally {
       c.close();
       o.close();

@@ -36,7 +36,27 @@ export interface GenerateOptions {
    * tests and benchmark: what was injected bounds what the alignment may report.
    */
   edits?: ReadonlyMap<number, readonly Edit[]>;
+  /**
+   * Engine bugs of ours (see plannedBug): recurring divergences, each with one
+   * signature, the same in every run of the same seed. Two runs that share
+   * canary and differ in their bugs are yesterday's run and today's: a bug
+   * only in the first is fixed, one only in the second is new.
+   */
+  bugs?: readonly Bug[];
 }
+
+/** Ours returns the wrong `field` from every `every`-th `call` of these threads. */
+export interface Bug {
+  id: number;
+  call: string;
+  field: 'status';
+  value: string;
+  /** Thread indexes (0-based, in canary's tid order). */
+  threads: readonly number[];
+  every: number;
+}
+
+const WRONG_STATUSES = ['0xC0000034', '0xC0000011', '0xC000000D', '0xC0000022', '0xC00000BB', '0x80000005', '0xC0000008', '0xC000009A'];
 
 export interface Edit {
   /** Position in the canary thread (0-based). */
@@ -82,6 +102,27 @@ export function plannedEdits(opts: Pick<GenerateOptions, 'seed' | 'eventsPerThre
     out.set(t, edits);
   });
   return out;
+}
+
+/**
+ * Bug number `id` (1, 2, …) of a seed: a call of its own (ids up to the number
+ * of call names never share one), a wrong status, the threads it shows in and
+ * how often. Drawn from (seed, id) alone: bug 3 is the same whichever other
+ * bugs a run has.
+ */
+export function plannedBug(seed: number | string, id: number, threads: number): Bug {
+  const rng = new Rng(`lockstep:${seed}:bug:${id}`);
+  const offset = new Rng(`lockstep:${seed}:bugs`).int(0, CALL_NAMES.length - 1);
+  const call = CALL_NAMES[(offset + id - 1) % CALL_NAMES.length]!;
+  const chosen = Array.from({ length: threads }, (_, t) => t).filter(() => rng.chance(0.5));
+  return {
+    id,
+    call,
+    field: 'status',
+    value: WRONG_STATUSES[(id - 1) % WRONG_STATUSES.length]!,
+    threads: chosen.length > 0 ? chosen : [rng.int(0, threads - 1)],
+    every: rng.int(2, 6),
+  };
 }
 
 /** The length of each thread's canary stream for these options (edits are placed by it). */
@@ -669,6 +710,7 @@ export function generatePair(canaryPath: string, oursPath: string, opts: Generat
       nextEdit: 0,
       deleting: 0,
       changing: 0,
+      bugs: side === 'ours' ? (opts.bugs ?? []).filter((b) => b.threads.includes(i)).map((bug) => ({ bug, seen: 0 })) : [],
     }));
     let inserted = 0;
     const active = live.slice();
@@ -801,6 +843,13 @@ export function generatePair(canaryPath: string, oursPath: string, opts: Generat
           case 'truncate':
             break;
         }
+      }
+      // Bugs count every return of their call (applied or not), so that one bug's hunks do not move when another is fixed.
+      if (th.bugs.length > 0 && template.kind === 'kernel.return') {
+        const name = template.payload?.get('name');
+        let hit: Bug | null = null;
+        for (const b of th.bugs) if (b.bug.call === name && b.seen++ % b.bug.every === 0) hit ??= b.bug;
+        if (hit) extra = new Map<string, GenValue>([...(extra ?? []), [hit.field, hit.value]]);
       }
       w.emit(tid, th.idx, template, extra);
       th.pos++;

@@ -10,6 +10,9 @@ import type { IndexedLog, ThreadInfo } from '../diff/indexedLog';
 import { jsonDumps, jsonStringAscii } from '../py/format';
 import { pyJsonLoads } from '../py/parse';
 import type { PyDict, PyValue } from '../py/value';
+import type { BaselineComparison } from '../triage/baselineCompare';
+import type { BaselineEntry } from '../triage/baselineFile';
+import { hunkSignature, SIGNATURE_SCHEME } from '../triage/hunkSignature';
 import { bookmarksByPair, pairAlignment, pairKeyOf, type ReportBookmark, type ReportContext } from './reportContext';
 
 const JSON_REPORT_VERSION = 2;
@@ -66,14 +69,17 @@ function alignment(a: Alignment, r: PairResult, ctx: ReportContext): Record<stri
   const { c, o } = sides(r, ctx.canary, ctx.ours);
   const counts = hunkCounts(a);
   const back = backInStep(a, r.canaryTotal, r.oursTotal);
+  const known = ctx.signatures?.get(pairKeyOf(r));
   return {
     aligned: a.aligned,
     notRealignedAfter: a.stoppedAt ? { canary: a.stoppedAt.canary, ours: a.stoppedAt.ours } : null,
     alignmentCost: a.cost,
     hunkCounts: { insert: counts.insert, delete: counts.delete, replace: counts.replace },
     backInStep: back ? { canary: back.canary, ours: back.ours } : null,
-    hunks: a.hunks.map((h) => {
+    hunks: a.hunks.map((h, k) => {
       const d = hunkDetail(c, o, h, ctx.result.canonicalize);
+      const sig = known?.[k] ?? hunkSignature(c, o, h, ctx.result.canonicalize, d.difference);
+      const entry = ctx.baseline?.known.get(sig.id);
       return {
         op: h.op,
         canary: [h.canary[0], h.canary[1]],
@@ -82,6 +88,8 @@ function alignment(a: Alignment, r: PairResult, ctx: ReportContext): Record<stri
         oursLines: d.oursLines ? [d.oursLines[0], d.oursLines[1]] : null,
         description: describeHunk(d),
         difference: difference(d.difference),
+        signature: { id: sig.id, text: sig.text },
+        ...(ctx.baseline ? { baseline: entry ? 'known' : 'new', baselineNote: entry?.note ?? null } : {}),
       };
     }),
   };
@@ -103,6 +111,24 @@ function bookmark(b: ReportBookmark): J {
   };
 }
 
+function baselineEntry(e: BaselineEntry): J {
+  return { signature: e.signature, pattern: e.pattern, text: e.text, note: e.note, line: e.line || null };
+}
+
+/** What the run was compared with, and what came of it (null: no baseline). */
+function baselineOf(c: BaselineComparison | null | undefined): J {
+  if (!c) return null;
+  return {
+    kind: c.baseline.kind,
+    path: c.baseline.path,
+    label: c.baseline.label,
+    entries: c.baseline.entries.length,
+    new: c.newHunks,
+    known: c.knownHunks,
+    fixed: c.fixed.map(baselineEntry),
+  };
+}
+
 function alignmentOf(r: PairResult, ctx: ReportContext): Record<string, J> {
   return alignment(pairAlignment(ctx, r), r, ctx);
 }
@@ -120,6 +146,7 @@ export function renderJsonReport(ctx: ReportContext): string {
   const doc: J = {
     format: 'lockstep-report',
     version: JSON_REPORT_VERSION,
+    signatureScheme: SIGNATURE_SCHEME,
     generator: ctx.generator,
     session: {
       name: ctx.sessionName,
@@ -129,6 +156,7 @@ export function renderJsonReport(ctx: ReportContext): string {
       mapping: ctx.manualMap ? 'manual' : 'automatic',
       tidMap: ctx.tidMapArg,
     },
+    baseline: baselineOf(ctx.baseline),
     pairs: ctx.result.pairs.map((r) => ({
       canaryTid: exact(r.canaryTid),
       oursTid: exact(r.oursTid),

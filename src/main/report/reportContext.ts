@@ -11,6 +11,8 @@ import { pyJsonLoads } from '../py/parse';
 import { pyHashKey, PyError } from '../py/value';
 import { renderEvent } from './renderEvent';
 import type { PortableBookmark } from '../store/bookmarks';
+import type { BaselineComparison } from '../triage/baselineCompare';
+import type { HunkSignature } from '../triage/hunkSignature';
 
 /** A bookmark as reports show it: the same portable shape a session file keeps. */
 export type ReportBookmark = PortableBookmark;
@@ -24,6 +26,10 @@ export interface ReportContext {
   manualMap: boolean;
   bookmarks: ReportBookmark[];
   generator: string;
+  /** Each pair's hunk signatures (by pair key), when they were computed before (a baseline needs them all first). */
+  signatures?: ReadonlyMap<string, readonly HunkSignature[]>;
+  /** The run against a baseline (`--baseline`): each signature known or new, the entries fixed. */
+  baseline?: BaselineComparison | null;
 }
 
 /** Where a bookmark sits, in words: both sides' positions (or the one side's, next to a gap). */
