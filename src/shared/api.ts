@@ -130,6 +130,79 @@ export interface SessionView {
   tidMapArg: string | null;
   /** A bookmark being written when the session was last shown, not saved (the page's draft as JSON; when last typed). */
   draft: { body: string; at: string } | null;
+  /** What the session is compared with (its chosen baseline), or null. */
+  baseline: BaselineView | null;
+}
+
+// --- triage across runs (docs/baseline.md) ------------------------------------
+
+/** How a signature stands against the baseline: new (not in it), known (in it), fixed (in it, and no hunk has it now). */
+export type BaselineMark = 'new' | 'known' | 'fixed';
+
+/** The baseline a session is compared with. */
+export interface BaselineView {
+  /** curated: a list of known divergences (mark as known writes there); report: an earlier run's JSON report; run: an earlier session's run. */
+  kind: 'curated' | 'report' | 'run';
+  /** The file, or null for an earlier run. */
+  path: string | null;
+  /** How to name it: the file's path, or the earlier run's title and time. */
+  label: string;
+  /** Entries (signatures and patterns) it knows. */
+  entries: number;
+  /** Why it cannot be used now (the file is gone, or no longer a baseline): one line naming file and line. Nothing is marked meanwhile. */
+  error: string | null;
+}
+
+/** One kind of divergence across the whole session: every hunk with this signature. */
+export interface SignatureGroupView {
+  /** The signature's id (12 hex digits); for a fixed pattern entry, `pattern:` and its line. */
+  id: string;
+  /** The signature (`replace kernel.return NtReadFile: payload.status '0x00000000' → '0xC0000034'`), or a fixed entry's pattern. */
+  text: string;
+  /** In a sentence: "payload.status of NtReadFile's return differs". */
+  title: string;
+  hunks: number;
+  /** Pairs (threads) it appears in. */
+  pairs: number;
+  /** Against the baseline; null without one. */
+  baseline: BaselineMark | null;
+  /** The baseline entry's note (why it is harmless), for known and fixed. */
+  note: string | null;
+}
+
+export interface SignatureGroupsPage {
+  /** Groups in this filter. */
+  total: number;
+  groups: SignatureGroupView[];
+  /** The whole session: signatures, hunks, and against the baseline hunks new and known and entries fixed. */
+  counts: { signatures: number; hunks: number; new: number; known: number; fixed: number };
+  baseline: BaselineView | null;
+}
+
+/** A hunk of a group: its pair and where it is (a click opens the pair there). */
+export interface GroupHunkView {
+  pairKey: string;
+  canaryTid: string;
+  oursTid: string;
+  /** Its index in the pair's hunks, its first row in the aligned view. */
+  hunk: number;
+  row: number;
+  op: 'insert' | 'delete' | 'replace';
+  description: string;
+}
+
+/** An earlier run kept for comparison: a session of the same title (or this one, before its logs changed). */
+export interface BaselineRunView {
+  sessionId: string;
+  name: string;
+  canaryFingerprint: string;
+  oursFingerprint: string;
+  canaryPath: string;
+  oursPath: string;
+  /** When its signatures were taken. */
+  takenAt: string;
+  signatures: number;
+  hunks: number;
 }
 
 /** One log of a session file, as found on this machine. */
@@ -225,6 +298,10 @@ export interface HunkView {
   ours: [number, number];
   /** One line: what and where (and for a replace, how it first differs). */
   description: string;
+  /** Its signature (see SignatureGroupView). */
+  signature: { id: string; text: string; title: string };
+  /** Against the session's baseline: new or known; null without one. */
+  baseline: 'new' | 'known' | null;
 }
 
 /** A mark on the overview ruler: a stretch of rows and what is there. */
@@ -305,6 +382,20 @@ interface RequestResults {
   'session/save-as': { path: string };
   /** Read a .lockstep file; canaryPath/oursPath locate logs that moved (or accept changed ones). */
   'session/open-file': SessionFileOpened;
+  /** A page of the session's hunks grouped by signature (most hunks first; fixed entries last), with the counts against the baseline. */
+  'triage/groups': SignatureGroupsPage;
+  /** A page of one group's hunks, pair by pair. */
+  'triage/group-hunks': { total: number; hunks: GroupHunkView[] };
+  /** The earlier runs this session can be compared with (sessions of the same title), newest first. */
+  'triage/runs': { runs: BaselineRunView[] };
+  /** Compare with a baseline file, an earlier run, or nothing (neither given); kept with the session. */
+  'triage/baseline': { baseline: BaselineView | null };
+  /**
+   * Mark a signature as known with a note: written to the session's curated baseline file, or (when the
+   * session has none, or compares with a report or a run) to `path`, made there if absent with what the
+   * current baseline knows, which then becomes the session's baseline.
+   */
+  'triage/mark-known': { baseline: BaselineView; path: string; created: boolean };
 }
 
 /** @public every request: its argument (checked against its schema before any handler runs) and its result. */

@@ -6,6 +6,7 @@ import { bool, int, nullable, num, obj, oneOf, optional, str, type Infer } from 
 export const SIDES = ['canary', 'ours'] as const;
 export const REPORT_FORMATS = ['reference-md', 'annotated-md', 'html', 'json'] as const;
 export const VIEW_MODES = ['aligned', 'positional'] as const;
+const BASELINE_MARKS = ['new', 'known', 'fixed'] as const;
 
 const id = str({ nonEmpty: true, max: 200 });
 const side = oneOf(...SIDES);
@@ -48,6 +49,20 @@ export const REQUEST_SCHEMAS = {
     path: str({ nonEmpty: true }),
     canaryPath: optional(str({ nonEmpty: true })),
     oursPath: optional(str({ nonEmpty: true })),
+  }),
+  'triage/groups': obj({ sessionId, from: int(0), count: int(1, 500), only: optional(oneOf(...BASELINE_MARKS)) }),
+  'triage/group-hunks': obj({ sessionId, signatureId: str({ nonEmpty: true, max: 100 }), from: int(0), count: int(1, 500) }),
+  'triage/runs': obj({ sessionId }),
+  'triage/baseline': obj({
+    sessionId,
+    path: optional(str({ nonEmpty: true })),
+    run: optional(obj({ sessionId, canaryFingerprint: str({ nonEmpty: true, max: 200 }), oursFingerprint: str({ nonEmpty: true, max: 200 }) })),
+  }),
+  'triage/mark-known': obj({
+    sessionId,
+    signatureId: str({ nonEmpty: true, max: 100 }),
+    note: str({ nonEmpty: true, max: 10_000 }),
+    path: optional(str({ nonEmpty: true })),
   }),
 };
 

@@ -20,6 +20,7 @@ import { draftOf, recentSessions, upsertSession, type StoredPlace } from '../sto
 import { alignPair } from '../align/alignPair';
 import { sides } from '../align/pairAlignment';
 import { PairAlignment } from './pairRows';
+import { SessionTriage, storedChoice } from './sessionTriage';
 import { logView, pairView, threadView } from './views';
 
 export interface OpenSession {
@@ -36,6 +37,8 @@ export interface OpenSession {
   place: StoredPlace | null;
   /** What changed in the logs since the session last saw them (shown with its warnings). */
   logNotes: string[];
+  /** Signatures, their groups, the baseline and the comparison with it. */
+  triage: SessionTriage;
 }
 
 /** The reference's main() for the session's settings; no mapping is not fatal here (the user can pair by hand). */
@@ -60,6 +63,7 @@ export function recompute(s: OpenSession): void {
     const { c, o } = sides(p, s.canary, s.ours);
     s.alignments.set(p.canaryThread.tidKey, new PairAlignment(alignPair(c, o, s.canonicalize), p.canaryTotal, p.oursTotal));
   }
+  s.triage.reset();
 }
 
 function tidMapJson(pairs: TidPair[] | null): [string, string][] | null {
@@ -149,6 +153,7 @@ export function sessionView(s: OpenSession, sessionsDb: Db): SessionView {
     bookmarks: readable.views,
     tidMapArg: tidMapArg(r),
     draft: draftOf(sessionsDb, s.id),
+    baseline: s.triage.baselineView(sessionsDb),
   };
 }
 
@@ -284,6 +289,7 @@ export async function openLogs(ctx: OpenContext, jobId: string, canaryPath: stri
       alignments: new Map(),
       place: saved.place ?? null,
       logNotes: [],
+      triage: new SessionTriage(storedChoice(ctx.sessionsDb, id)),
     };
     for (const [side, log, path] of [
       ['canary', pair.canary, canaryPath],
@@ -300,6 +306,7 @@ export async function openLogs(ctx: OpenContext, jobId: string, canaryPath: stri
     recompute(s);
     ctx.sessions.set(id, s);
     persistSession(s, ctx.sessionsDb);
+    s.triage.attach(s, ctx.sessionsDb, () => ctx.sessions.get(id) === s);
     ctx.emit('sessions/recent', { recent: recentEntries(ctx.sessionsDb) });
     return s;
   } finally {

@@ -22,6 +22,7 @@ import { diffHandlers } from './handlers/diffHandlers';
 import { mapHandlers } from './handlers/mapHandlers';
 import { reportHandlers } from './handlers/reportHandlers';
 import { sessionHandlers } from './handlers/sessionHandlers';
+import { triageHandlers } from './handlers/triageHandlers';
 import { closeSession, JobConflict, readableBookmarks, type OpenSession } from './openSession';
 import type { PairRowsModel } from './pairRows';
 
@@ -67,6 +68,7 @@ export class Workbench implements WorkbenchContext {
       ...mapHandlers(this),
       ...bookmarkHandlers(this),
       ...reportHandlers(this),
+      ...triageHandlers(this),
     };
   }
 

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from './db';
 import { INDEX_MIGRATIONS as MIGRATIONS, SESSION_MIGRATIONS } from './migrations';
+import { listBookmarks } from './bookmarks';
+import { draftOf, findSessionByPaths, sessionBaseline, setSessionBaseline } from './sessions';
+import { putSnapshot, runsOfTitle, snapshot } from './signatureSnapshots';
 
 const dir = mkdtempSync(join(tmpdir(), 'migrations-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -127,6 +130,49 @@ describe('sessions migration 3: bookmarks on both sides of an aligned row', () =
     expect(() => db.prepare("INSERT INTO bookmarks (bookmark_id, session_id, canary_tid, ours_tid, title) VALUES ('c', 's', '6', '4', 't')").run()).toThrow(
       /CHECK/,
     );
+    db.close();
+  });
+});
+
+describe('sessions migration 5: a baseline per session, and the signatures of each run', () => {
+  it('keeps every session, bookmark and draft of a database written before it; sessions start with no baseline', () => {
+    const path = join(dir, 'sessions-v4.sqlite');
+    const raw = new Database(path);
+    for (const step of SESSION_MIGRATIONS.slice(0, 4)) raw.exec(step);
+    raw.pragma('user_version = 4');
+    raw
+      .prepare(
+        `INSERT INTO sessions (session_id, name, canary_path, canary_fingerprint, canary_size, ours_path, ours_fingerprint, ours_size, canonicalize, tid_map, place)
+         VALUES ('s', 'title', '/c.jsonl', 'fc', 10, '/o.jsonl', 'fo', 11, 0, '[["6","1"]]', '{"pairKey":"n6","view":"aligned","canary":3,"ours":4}')`,
+      )
+      .run();
+    raw
+      .prepare(
+        `INSERT INTO bookmarks (bookmark_id, session_id, canary_tid, ours_tid, canary_position, ours_position, tid_event_idx, title, note)
+         VALUES ('b', 's', '6', '1', 3, 4, '3', 'here', 'a note')`,
+      )
+      .run();
+    raw.prepare(`INSERT INTO drafts (session_id, body) VALUES ('s', '{"title":"half"}')`).run();
+    raw.close();
+    const db = openDb(path, { schema: 'sessions' });
+    expect(db.pragma('user_version', { simple: true })).toBe(SESSION_MIGRATIONS.length);
+    const s = findSessionByPaths(db, '/c.jsonl', '/o.jsonl')!;
+    expect(s).toMatchObject({ sessionId: 's', name: 'title', canonicalize: false, tidMap: [['6', '1']], place: { pairKey: 'n6', canary: 3, ours: 4 } });
+    expect(listBookmarks(db, 's').map((b) => [b.bookmarkId, b.title, b.note])).toEqual([['b', 'here', 'a note']]);
+    expect(draftOf(db, 's')?.body).toBe('{"title":"half"}');
+    expect(sessionBaseline(db, 's')).toBeNull();
+    // The new columns and table work on the migrated database.
+    setSessionBaseline(db, 's', { kind: 'file', path: '/known.json' });
+    expect(sessionBaseline(db, 's')).toEqual({ kind: 'file', path: '/known.json' });
+    putSnapshot(db, { sessionId: 's', canaryFingerprint: 'fc', oursFingerprint: 'fo', canaryPath: '/c.jsonl', oursPath: '/o.jsonl', scheme: 1 }, [
+      { id: '0123456789ab', text: 'insert kernel.call X', hunks: 2 },
+    ]);
+    expect(snapshot(db, { sessionId: 's', canaryFingerprint: 'fc', oursFingerprint: 'fo' })?.signatures).toEqual([
+      { id: '0123456789ab', text: 'insert kernel.call X', hunks: 2 },
+    ]);
+    expect(runsOfTitle(db, 'title', { sessionId: 's', canaryFingerprint: 'fc', oursFingerprint: 'other' }).map((r) => [r.hunks, r.signatures])).toEqual([
+      [2, 1],
+    ]);
     db.close();
   });
 });

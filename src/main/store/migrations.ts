@@ -213,4 +213,23 @@ export const SESSION_MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
   );
   `,
+  // 5: triage across runs. A session's chosen baseline (JSON: {"kind": "file", "path"} or
+  // {"kind": "run", "sessionId", "canaryFingerprint", "oursFingerprint"}; NULL: none), and the
+  // signatures each run of a session showed, kept so that a later run (of this session or of
+  // another with the same title) can be compared with it after its logs are gone or rewritten.
+  `
+  ALTER TABLE sessions ADD COLUMN baseline TEXT;
+  CREATE TABLE signature_snapshots (
+    session_id         TEXT NOT NULL REFERENCES sessions (session_id) ON DELETE CASCADE,
+    canary_fingerprint TEXT NOT NULL,
+    ours_fingerprint   TEXT NOT NULL,
+    canary_path        TEXT NOT NULL,
+    ours_path          TEXT NOT NULL,
+    scheme             INTEGER NOT NULL, -- the signature scheme (triage/hunkSignature.ts)
+    hunks              INTEGER NOT NULL,
+    signatures         TEXT NOT NULL,    -- JSON [[id, text, hunks], ...]
+    taken_at           TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+    PRIMARY KEY (session_id, canary_fingerprint, ours_fingerprint)
+  );
+  `,
 ];

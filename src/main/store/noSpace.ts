@@ -2,7 +2,7 @@
 // One vocabulary for what SQLite and the file system say about it, one error
 // the hosts turn into one line, and one way to write a file whole or not at all.
 import { basename, dirname, join } from 'node:path';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 
 /** Why a write found no room, in words, or null when the error is something else. */
 export function noSpace(e: unknown): string | null {
@@ -34,9 +34,9 @@ export function writeFailureReason(e: unknown): string {
 /**
  * Write a file whole or not at all: beside it first, flushed, then renamed
  * over it. A failure (a full disk) leaves the file as it was and no partial
- * file beside it.
+ * file beside it. `mode`: the permissions the file gets (a file rewritten keeps its own).
  */
-export function writeFileAtomic(path: string, text: string): void {
+export function writeFileAtomic(path: string, text: string, opts: { mode?: number } = {}): void {
   // A pipe or a device (--out /dev/stdout, >(gzip > r.md.gz)) cannot be renamed over: written as it is.
   let special = false;
   try {
@@ -48,6 +48,7 @@ export function writeFileAtomic(path: string, text: string): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const fd = openSync(tmp, 'w');
   try {
+    if (opts.mode !== undefined) fchmodSync(fd, opts.mode);
     // writeSync may write less than asked (a file-size limit, a disk filling up): the rest is written, or fails.
     const bytes = Buffer.from(text, 'utf8');
     for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);

@@ -129,3 +129,26 @@ export function draftOf(db: Db, sessionId: string): { body: string; at: string }
   const r = db.prepare('SELECT body, updated_at FROM drafts WHERE session_id = ?').get(sessionId) as { body: string; updated_at: string } | undefined;
   return r ? { body: r.body, at: r.updated_at } : null;
 }
+
+/** The baseline a session is compared with: a file (a curated list or a report), or an earlier run's kept signatures. */
+export type StoredBaseline = { kind: 'file'; path: string } | { kind: 'run'; sessionId: string; canaryFingerprint: string; oursFingerprint: string };
+
+/** The session's baseline, read leniently: a value this Lockstep cannot read is no baseline (the user chooses again). */
+export function sessionBaseline(db: Db, sessionId: string): StoredBaseline | null {
+  const r = db.prepare('SELECT baseline FROM sessions WHERE session_id = ?').get(sessionId) as { baseline: string | null } | undefined;
+  if (!r?.baseline) return null;
+  try {
+    const v = JSON.parse(r.baseline) as Record<string, unknown>;
+    if (v.kind === 'file' && typeof v.path === 'string') return { kind: 'file', path: v.path };
+    if (v.kind === 'run' && typeof v.sessionId === 'string' && typeof v.canaryFingerprint === 'string' && typeof v.oursFingerprint === 'string') {
+      return { kind: 'run', sessionId: v.sessionId, canaryFingerprint: v.canaryFingerprint, oursFingerprint: v.oursFingerprint };
+    }
+  } catch {
+    // not JSON: as if none
+  }
+  return null;
+}
+
+export function setSessionBaseline(db: Db, sessionId: string, baseline: StoredBaseline | null): void {
+  db.prepare('UPDATE sessions SET baseline = ? WHERE session_id = ?').run(baseline === null ? null : JSON.stringify(baseline), sessionId);
+}

@@ -9,13 +9,13 @@ import type { Baseline, BaselineEntry } from './baselineFile';
  * a glob library: those give `/`, `[…]`, `{…}` and `**` path meanings, and
  * signature texts are full of brackets (`payload.blob[299]`) and slashes.
  */
-export function patternRegExp(pattern: string): RegExp {
+function patternRegExp(pattern: string): RegExp {
   let re = '';
   for (const ch of pattern) re += ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   return new RegExp(`^${re}$`, 'su');
 }
 
-export class BaselineMatcher {
+class BaselineMatcher {
   private readonly byId = new Map<string, BaselineEntry>();
   private readonly patterns: { entry: BaselineEntry; re: RegExp }[] = [];
 

@@ -34,7 +34,7 @@ export interface HunkSignature {
   title: string;
 }
 
-export function signatureId(text: string): string {
+function signatureId(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 12);
 }
 

@@ -8,7 +8,7 @@ import type { IndexedLog } from '../diff/indexedLog';
 import { hunkSignature, type HunkSignature } from './hunkSignature';
 
 /** A hunk of the run: its pair (the canary thread's tidKey) and its index in the pair's alignment. */
-export interface HunkRef {
+interface HunkRef {
   pairKey: string;
   hunk: number;
 }

@@ -70,6 +70,7 @@ function session(pairs: PairView[], unmappedCanary: ThreadView[], unmappedOurs: 
     bookmarks,
     tidMapArg: null,
     draft: null,
+    baseline: null,
   };
 }
 

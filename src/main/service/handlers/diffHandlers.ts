@@ -118,8 +118,11 @@ export function diffHandlers(
       const p = ctx.pair(s, pairKey);
       const rows = p.alignment.aligned;
       const hunks = [];
+      const signatures = s.triage.ofPair(s, pairKey);
+      const cmp = s.triage.comparison(s, ctx.sessionsDb);
       for (let k = from; k < Math.min(rows.hunkCount, from + count); k++) {
         const h = rows.hunk(k);
+        const sig = signatures[k]!;
         hunks.push({
           index: k,
           op: h.op,
@@ -128,6 +131,8 @@ export function diffHandlers(
           canary: [h.canary[0], h.canary[1]] as [number, number],
           ours: [h.ours[0], h.ours[1]] as [number, number],
           description: showControls(describeHunk(hunkDetail(p.c, p.o, h, s.canonicalize))),
+          signature: { id: sig.id, text: showControls(sig.text), title: showControls(sig.title) },
+          baseline: cmp ? (cmp.known.get(sig.id) ? ('known' as const) : ('new' as const)) : null,
         });
       }
       return { total: rows.hunkCount, hunks };

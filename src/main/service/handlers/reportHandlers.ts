@@ -10,6 +10,8 @@ export function reportHandlers(ctx: WorkbenchContext): Handlers<'report/export'>
   return {
     'report/export': ({ sessionId, format, path }) => {
       const s = ctx.session(sessionId);
+      // The session's signatures and its baseline go into the JSON report, as `lockstep diff --baseline` puts them.
+      const signatures = format === 'json' ? new Map(s.result.pairs.map((p) => [p.canaryThread.tidKey, s.triage.ofPair(s, p.canaryThread.tidKey)])) : undefined;
       const text = renderReport(format, {
         result: s.result,
         canary: s.canary,
@@ -19,6 +21,7 @@ export function reportHandlers(ctx: WorkbenchContext): Handlers<'report/export'>
         manualMap: s.tidPairs !== null,
         bookmarks: readableBookmarks(s, ctx.sessionsDb).rows.map(portableBookmark),
         generator: `Lockstep ${ctx.opts.version}`,
+        ...(signatures ? { signatures, baseline: s.triage.comparison(s, ctx.sessionsDb) } : {}),
       });
       if (path) {
         try {
