@@ -172,6 +172,12 @@ export class PairViewer {
     this.hunkTotal = r.value.total;
   }
 
+  /** The hunks again from the first page (their marks changed: a signature was marked as known). */
+  reloadHunks(): void {
+    this.hunks = [];
+    void this.loadHunks();
+  }
+
   /** The overview ruler: every hunk and bookmark of the pair, merged to about `buckets` marks. */
   async loadOverview(buckets: number): Promise<void> {
     const r = await backend.request('diff/overview', {

@@ -7,6 +7,7 @@ import { backend } from './backend';
 import { baseName } from './format';
 import { IngestJob } from './ingestJob.svelte';
 import { PairViewer } from './pairViewer.svelte';
+import { SignatureTriage } from './signatures.svelte';
 import { SummarySort } from './summarySort.svelte';
 
 type Screen = 'starting' | 'open' | 'opening' | 'summary' | 'context';
@@ -51,6 +52,10 @@ export class WorkbenchState {
   hostGone = $state(false);
   /** A log of the open session is not what was indexed any more: nothing of it is shown until it is indexed again. */
   logChanged = $state.raw<{ file: string; message: string } | null>(null);
+  /** The summary's two views of the session: its pairs, or its hunks grouped by signature. */
+  summaryTab = $state<'pairs' | 'signatures'>('pairs');
+  /** The session's signatures, groups and baseline (the signatures view). */
+  triage = $state.raw<SignatureTriage | null>(null);
 
   private noticeTimer: ReturnType<typeof setTimeout> | null = null;
   // eslint-disable-next-line svelte/prefer-svelte-reactivity -- callbacks, not state: nothing renders from them
@@ -227,6 +232,8 @@ export class WorkbenchState {
     this.logChanged = null;
     this.closeViewer();
     this.session = s;
+    this.triage = new SignatureTriage(s.id, (b) => this.setBaseline(b));
+    if (previous?.id !== s.id) this.summaryTab = 'pairs';
     for (const l of this.sessionListeners) l();
     // The host keeps an open session's logs in memory: let go of the one this replaces.
     if (previous && previous.id !== s.id) void backend.request('session/close', { sessionId: previous.id });
@@ -262,6 +269,8 @@ export class WorkbenchState {
   applySession(s: SessionView): void {
     const viewer = this.viewer;
     this.session = s;
+    // Another mapping or setting makes other hunks: the groups are asked for again.
+    this.triage = new SignatureTriage(s.id, (b) => this.setBaseline(b));
     if (!viewer) return;
     const keep = s.pairs.some((p) => p.key === viewer.pair.key);
     if (keep) this.openPair(viewer.pair.key, { view: viewer.view, row: viewer.selected });
@@ -270,6 +279,17 @@ export class WorkbenchState {
       this.screen = 'summary';
       this.say({ tone: 'warn', text: `canary ${viewer.pair.canary.tid} is no longer compared: back to the summary` });
     }
+  }
+
+  /** The signatures view, or the pairs (s). */
+  showSummaryTab(tab: 'pairs' | 'signatures'): void {
+    this.summaryTab = tab;
+    if (this.screen !== 'summary') this.showSummary();
+  }
+
+  /** The session's baseline changed (chosen, or written by mark as known): the summary's line follows. */
+  setBaseline(baseline: SessionView['baseline']): void {
+    if (this.session) this.session = { ...this.session, baseline };
   }
 
   /** Bookmarks changed (the backend answered ok): the same session with its new list. */
