@@ -69,7 +69,11 @@ async function openLogs(page: Page, name: string): Promise<void> {
   await expect(page.getByRole('banner')).toContainText(run(name).ours);
 }
 
-const group = (page: Page, b: BugShow): Locator => page.getByRole('list', { name: 'Signatures' }).locator(':scope > li').filter({ hasText: `'${b.value}'` });
+const group = (page: Page, b: BugShow): Locator =>
+  page
+    .getByRole('list', { name: 'Signatures' })
+    .locator(':scope > li')
+    .filter({ hasText: `'${b.value}'` });
 
 for (const scheme of ['light', 'dark'] as const) {
   test(`signature groups across threads, a baseline comparison with only-new filtering, mark as known (${scheme})`, async ({ page, serve }) => {

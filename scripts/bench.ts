@@ -18,6 +18,7 @@ import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generatePair, plannedEdits } from '../src/main/generator/generateLogs';
 import { measureWorkbenchQueries, type QueryTimings } from './benchQueries';
+import { measureSignatures, type SignatureCost } from './benchSignatures';
 
 const ROOT = resolve(__dirname, '..');
 const REFERENCE = process.env.LOCKSTEP_REFERENCE ?? resolve(ROOT, '../shared/reference/diff_events.py');
@@ -154,7 +155,21 @@ async function main(): Promise<void> {
     `${fmt(json.wall / cold.wall, 3)}× the cold diff's time, ${fmt(json.rssMB / cold.rssMB, 2)}× its RSS; ${aligned}`,
   ]);
 
+  // Triage across runs: the same cold aligned diff compared with a baseline (the report just written), every hunk signed.
+  process.stderr.write(`lockstep --format json --baseline cold × ${args.runs}…\n`);
+  const withBaseline = summarize(
+    Array.from({ length: args.runs }, () =>
+      measure(join(work, 'baseline.json'), [process.execPath, LOCKSTEP, 'diff', ...diffArgs, '--format', 'json', '--baseline', join(work, 'cold.json')]),
+    ),
+  );
+  rows.push([
+    'lockstep diff --format json --baseline (its own report), cold',
+    withBaseline,
+    `${fmt(withBaseline.wall / json.wall, 3)}× the cold aligned diff's time, ${fmt(withBaseline.rssMB / json.rssMB, 2)}× its RSS`,
+  ]);
+
   const db = join(work, 'index.sqlite');
+  let signing: SignatureCost | null = null;
   let queries: QueryTimings | null = null;
   let indexBytes = 0;
   if (args.warm) {
@@ -166,6 +181,7 @@ async function main(): Promise<void> {
     const warmReport = readFileSync(join(work, 'warm.md'), 'utf8');
     rows.push(['lockstep diff, warm (kept --db index)', warm, warmReport === coldReport ? 'report identical' : 'REPORT DIFFERS']);
     for (const suffix of ['', '-wal', '-shm']) if (existsSync(db + suffix)) indexBytes += statSync(db + suffix).size;
+    signing = await measureSignatures(db, logs.canary, logs.ours);
     queries = await measureWorkbenchQueries(join(work, 'workbench'), logs.canary, logs.ours);
   }
 
@@ -189,6 +205,12 @@ async function main(): Promise<void> {
     const vs = ref && m !== ref ? `${fmt(m.wall / ref.wall, 3)}× (${fmt(ref.wall / m.wall, 1)}× faster)` : m === ref ? '1×' : '—';
     const rss = ref && m !== ref ? `${fmt(m.rssMB / ref.rssMB, 3)}×` : m === ref ? '1×' : '—';
     lines.push(`| ${name} | ${fmt(m.wall)} | ${fmt(m.cpu)} | ${fmt(m.rssMB, 0)} | ${vs} | ${rss} | ${m.status !== 0 ? `exit ${m.status} ` : ''}${note} |`);
+  }
+  if (signing) {
+    lines.push(
+      `\nSignatures and clustering alone (every hunk signed, the signatures grouped; from the kept index, in-process): ${fmt(signing.seconds, 3)} s for ` +
+        `${signing.hunks} hunks in ${signing.pairs} pairs (${signing.signatures} signatures) = ${fmt((100 * signing.seconds) / json.wall, 2)}% of the cold aligned diff's time.`,
+    );
   }
   if (indexBytes) lines.push(`\nIndex on disk: ${(indexBytes / 2 ** 20).toFixed(1)} MiB = ${fmt(indexBytes / logs.bytes, 3)}× the logs.`);
   if (unrelated) {
