@@ -50,7 +50,12 @@ function callName(ev: PyDict): string | null {
 
 function kindOf(ev: PyDict): string {
   const k = ev.get('kind');
-  return typeof k === 'string' ? k : pyRepr(k as PyValue | undefined);
+  if (typeof k === 'string') return k;
+  try {
+    return pyRepr(k as PyValue | undefined);
+  } catch {
+    return '<kind>'; // an int too long for Python to print: a signature is still owed
+  }
 }
 
 function label(ev: PyDict): string {
