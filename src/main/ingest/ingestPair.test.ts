@@ -10,6 +10,7 @@ import { generatePair } from '../generator/generateLogs';
 import { openDb } from '../store/db';
 import { hashSecret } from '../store/logIndex';
 import { setHashSecret } from '../store/logWriter';
+import { readThreadFeatures } from '../store/threadFeatures';
 import { ingestLog } from './ingestLog';
 import { ingestPair } from './ingestPair';
 import { IngestCancelled } from './logErrors';
@@ -85,5 +86,25 @@ describe.skipIf(!built)('ingest in workers', () => {
     expect((db.prepare('SELECT count(*) AS n FROM logs').get() as { n: number }).n).toBe(0);
     expect((db.prepare('SELECT count(*) AS n FROM blocks').get() as { n: number }).n).toBe(0);
     db.close();
+  });
+});
+
+describe.skipIf(!built)('thread features from workers', () => {
+  it('are the ones the ingest in this thread writes, for every thread', async () => {
+    const canary = join(dir, 'fc.jsonl');
+    const ours = join(dir, 'fo.jsonl');
+    generatePair(canary, ours, { seed: 'features', eventsPerThread: 300, threads: 12, profile: 'hostile', divergences: 3 });
+    const wdb = openDb(join(dir, 'features-w.sqlite'));
+    const tdb = openDb(join(dir, 'features-t.sqlite'));
+    setHashSecret(tdb, hashSecret(wdb));
+    const pair = await ingestPair(wdb, join(dir, 'features-w.sqlite'), { path: canary, label: 'c' }, { path: ours, label: 'o' }, { workerThreshold: 0 });
+    const t = ingestLog(tdb, canary, canary).log;
+    const a = readThreadFeatures(wdb, pair.canary.logId, pair.canary.threadCount);
+    const b = readThreadFeatures(tdb, t.logId, t.threadCount);
+    expect(a).toHaveLength(t.threadCount);
+    expect(a).toEqual(b);
+    expect(a.some((f) => f.calls > 0 && f.shingles.length > 0 && f.names.length > 0)).toBe(true);
+    wdb.close();
+    tdb.close();
   });
 });

@@ -100,6 +100,9 @@ function inWorker(db: Db, src: LogSource, fp: FileFingerprint, side: Side, hooks
             Atomics.sub(inFlight, 0, 1);
             Atomics.notify(inFlight, 0);
             break;
+          case 'features':
+            writer.addThreadFeatures(m.records);
+            break;
           case 'finish':
             writer.finish(m.threads, m.stats);
             finish({ ok: true, log: getLog(db, logId)!, reused: false });

@@ -38,6 +38,11 @@ class PostingSink implements LogSink {
     this.pending = [];
   }
 
+  addThreadFeatures(records: Parameters<LogSink['addThreadFeatures']>[0]): void {
+    this.flush();
+    post({ type: 'features', records });
+  }
+
   finish(threads: Parameters<LogSink['finish']>[0], stats: Parameters<LogSink['finish']>[1]): void {
     this.flush();
     post({ type: 'finish', threads, stats });

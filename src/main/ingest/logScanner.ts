@@ -11,6 +11,8 @@ import { BLOCK_SIZE, EventBlockBuilder, FLAG_ALLOCATOR, FLAG_FORCE_EXACT, FLAG_I
 import type { ThreadRow } from '../store/logIndex';
 import type { LogSink } from '../store/logWriter';
 import { EventScanner } from './eventScanner';
+import { featureRecord } from '../store/threadFeatures';
+import { callToken, NameHashes, ThreadSketch } from './threadSketch';
 import { CutLogError, LogInputError } from './logErrors';
 import { entryBegin, eventKey, feedPyValue, hashPyValue, KEY_STATUS, PayloadEntries, skipMaskFor, specialKey, type PayloadShape } from './valueHash';
 
@@ -25,6 +27,7 @@ interface ThreadState {
   allocCounters: Map<string, number>;
   builder: EventBlockBuilder;
   blockNo: number;
+  sketch: ThreadSketch;
 }
 
 /** What one event line yields for the index, from the scanner or the exact parser. */
@@ -192,6 +195,7 @@ export class LogScanner {
   }
 
   private readonly scanner = new EventScanner();
+  private readonly nameHashes = new NameHashes();
   private readonly exactEntries = new PayloadEntries();
   private readonly exactKindWords = new Uint32Array(4);
   private readonly exactOtherWords = new Uint32Array(4);
@@ -306,6 +310,7 @@ export class LogScanner {
         allocCounters: new Map(),
         builder: new EventBlockBuilder(),
         blockNo: 0,
+        sketch: new ThreadSketch(),
       };
       this.threads.set(keys.tidKey, th);
       this.order.push(th);
@@ -379,6 +384,7 @@ export class LogScanner {
       th.allocCounters.set(keys.allocName, ordinal + 1);
       eventKey(keys.kindWords, keys.payloadShape, keys.entries, keys.otherWords, skipMask, true, keyMasked, 0);
     } else keyMasked.set(keyRaw);
+    this.sketch(th, keys);
 
     const b = th.builder;
     const s = b.slot();
@@ -415,6 +421,17 @@ export class LogScanner {
     if (b.count === BLOCK_SIZE) this.writer.addBlock(th.row.threadNo, th.blockNo++, b);
   }
 
+  /** The thread's stream summary for the similarity mapping: its calls by name, its entry point. */
+  private sketch(th: ThreadState, keys: EventKeys): void {
+    const kind = keys.kind;
+    if (kind === 'kernel.call' || kind === 'import.call') {
+      const token = callToken(kind, keys.name);
+      th.sketch.call(token, this.nameHashes.of(token));
+    } else if (kind === 'thread.create') {
+      th.sketch.threadCreate((keyRaw[0]! >>> 0).toString(16).padStart(8, '0') + (keyRaw[1]! >>> 0).toString(16).padStart(8, '0'));
+    }
+  }
+
   private crashError(line: number, what: string, why: string): LogInputError {
     return new LogInputError(this.label, line, `${what} (the reference fails here with ${why})`);
   }
@@ -425,6 +442,7 @@ export class LogScanner {
     for (const th of this.order) if (th.orderError) throw th.orderError;
     for (const th of this.order) if (th.builder.count > 0) this.writer.addBlock(th.row.threadNo, th.blockNo++, th.builder);
     const crash = this.order.find((t) => t.canonCrash !== null)?.canonCrash ?? null;
+    this.writer.addThreadFeatures(this.order.map((t) => featureRecord(t.sketch.features(t.row.threadNo))));
     this.writer.finish(
       this.order.map((t) => t.row),
       { eventCount: this.events, lineCount: this.lines, canonCrash: crash, cutLine: this.cutLine },

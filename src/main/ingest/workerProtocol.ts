@@ -3,6 +3,7 @@
 // two workers never contend for SQLite's write lock.
 import type { FileFingerprint, LogStats, ThreadRow } from '../store/logIndex';
 import type { BlockRecord } from '../store/logWriter';
+import type { ThreadFeatureRecord } from '../store/threadFeatures';
 import type { IngestProgress } from './ingestLog';
 
 export interface WorkerRequest {
@@ -29,6 +30,7 @@ export const MAX_IN_FLIGHT = 4;
 export type WorkerReply =
   | { type: 'progress'; progress: IngestProgress }
   | { type: 'blocks'; records: BlockRecord[] }
+  | { type: 'features'; records: ThreadFeatureRecord[] }
   | { type: 'finish'; threads: ThreadRow[]; stats: LogStats }
   | { type: 'input-error'; file: string; line: number | null; reason: string; cut: boolean }
   | { type: 'cancelled' }

@@ -4,6 +4,7 @@
 import type { Db } from './db';
 import { effectiveKeys, summarize, type EventBlockBuilder } from './eventBlock';
 import type { FileFingerprint, LogStats, ThreadRow } from './logIndex';
+import { writeThreadFeatures, type ThreadFeatureRecord } from './threadFeatures';
 
 /** Blocks per write transaction (and per message from an ingest worker). */
 export const BATCH = 32;
@@ -123,6 +124,8 @@ export interface BlockRecord {
 /** Where an ingest puts what it produces: the index directly, or a worker's messages to the thread that owns it. */
 export interface LogSink {
   addBlock(threadNo: number, blockNo: number, builder: EventBlockBuilder): void;
+  /** Each thread's stream summary (store/threadFeatures.ts), given once, just before finish. */
+  addThreadFeatures(records: ThreadFeatureRecord[]): void;
   finish(threads: ThreadRow[], stats: LogStats): void;
 }
 
@@ -150,6 +153,7 @@ export function blockRecord(threadNo: number, blockNo: number, builder: EventBlo
 /** Writes one log's index as the ingest produces it, a few blocks per transaction. */
 export class LogWriter implements LogSink {
   private pending: BlockRecord[] = [];
+  private features: ThreadFeatureRecord[] = [];
   /** BLOB buffers reused across batches: a long ingest allocates no new memory per block. */
   private readonly buffers: Buffer[] = [];
   private readonly insertBlock;
@@ -166,6 +170,10 @@ export class LogWriter implements LogSink {
 
   addBlock(threadNo: number, blockNo: number, builder: EventBlockBuilder): void {
     this.addRecord(blockRecord(threadNo, blockNo, builder, this.buffer(this.pending.length, builder.blobSize())));
+  }
+
+  addThreadFeatures(records: ThreadFeatureRecord[]): void {
+    this.features = records;
   }
 
   /** A block packed elsewhere (a worker). */
@@ -219,6 +227,7 @@ export class LogWriter implements LogSink {
             t.lastIdx,
           );
         }
+        writeThreadFeatures(this.db, this.logId, this.features);
         this.db
           .prepare(
             `UPDATE logs SET state = 'complete', owner_pid = NULL, event_count = ?, line_count = ?, thread_count = ?, canon_crash = ?, cut_line = ?

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from './db';
+import { findReusableLog } from './logIndex';
+import { removeAbandonedLogs } from './logWriter';
 import { INDEX_MIGRATIONS as MIGRATIONS, SESSION_MIGRATIONS } from './migrations';
 import { listBookmarks } from './bookmarks';
 import { draftOf, findSessionByPaths, sessionBaseline, setSessionBaseline } from './sessions';
@@ -173,6 +175,25 @@ describe('sessions migration 5: a baseline per session, and the signatures of ea
     expect(runsOfTitle(db, 'title', { sessionId: 's', canaryFingerprint: 'fc', oursFingerprint: 'other' }).map((r) => [r.hunks, r.signatures])).toEqual([
       [2, 1],
     ]);
+    db.close();
+  });
+});
+
+describe('index migration 10: thread features for the similarity mapping', () => {
+  it('indexes again, on next use, the logs indexed before features existed', () => {
+    const path = join(dir, 'index-v9.sqlite');
+    const raw = new Database(path);
+    for (const step of MIGRATIONS.slice(0, 9)) raw.exec(step);
+    raw.pragma('user_version = 9');
+    raw.prepare("INSERT INTO logs (path, size, mtime_ms, fingerprint, state, event_count) VALUES ('/a.jsonl', 10, 1, 'f', 'complete', 3)").run();
+    raw.close();
+    const db = openDb(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(findReusableLog(db, { path: '/a.jsonl', size: 10, mtimeMs: 1, fingerprint: 'f' })).toBeUndefined();
+    // Removed at the next start, features and all (they cascade with their log).
+    db.prepare("INSERT INTO thread_features (log_id, thread_no, shingles, summary) VALUES (1, 0, x'', '{}')").run();
+    expect(removeAbandonedLogs(db)).toBe(1);
+    expect((db.prepare('SELECT count(*) AS n FROM thread_features').get() as { n: number }).n).toBe(0);
     db.close();
   });
 });

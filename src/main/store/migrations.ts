@@ -137,6 +137,18 @@ export const INDEX_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE logs ADD COLUMN cut_line INTEGER;
   `,
+  // 10: a summary of each thread's whole stream (store/threadFeatures.ts: call-name shingles, name counts,
+  // first calls) for the similarity mapping. Logs indexed before have none: indexed again on next use.
+  `
+  CREATE TABLE thread_features (
+    log_id    INTEGER NOT NULL REFERENCES logs (log_id) ON DELETE CASCADE,
+    thread_no INTEGER NOT NULL,
+    shingles  BLOB NOT NULL, -- uint32 LE, ascending: the bottom-k sketch of call-name 3-grams
+    summary   TEXT NOT NULL, -- JSON {calls, names, otherCalls, firstCalls, entry}
+    PRIMARY KEY (log_id, thread_no)
+  ) WITHOUT ROWID;
+  INSERT OR IGNORE INTO stale_logs (log_id) SELECT log_id FROM logs;
+  `,
 ];
 
 export const SESSION_MIGRATIONS: readonly string[] = [
