@@ -77,14 +77,28 @@ export interface AlignmentView {
   firstHunkRow: number | null;
 }
 
+/** Why the similarity mapping made a pair, and how sure it is (all shares in [0, 1]). */
+export interface PairExplanation {
+  /** How alike the two threads' whole streams are. */
+  similarity: number;
+  /** The similarity, lowered when another thread fits nearly as well. */
+  confidence: number;
+  /** Confidence below one half: check this pair. */
+  unsure: boolean;
+  /** One line, e.g. "first call KeInitializeThread; 97% of call sequence shared; 1204 / 1198 events". */
+  reason: string;
+}
+
 export interface PairView {
   /** The canary thread's tidKey: names the pair in requests. */
   key: string;
   canary: ThreadView;
   ours: ThreadView;
-  mappedBy: 'first-call' | 'manual';
+  mappedBy: 'first-call' | 'manual' | 'similarity';
   /** For mappedBy 'first-call': the shared first kernel.call name. */
   firstCallName: string | null;
+  /** For mappedBy 'similarity': why and how sure. */
+  explanation: PairExplanation | null;
   matched: number;
   canaryTotal: number;
   oursTotal: number;

@@ -4,7 +4,7 @@ import type { ReportFormat } from '../../shared/api';
 import { REPORT_FORMATS } from '../../shared/requestSchemas';
 import { pyStr } from '../py/format';
 import { IndexedLog } from '../diff/indexedLog';
-import { DiffOptionError, diffLogs } from '../diff/diffLogs';
+import { DiffOptionError, diffLogs, type AutoMap } from '../diff/diffLogs';
 import { ingestPair } from '../ingest/ingestPair';
 import { pythonPathStr } from '../ingest/logErrors';
 import { renderReport } from '../report/exportReport';
@@ -34,6 +34,11 @@ const DIFF_SPEC: CommandSpec = {
       name: '--tid-map',
       value: 'TID_MAP',
       help: "manual thread mapping like '6=1,7=2' (canary=ours, any Python int form: 0x6, 1_000); replaces the automatic mapping by first kernel.call name",
+    },
+    {
+      name: '--auto-map',
+      value: 'HOW',
+      help: "how threads are paired without --tid-map: 'reference' (default: by first kernel.call name, as diff_events.py) or 'similarity' (by the similarity of the whole streams, each pair with its reason and confidence; for --format json, annotated-md and html only)",
     },
     { name: '--validate-identical', help: 'exit 1 if any mapped thread pair diverges (a CI gate)' },
     {
@@ -73,6 +78,7 @@ export async function runDiff(argv: string[]): Promise<number> {
     throw new UsageError(DIFF_SPEC, `argument --format: invalid choice: '${format}' (choose from ${REPORT_FORMATS.map((f) => `'${f}'`).join(', ')})`);
   }
   const baseline = baselineChoice(DIFF_SPEC, args);
+  const autoMap = autoMapOf(args.get('--auto-map') as string | undefined, format, args.has('--tid-map'));
   const progress = args.has('--quiet') ? null : new TerminalProgress();
   return withIndex((args.get('--db') as string | undefined) ?? null, async (index) => {
     // Pipes are read once into a temporary copy; messages still name them as given.
@@ -93,6 +99,7 @@ export async function runDiff(argv: string[]): Promise<number> {
       const result = diffLogs(c, o, {
         canonicalize: !args.has('--no-canonicalize-allocators'),
         tidMapArg: (args.get('--tid-map') as string | undefined) ?? null,
+        autoMap,
       });
       for (const w of result.warnings) writeStderr(w + '\n');
       for (const n of cutNotices({ canary: c, ours: o })) writeStderr(`warn: ${n}\n`);
@@ -140,6 +147,26 @@ export async function runDiff(argv: string[]): Promise<number> {
       o.close();
     }
   });
+}
+
+/**
+ * --auto-map: the similarity mapping serves Lockstep's own formats. The reference's Markdown
+ * keeps the reference's pairing (its bytes are diff_events.py's), and a --tid-map replaces
+ * any automatic mapping, so asking for both is a usage error rather than a silent choice.
+ */
+function autoMapOf(value: string | undefined, format: ReportFormat, tidMap: boolean): AutoMap {
+  if (value === undefined) return 'reference';
+  if (value !== 'reference' && value !== 'similarity') {
+    throw new UsageError(DIFF_SPEC, `argument --auto-map: invalid choice: '${value}' (choose from 'reference', 'similarity')`);
+  }
+  if (value === 'similarity' && format === 'reference-md') {
+    throw new UsageError(
+      DIFF_SPEC,
+      "argument --auto-map: 'similarity' needs --format json, annotated-md or html (the reference's Markdown keeps the reference's pairing: pass the pairs as --tid-map)",
+    );
+  }
+  if (value === 'similarity' && tidMap) throw new UsageError(DIFF_SPEC, 'argument --auto-map: not allowed with argument --tid-map');
+  return value;
 }
 
 /** Write a report of Lockstep's own formats, whole or not at all. */

@@ -21,6 +21,12 @@ const GENERATE_SPEC: CommandSpec = {
     },
     { name: '--seed', value: 'S', help: 'seed; the same seed gives the same logs (default 1)' },
     { name: '--profile', value: 'P', help: "'realistic' (default) or 'hostile' (odd values, CRLF, gaps, ...)" },
+    {
+      name: '--shared-first-call',
+      value: 'N',
+      help: 'the first N threads start with the same call and ours creates them in another order (the automatic mapping by first call pairs them wrong; default 0)',
+    },
+    { name: '--first-call-differs', value: 'M', help: 'the last M threads start with another call in ours than in canary (default 0)' },
   ],
 };
 
@@ -52,12 +58,21 @@ export function runGenerate(argv: string[]): number {
     throw new UsageError(GENERATE_SPEC, `argument --profile: expected 'realistic' or 'hostile', got '${profile}'`);
   }
   const bugIds = bugList(GENERATE_SPEC, args.get('--bugs'));
+  const sharedFirstCall = positiveInt(GENERATE_SPEC, '--shared-first-call', args.get('--shared-first-call'), 0, 0);
+  const firstCallDiffers = positiveInt(GENERATE_SPEC, '--first-call-differs', args.get('--first-call-differs'), 0, 0);
+  if (sharedFirstCall + firstCallDiffers > threads) {
+    throw new UsageError(
+      GENERATE_SPEC,
+      `argument --shared-first-call: ${sharedFirstCall} shared and ${firstCallDiffers} differing first calls need more than ${threads} threads`,
+    );
+  }
   mkdirSync(dir, { recursive: true });
   const shape = {
     seed: (args.get('--seed') as string | undefined) ?? '1',
     eventsPerThread: Math.max(1, Math.round(events / threads)),
     threads,
     profile: profile as Profile,
+    ...(sharedFirstCall > 0 || firstCallDiffers > 0 ? { mappingTrap: { sharedFirstCall, firstCallDiffers } } : {}),
   };
   const r = generatePair(join(dir, 'canary.jsonl'), join(dir, 'ours.jsonl'), {
     ...shape,

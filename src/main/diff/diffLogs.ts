@@ -6,7 +6,11 @@ import { LogInputError } from '../ingest/logErrors';
 import type { FieldDifference } from './compareEvents';
 import { firstDivergence, type ThreadSide } from './firstDivergence';
 import type { IndexedLog, ThreadInfo } from './indexedLog';
+import { similarityMapping, type SimilarityMapping } from './similarityMap';
 import { autoTidMap, parseTidMapArg, sortedPairs, TidMapError, type TidPair } from './tidMap';
+
+/** How threads are paired when no mapping is given: the reference's first-call names, or the similarity of the streams. */
+export type AutoMap = 'reference' | 'similarity';
 
 export interface DiffOptions {
   /** Allocator canonicalization (the reference's default; --no-canonicalize-allocators turns it off). */
@@ -15,6 +19,8 @@ export interface DiffOptions {
   tidMapArg?: string | null;
   /** A mapping chosen in the workbench (takes precedence over tidMapArg). */
   tidPairs?: TidPair[] | null;
+  /** The automatic mapping, when neither of the above is given (default: the reference's). */
+  autoMap?: AutoMap;
 }
 
 interface EventPair {
@@ -54,6 +60,9 @@ export interface DiffResult {
   unmappedCanary: ThreadInfo[];
   unmappedOurs: ThreadInfo[];
   canonicalize: boolean;
+  /** The automatic mapping in effect (null: a mapping was given), and for the similarity one what it found. */
+  autoMap: AutoMap | null;
+  similarity: SimilarityMapping | null;
 }
 
 /** No pair of threads to compare: the reference exits with status 2. */
@@ -71,7 +80,20 @@ export class DiffOptionError extends Error {
 
 const CONTEXT = 5;
 
-function resolveTidMap(canary: IndexedLog, ours: IndexedLog, opts: DiffOptions): Map<string, TidPair> {
+/** The similarity mapping as the diff takes a mapping. */
+function similarityTidMap(mapping: SimilarityMapping): Map<string, TidPair> {
+  const out = new Map<string, TidPair>();
+  for (const p of mapping.pairs) {
+    out.set(p.canary.tidKey, {
+      canaryTid: p.canary.tid,
+      oursTid: p.ours.tid,
+      reason: { by: 'similarity', similarity: p.similarity, confidence: p.confidence, unsure: p.unsure, why: p.reason },
+    });
+  }
+  return out;
+}
+
+function resolveTidMap(canary: IndexedLog, ours: IndexedLog, opts: DiffOptions, similarity: SimilarityMapping | null): Map<string, TidPair> {
   if (opts.tidPairs) {
     const m = new Map<string, TidPair>();
     for (const p of opts.tidPairs) m.set(pyHashKey(p.canaryTid), p);
@@ -86,7 +108,7 @@ function resolveTidMap(canary: IndexedLog, ours: IndexedLog, opts: DiffOptions):
       throw e;
     }
   }
-  return autoTidMap(canary, ours);
+  return similarity ? similarityTidMap(similarity) : autoTidMap(canary, ours);
 }
 
 function checkCanonicalizable(log: IndexedLog): void {
@@ -135,7 +157,10 @@ export function diffLogs(canary: IndexedLog, ours: IndexedLog, opts: DiffOptions
     checkCanonicalizable(canary);
     checkCanonicalizable(ours);
   }
-  const mapping = resolveTidMap(canary, ours, opts);
+  const given = Boolean(opts.tidPairs) || Boolean(opts.tidMapArg);
+  const autoMap = given ? null : (opts.autoMap ?? 'reference');
+  const similarity = autoMap === 'similarity' ? similarityMapping(canary, ours) : null;
+  const mapping = resolveTidMap(canary, ours, opts, similarity);
   if (mapping.size === 0) throw new NoTidMapping();
   let ordered: TidPair[];
   try {
@@ -169,5 +194,7 @@ export function diffLogs(canary: IndexedLog, ours: IndexedLog, opts: DiffOptions
     unmappedCanary: canary.threads.filter((t) => !usedCanary.has(t.threadNo)),
     unmappedOurs: ours.threads.filter((t) => !usedOurs.has(t.threadNo)),
     canonicalize: opts.canonicalize,
+    autoMap,
+    similarity,
   };
 }

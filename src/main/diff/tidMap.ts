@@ -8,8 +8,17 @@ import type { IndexedLog, ThreadInfo } from './indexedLog';
 export interface TidPair {
   canaryTid: PyValue;
   oursTid: PyValue;
-  /** Why the pair exists: the shared first kernel.call name, or a manual mapping. */
-  reason: { by: 'first-call'; name: PyValue } | { by: 'manual' };
+  /** Why the pair exists: the shared first kernel.call name, a manual mapping, or the similarity of the streams. */
+  reason: { by: 'first-call'; name: PyValue } | { by: 'manual' } | SimilarityReason;
+}
+
+/** A pair the similarity mapping made (similarityMap.ts): how alike the streams are, how sure the pair is, and why, in words. */
+export interface SimilarityReason {
+  by: 'similarity';
+  similarity: number;
+  confidence: number;
+  unsure: boolean;
+  why: string;
 }
 
 export class TidMapError extends Error {}

@@ -43,6 +43,30 @@ export interface GenerateOptions {
    * only in the first is fixed, one only in the second is new.
    */
   bugs?: readonly Bug[];
+  /** Threads that trip the reference's automatic mapping (issue 14): see ThreadMappingTrap. */
+  mappingTrap?: ThreadMappingTrap;
+}
+
+/**
+ * Logs on which pairing threads by their first kernel.call name goes wrong:
+ * the first `sharedFirstCall` threads all start with KeInitializeThread and
+ * ours creates them in another order than canary (tids and first appearances
+ * follow each engine's creation order, so sorted tids zipped pair them wrong);
+ * the last `firstCallDiffers` threads start with another call in ours. Every
+ * thread still plays the same script on both sides.
+ */
+export interface ThreadMappingTrap {
+  sharedFirstCall: number;
+  firstCallDiffers: number;
+}
+
+/** The call ours makes first, instead of canary's, in a thread whose first call differs. */
+export const DIFFERING_FIRST_CALL = 'KeQueryPerformanceFrequency';
+const SHARED_FIRST_CALL = 'KeInitializeThread';
+
+/** The entry name of thread `index` under a trap: the shared group first, the others from the rest of ENTRY_NAMES. */
+function trapEntryName(trap: ThreadMappingTrap, index: number): string {
+  return index < trap.sharedFirstCall ? SHARED_FIRST_CALL : ENTRY_NAMES[1 + ((index - trap.sharedFirstCall) % (ENTRY_NAMES.length - 1))]!;
 }
 
 /** Ours returns the wrong `field` from every `every`-th `call` of these threads. */
@@ -86,7 +110,10 @@ export function editCost(edits: readonly Edit[], threadLength: number): number {
  * (seeded): single events and short runs inserted, deleted and changed, now and
  * then a block of hundreds of inserted events.
  */
-export function plannedEdits(opts: Pick<GenerateOptions, 'seed' | 'eventsPerThread' | 'threads' | 'profile'>, perThread: number): Map<number, Edit[]> {
+export function plannedEdits(
+  opts: Pick<GenerateOptions, 'seed' | 'eventsPerThread' | 'threads' | 'profile' | 'mappingTrap'>,
+  perThread: number,
+): Map<number, Edit[]> {
   const rng = new Rng(`lockstep:${opts.seed}:edits`);
   const out = new Map<number, Edit[]>();
   threadLengths(opts).forEach((len, t) => {
@@ -126,8 +153,16 @@ export function plannedBug(seed: number | string, id: number, threads: number): 
 }
 
 /** The length of each thread's canary stream for these options (edits are placed by it). */
-export function threadLengths(opts: Pick<GenerateOptions, 'seed' | 'eventsPerThread' | 'threads' | 'profile'>): number[] {
-  return Array.from({ length: opts.threads }, (_, i) => new ThreadScript(`${opts.seed}:thread:${i}`, i, opts.eventsPerThread, opts.profile).length);
+export function threadLengths(opts: Pick<GenerateOptions, 'seed' | 'eventsPerThread' | 'threads' | 'profile' | 'mappingTrap'>): number[] {
+  return scriptsOf(opts).map((s) => s.length);
+}
+
+function scriptsOf(opts: Pick<GenerateOptions, 'seed' | 'eventsPerThread' | 'threads' | 'profile' | 'mappingTrap'>): ThreadScript[] {
+  return Array.from(
+    { length: opts.threads },
+    (_, i) =>
+      new ThreadScript(`${opts.seed}:thread:${i}`, i, opts.eventsPerThread, opts.profile, opts.mappingTrap ? trapEntryName(opts.mappingTrap, i) : undefined),
+  );
 }
 
 export interface GeneratedPair {
@@ -202,12 +237,15 @@ class ThreadScript {
     readonly index: number,
     eventsPerThread: number,
     private readonly profile: Profile,
+    /** The thread's first call, chosen by a ThreadMappingTrap. */
+    entryOverride?: string,
   ) {
     this.rng = new Rng(seed);
     const r = this.rng;
     this.length = Math.max(1, Math.round(eventsPerThread * (profile === 'hostile' ? r.float() * 1.6 + 0.2 : 0.85 + r.float() * 0.3)));
     const noCalls = profile === 'hostile' && r.chance(0.12);
     this.entryName = noCalls ? null : profile === 'hostile' ? r.pick(ENTRY_NAMES.slice(0, 3)) : ENTRY_NAMES[index % ENTRY_NAMES.length]!;
+    if (entryOverride !== undefined) this.entryName = entryOverride;
     this.idxGaps = profile === 'hostile' && r.chance(0.3);
   }
 
@@ -665,6 +703,16 @@ function threadTids(opts: GenerateOptions, root: Rng, probe: ThreadScript[]): { 
       members.forEach((i, k) => (oursTids[i] = tids[k]!));
     }
   }
+  const shared = opts.mappingTrap?.sharedFirstCall ?? 0;
+  if (shared > 1) {
+    // Ours creates the shared group in another order: no thread keeps its place among them.
+    const group = Array.from({ length: shared }, (_, i) => i);
+    const tids = group.map((i) => oursTids[i]!).sort((a, b) => (a < b ? -1 : 1));
+    const orderRng = new Rng(`lockstep:${opts.seed}:creation-order`);
+    let order = group;
+    while (order.some((v, k) => v === k)) order = orderRng.shuffle(group.slice());
+    group.forEach((i, k) => (oursTids[i] = tids[order[k]!]!));
+  }
 
   return { canaryTids, oursTids };
 }
@@ -673,7 +721,7 @@ function threadTids(opts: GenerateOptions, root: Rng, probe: ThreadScript[]): { 
 export function generatedTidMap(opts: Omit<GenerateOptions, 'edits' | 'divergences'>): string {
   const full = { ...opts, divergences: 0 };
   const root = new Rng(`lockstep:${opts.seed}`);
-  const probe = Array.from({ length: opts.threads }, (_, i) => new ThreadScript(`${opts.seed}:thread:${i}`, i, opts.eventsPerThread, opts.profile));
+  const probe = scriptsOf(opts);
   root.fork('divergences'); // as generatePair draws it, before the tids
   const { canaryTids, oursTids } = threadTids(full, root, probe);
   return canaryTids.map((c, i) => `${c}=${oursTids[i]}`).join(',');
@@ -687,8 +735,11 @@ export function generatePair(canaryPath: string, oursPath: string, opts: Generat
   const root = new Rng(`lockstep:${opts.seed}`);
   const scripts = Array.from({ length: opts.threads }, (_, i) => `${opts.seed}:thread:${i}`);
   const divRng = root.fork('divergences');
-  const probe = scripts.map((s, i) => new ThreadScript(s, i, opts.eventsPerThread, opts.profile));
+  const probe = scriptsOf(opts);
   const divergences = chooseDivergences(opts, probe, divRng);
+  const trap = opts.mappingTrap;
+  const differing = new Set<number>();
+  for (let k = 0; trap && k < trap.firstCallDiffers; k++) differing.add(opts.threads - 1 - k);
 
   const { canaryTids, oursTids } = threadTids(opts, root, probe);
 
@@ -702,7 +753,8 @@ export function generatePair(canaryPath: string, oursPath: string, opts: Generat
     const w = new SideWriter(path, side, opts.profile, sideRng);
     const live = probe.map((_, i) => ({
       i,
-      script: new ThreadScript(scripts[i]!, i, opts.eventsPerThread, opts.profile),
+      script: new ThreadScript(scripts[i]!, i, opts.eventsPerThread, opts.profile, trap ? trapEntryName(trap, i) : undefined),
+      started: false,
       pos: 0,
       idx: 0n,
       done: false,
@@ -713,10 +765,18 @@ export function generatePair(canaryPath: string, oursPath: string, opts: Generat
       bugs: side === 'ours' ? (opts.bugs ?? []).filter((b) => b.threads.includes(i)).map((bug) => ({ bug, seen: 0 })) : [],
     }));
     let inserted = 0;
-    const active = live.slice();
+    // Under a trap, threads appear in the order their engine created them (by tid), one after another.
+    const tids = side === 'canary' ? canaryTids : oursTids;
+    const startOrder = live.map((th) => th.i).sort((a, b) => (tids[a]! < tids[b]! ? -1 : 1));
+    let nextStart = 1;
+    const active = trap ? [live[startOrder[0]!]!] : live.slice();
     while (active.length > 0) {
       const k = sideRng.int(0, active.length - 1);
       const th = active[k]!;
+      if (trap && !th.started) {
+        th.started = true;
+        if (nextStart < startOrder.length) active.push(live[startOrder[nextStart++]!]!);
+      }
       const tid = side === 'canary' ? canaryTids[th.i]! : oursTids[th.i]!;
       const t = th.script.next();
       const div = side === 'ours' ? divergences.get(th.i) : undefined;
@@ -777,6 +837,9 @@ export function generatePair(canaryPath: string, oursPath: string, opts: Generat
         extra = new Map<string, GenValue>([['lockstep_changed', BigInt(th.pos)]]);
       }
       let template = t;
+      if (side === 'ours' && differing.has(th.i) && th.pos < 2 && t.payload?.get('name') === th.script.entryName) {
+        template = { ...t, payload: new Map(t.payload).set('name', DIFFERING_FIRST_CALL) };
+      }
       if (div && th.pos === div.at) {
         switch (div.type) {
           case 'insert':

@@ -6,7 +6,17 @@ import { pyStr } from '../py/format';
 import { pyJsonLoads } from '../py/parse';
 import { renderReferencePair, renderReferenceSummary } from './referenceMarkdown';
 import { renderAlignment } from './alignmentMarkdown';
-import { bookmarkPlace, bookmarksByPair, pairAlignment, pairKeyOf, type ReportBookmark, type ReportContext } from './reportContext';
+import { percent } from '../diff/similarityMap';
+import {
+  bookmarkPlace,
+  bookmarksByPair,
+  explanationLine,
+  mappingSentence,
+  pairAlignment,
+  pairKeyOf,
+  type ReportBookmark,
+  type ReportContext,
+} from './reportContext';
 
 function bookmarkLines(bs: ReportBookmark[], out: string[]): void {
   for (const b of bs) {
@@ -32,13 +42,24 @@ export function renderAnnotatedMarkdown(ctx: ReportContext): string {
     `- **${ctx.sessionName}**, exported by ${ctx.generator}`,
     `- canary: \`${ctx.canary.path}\` (${ctx.canary.log.eventCount} events)`,
     `- ours: \`${ctx.ours.path}\` (${ctx.ours.log.eventCount} events)`,
-    `- threads: ${ctx.manualMap ? 'mapped by hand' : 'mapped automatically by first kernel.call name'}${ctx.tidMapArg !== null ? ` (\`--tid-map ${ctx.tidMapArg || '""'}\`)` : ''}`,
+    `- threads: ${mappingSentence(ctx)}${ctx.tidMapArg !== null ? ` (\`--tid-map ${ctx.tidMapArg || '""'}\`)` : ''}`,
     `- allocator canonicalization: ${ctx.result.canonicalize ? 'on' : 'off'}`,
     '',
   ];
   out.push(...session);
+  const sim = ctx.result.similarity;
+  if (sim && sim.unpairedCanary.length + sim.unpairedOurs.length > 0) {
+    out.push('### Threads the similarity mapping left unpaired', '');
+    for (const u of [...sim.unpairedCanary, ...sim.unpairedOurs]) {
+      const best = u.best ? `; closest: ${u.side === 'canary' ? 'ours' : 'canary'} ${pyStr(u.best.thread.tid)} (${percent(u.best.similarity)})` : '';
+      out.push(`- ${u.side} ${pyStr(u.thread.tid)}: ${u.reason}${best}`);
+    }
+    out.push('');
+  }
   for (const r of ctx.result.pairs) {
     renderReferencePair(r, out);
+    const why = explanationLine(r);
+    if (why) out.push(`**Paired by similarity** — ${why}`, '');
     renderAlignment(ctx, r, pairAlignment(ctx, r), out);
     const bs = byPair.get(pairKeyOf(r));
     if (bs?.length) {

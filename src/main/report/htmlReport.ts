@@ -6,10 +6,21 @@ import { jsonDumps, pyStr } from '../py/format';
 import { isDict, PyError, type PyDict } from '../py/value';
 import { renderEvent } from './renderEvent';
 import { escapeHtml, markdownToHtml } from '../../shared/noteMarkdown';
-import { bookmarkPlace, bookmarksByPair, cutNotices, eventLine, pairAlignment, pairKeyOf, type ReportBookmark, type ReportContext } from './reportContext';
+import {
+  bookmarkPlace,
+  bookmarksByPair,
+  cutNotices,
+  eventLine,
+  mappingSentence,
+  pairAlignment,
+  pairKeyOf,
+  type ReportBookmark,
+  type ReportContext,
+} from './reportContext';
 import { describeAlignment, describeHunk, hunkDetail, sides } from '../align/pairAlignment';
 import type { Alignment } from '../align/alignThreads';
 import { CONTEXT, SHOWN } from './alignmentMarkdown';
+import { percent } from '../diff/similarityMap';
 
 const CSS = `
 :root { color-scheme: light dark; --bg: #fbfbfa; --fg: #1d1f23; --muted: #667085; --line: #e3e5e8; --panel: #fff;
@@ -150,6 +161,13 @@ function pairSection(ctx: ReportContext, r: PairResult, bs: ReportBookmark[] | u
   return `<section>${title}\n${body}\n${alignmentSection(ctx, r, pairAlignment(ctx, r))}\n${bookmarksSection(bs)}</section>`;
 }
 
+function mappedByCell(p: PairResult): string {
+  const r = p.reason;
+  if (r.by === 'manual') return 'by hand';
+  if (r.by === 'first-call') return `first call <code>${escapeHtml(pyStr(r.name))}</code>`;
+  return `<span title="${escapeHtml(r.why)}">similarity ${percent(r.similarity)}, confidence ${percent(r.confidence)}</span>${r.unsure ? ' <strong>unsure</strong>' : ''}<br><span class="meta">${escapeHtml(r.why)}</span>`;
+}
+
 export function renderHtmlReport(ctx: ReportContext): string {
   const byPair = bookmarksByPair(ctx);
   const r = ctx.result;
@@ -159,10 +177,12 @@ export function renderHtmlReport(ctx: ReportContext): string {
         `<tr><td class="mono"><a href="#pair-${escapeHtml(pairKeyOf(p))}">${escapeHtml(pyStr(p.canaryTid))}</a></td><td class="mono">${escapeHtml(pyStr(p.oursTid))}</td>` +
         `<td class="num">${p.matched}</td><td class="num">${p.canaryTotal}</td><td class="num">${p.oursTotal}</td>` +
         `<td class="num">${p.divergence ? p.divergence.position : '<span class="same">none</span>'}</td>` +
-        `<td>${p.reason.by === 'manual' ? 'by hand' : `first call <code>${escapeHtml(pyStr(p.reason.name))}</code>`}</td></tr>`,
+        `<td>${mappedByCell(p)}</td></tr>`,
     )
     .join('');
-  const unmapped = [...r.unmappedCanary.map((t) => `canary ${pyStr(t.tid)}`), ...r.unmappedOurs.map((t) => `ours ${pyStr(t.tid)}`)];
+  const unmapped = r.similarity
+    ? [...r.similarity.unpairedCanary, ...r.similarity.unpairedOurs].map((u) => `${u.side} ${pyStr(u.thread.tid)} (${u.reason})`)
+    : [...r.unmappedCanary.map((t) => `canary ${pyStr(t.tid)}`), ...r.unmappedOurs.map((t) => `ours ${pyStr(t.tid)}`)];
   const loose = byPair.get(null);
   return `<!doctype html>
 <html lang="en">
@@ -177,7 +197,7 @@ export function renderHtmlReport(ctx: ReportContext): string {
 <h1>Lockstep report — ${escapeHtml(ctx.sessionName)}</h1>
 <p class="meta">canary <code>${escapeHtml(ctx.canary.path)}</code> (${ctx.canary.log.eventCount} events) ·
 ours <code>${escapeHtml(ctx.ours.path)}</code> (${ctx.ours.log.eventCount} events) ·
-threads ${ctx.manualMap ? 'mapped by hand' : 'mapped by first kernel.call name'}${ctx.tidMapArg ? ` (<code>--tid-map ${escapeHtml(ctx.tidMapArg)}</code>)` : ''} ·
+threads ${escapeHtml(mappingSentence(ctx))}${ctx.tidMapArg ? ` (<code>--tid-map ${escapeHtml(ctx.tidMapArg)}</code>)` : ''} ·
 allocator canonicalization ${r.canonicalize ? 'on' : 'off'} · ${escapeHtml(ctx.generator)}</p>
 ${cutNotices(ctx)
   .map((n) => `<p class="desc"><strong>Cut log.</strong> ${escapeHtml(n)}</p>`)

@@ -10,10 +10,11 @@ import type { IndexedLog, ThreadInfo } from '../diff/indexedLog';
 import { jsonDumps, jsonStringAscii } from '../py/format';
 import { pyJsonLoads } from '../py/parse';
 import type { PyDict, PyValue } from '../py/value';
+import type { UnpairedThread } from '../diff/similarityMap';
 import type { BaselineComparison } from '../triage/baselineCompare';
 import type { BaselineEntry } from '../triage/baselineFile';
 import { hunkSignature, SIGNATURE_SCHEME } from '../triage/hunkSignature';
-import { bookmarksByPair, pairAlignment, pairKeyOf, type ReportBookmark, type ReportContext } from './reportContext';
+import { bookmarksByPair, mappingSentence, pairAlignment, pairKeyOf, type ReportBookmark, type ReportContext } from './reportContext';
 
 const JSON_REPORT_VERSION = 2;
 
@@ -42,6 +43,27 @@ function event(ev: PyDict | null): J {
 
 function thread(t: ThreadInfo): J {
   return { tid: exact(t.tid), events: t.eventCount, firstCallName: t.firstCallName === undefined ? null : exact(t.firstCallName) };
+}
+
+/** An unmapped thread; under the similarity mapping, with its closest candidate and why it was left out. */
+function unmappedThread(t: ThreadInfo, u: UnpairedThread | undefined): J {
+  if (!u) return thread(t);
+  return {
+    ...(thread(t) as Record<string, J>),
+    reason: u.reason,
+    bestCandidate: u.best ? { tid: exact(u.best.thread.tid), similarity: round(u.best.similarity) } : null,
+  };
+}
+
+/** Shares to four decimals: what a person or a script compares, not float noise. */
+function round(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}
+
+function similarityOf(r: PairResult): J {
+  const why = r.reason;
+  if (why.by !== 'similarity') return null;
+  return { similarity: round(why.similarity), confidence: round(why.confidence), unsure: why.unsure, reason: why.why };
 }
 
 function divergence(d: Divergence, r: PairResult, canary: IndexedLog, ours: IndexedLog): J {
@@ -135,6 +157,9 @@ function alignmentOf(r: PairResult, ctx: ReportContext): Record<string, J> {
 
 export function renderJsonReport(ctx: ReportContext): string {
   const byPair = bookmarksByPair(ctx);
+  const sim = ctx.result.similarity;
+  const unpaired = new Map<string, UnpairedThread>();
+  for (const u of sim ? [...sim.unpairedCanary, ...sim.unpairedOurs] : []) unpaired.set(`${u.side}:${u.thread.tidKey}`, u);
   const log = (l: IndexedLog): J => ({
     path: l.path,
     size: l.log.size,
@@ -154,6 +179,8 @@ export function renderJsonReport(ctx: ReportContext): string {
       ours: log(ctx.ours),
       canonicalizeAllocators: ctx.result.canonicalize,
       mapping: ctx.manualMap ? 'manual' : 'automatic',
+      autoMap: ctx.result.autoMap,
+      mappingUsed: mappingSentence(ctx),
       tidMap: ctx.tidMapArg,
     },
     baseline: baselineOf(ctx.baseline),
@@ -162,6 +189,7 @@ export function renderJsonReport(ctx: ReportContext): string {
       oursTid: exact(r.oursTid),
       mappedBy: r.reason.by,
       firstCallName: r.reason.by === 'first-call' ? exact(r.reason.name) : null,
+      similarity: similarityOf(r),
       matched: r.matched,
       canaryTotal: r.canaryTotal,
       oursTotal: r.oursTotal,
@@ -169,7 +197,10 @@ export function renderJsonReport(ctx: ReportContext): string {
       ...alignmentOf(r, ctx),
       bookmarks: (byPair.get(pairKeyOf(r)) ?? []).map(bookmark),
     })),
-    unmapped: { canary: ctx.result.unmappedCanary.map(thread), ours: ctx.result.unmappedOurs.map(thread) },
+    unmapped: {
+      canary: ctx.result.unmappedCanary.map((t) => unmappedThread(t, unpaired.get(`canary:${t.tidKey}`))),
+      ours: ctx.result.unmappedOurs.map((t) => unmappedThread(t, unpaired.get(`ours:${t.tidKey}`))),
+    },
     otherBookmarks: (byPair.get(null) ?? []).map(bookmark),
     warnings: ctx.result.warnings,
   };

@@ -7,6 +7,7 @@ import type { DiffResult, PairResult } from '../diff/diffLogs';
 import type { IndexedLog } from '../diff/indexedLog';
 import type { ThreadSide } from '../diff/firstDivergence';
 import { pyStr } from '../py/format';
+import { percent } from '../diff/similarityMap';
 import { pyJsonLoads } from '../py/parse';
 import { pyHashKey, PyError } from '../py/value';
 import { renderEvent } from './renderEvent';
@@ -59,6 +60,27 @@ export function bookmarksByPair(ctx: ReportContext): Map<string | null, ReportBo
   const at = (b: ReportBookmark): number => b.canaryPosition ?? b.oursPosition ?? 0;
   for (const list of out.values()) list.sort((a, b) => at(a) - at(b) || a.createdAt.localeCompare(b.createdAt));
   return out;
+}
+
+/** How the report's threads were paired, in words (every format but the reference's names it). */
+export function mappingSentence(ctx: ReportContext): string {
+  const r = ctx.result;
+  const similar = r.pairs.filter((p) => p.reason.by === 'similarity');
+  const unsure = similar.filter((p) => p.reason.by === 'similarity' && p.reason.unsure).length;
+  const unsureText = `${unsure} unsure`;
+  if (r.autoMap === 'similarity') return `mapped automatically by the similarity of the whole streams (${similar.length} pairs, ${unsureText})`;
+  if (r.autoMap === 'reference') return 'mapped automatically by first kernel.call name';
+  if (similar.length > 0 && similar.length === r.pairs.length)
+    return `mapped by the similarity of the whole streams, as proposed in the workbench (${unsureText})`;
+  if (similar.length > 0) return `mapped by hand (${similar.length} of ${r.pairs.length} pairs as the similarity mapping proposed)`;
+  return 'mapped by hand';
+}
+
+/** "similarity 97% · confidence 95% · unsure", for a pair the similarity mapping made. */
+export function explanationLine(p: PairResult): string | null {
+  const r = p.reason;
+  if (r.by !== 'similarity') return null;
+  return `similarity ${percent(r.similarity)}, confidence ${percent(r.confidence)}${r.unsure ? ', unsure' : ''}: ${r.why}`;
 }
 
 export function pairKeyOf(p: PairResult): string {

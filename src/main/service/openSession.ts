@@ -47,7 +47,15 @@ function computeDiff(s: Pick<OpenSession, 'canary' | 'ours' | 'canonicalize' | '
     return diffLogs(s.canary, s.ours, { canonicalize: s.canonicalize, tidPairs: s.tidPairs });
   } catch (e) {
     if (!(e instanceof NoTidMapping)) throw e;
-    return { pairs: [], warnings: [e.message], unmappedCanary: s.canary.threads, unmappedOurs: s.ours.threads, canonicalize: s.canonicalize };
+    return {
+      pairs: [],
+      warnings: [e.message],
+      unmappedCanary: s.canary.threads,
+      unmappedOurs: s.ours.threads,
+      canonicalize: s.canonicalize,
+      autoMap: s.tidPairs ? null : 'reference',
+      similarity: null,
+    };
   }
 }
 

@@ -71,6 +71,10 @@ export function pairView(r: PairResult, a: PairAlignment): PairView {
     ours: threadView('ours', r.oursThread),
     mappedBy: r.reason.by,
     firstCallName: r.reason.by === 'first-call' ? showControls(pyStr(r.reason.name)) : null,
+    explanation:
+      r.reason.by === 'similarity'
+        ? { similarity: r.reason.similarity, confidence: r.reason.confidence, unsure: r.reason.unsure, reason: showControls(r.reason.why) }
+        : null,
     matched: r.matched,
     canaryTotal: r.canaryTotal,
     oursTotal: r.oursTotal,

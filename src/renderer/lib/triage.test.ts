@@ -22,6 +22,7 @@ const pair = (c: ThreadView, o: ThreadView): PairView => ({
   ours: o,
   mappedBy: 'manual',
   firstCallName: null,
+  explanation: null,
   matched: 0,
   canaryTotal: 10,
   oursTotal: 10,
