@@ -1,4 +1,4 @@
-// `npm run bench [-- --events N] [--threads T] [--edits E] [--runs K] [--no-reference] [--skip-warm] [--skip-unrelated]`
+// `npm run bench [-- --events N] [--threads T] [--edits E] [--runs K] [--no-reference] [--skip-warm] [--skip-unrelated] [--skip-similarity] [--only-similarity]`
 //
 // Generates (once, cached in .bench/) a deterministic pair of logs with the
 // project's generator, then measures, side by side in the same run:
@@ -8,6 +8,7 @@
 //     on logs whose ours has E known edits per thread (inserted, deleted, changed events),
 //   - two unrelated 200k-event threads forced into one pair (--tid-map), where
 //     the alignment must give up in bounded time and memory, and say so,
+//   - the similarity mapping of 1,000 threads per side (benchSimilarity.ts),
 // reporting the median wall time, CPU time and peak RSS over K runs, the
 // ratios against the reference, whether the reports are byte-identical, and
 // the size of the index against the logs. Figures are ratios because these
@@ -19,6 +20,7 @@ import { join, resolve } from 'node:path';
 import { generatePair, plannedEdits } from '../src/main/generator/generateLogs';
 import { measureWorkbenchQueries, type QueryTimings } from './benchQueries';
 import { measureSignatures, type SignatureCost } from './benchSignatures';
+import { measureSimilarityMapping, type SimilarityTimings } from './benchSimilarity';
 
 const ROOT = resolve(__dirname, '..');
 const REFERENCE = process.env.LOCKSTEP_REFERENCE ?? resolve(ROOT, '../shared/reference/diff_events.py');
@@ -34,10 +36,23 @@ interface Args {
   /** Known edits per thread in ours (default: 10, or 100 for a single thread). */
   edits: number | null;
   unrelated: boolean;
+  similarity: boolean;
+  /** Only the similarity mapping (no logs of --events generated, nothing else run). */
+  onlySimilarity: boolean;
 }
 
 function parse(argv: string[]): Args {
-  const a: Args = { events: 1_000_000, runs: 3, reference: true, warm: true, threads: 8, edits: null, unrelated: true };
+  const a: Args = {
+    events: 1_000_000,
+    runs: 3,
+    reference: true,
+    warm: true,
+    threads: 8,
+    edits: null,
+    unrelated: true,
+    similarity: true,
+    onlySimilarity: false,
+  };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i]!;
     if (v === '--events') a.events = Number(argv[++i]);
@@ -47,6 +62,8 @@ function parse(argv: string[]): Args {
     else if (v === '--skip-warm') a.warm = false;
     else if (v === '--edits') a.edits = Number(argv[++i]);
     else if (v === '--skip-unrelated') a.unrelated = false;
+    else if (v === '--skip-similarity') a.similarity = false;
+    else if (v === '--only-similarity') a.onlySimilarity = true;
     else throw new Error(`unknown option ${v}`);
   }
   if (!Number.isInteger(a.events) || a.events < 1) throw new Error('--events wants a positive integer');
@@ -118,6 +135,10 @@ function fmt(n: number, digits = 2): string {
 async function main(): Promise<void> {
   const args = parse(process.argv.slice(2));
   if (!existsSync(join(ROOT, 'out/main/cli.js'))) throw new Error('build first: npm run build');
+  if (args.onlySimilarity) {
+    process.stdout.write('\n' + similarityLine(measureSimilarityMapping(join(ROOT, '.bench'), Math.max(args.runs, 5))) + '\n');
+    return;
+  }
   const logs = ensureLogs(args);
   const gen = JSON.parse(readFileSync(join(logs.dir, 'complete'), 'utf8')) as { canaryEvents: number; oursEvents: number };
   const work = join(logs.dir, 'work');
@@ -186,6 +207,7 @@ async function main(): Promise<void> {
   }
 
   const unrelated = args.unrelated ? measureUnrelated() : null;
+  const similarity = args.similarity ? measureSimilarityMapping(join(ROOT, '.bench'), Math.max(args.runs, 5)) : null;
 
   const lines: string[] = [];
   lines.push(
@@ -220,6 +242,7 @@ async function main(): Promise<void> {
         `\`--format json\` ${fmt(unrelated.json.wall)} s / ${fmt(unrelated.json.rssMB, 0)} MB = ${fmt(unrelated.json.wall / unrelated.plain.wall, 2)}× its time; ${unrelated.note}.`,
     );
   }
+  if (similarity) lines.push('', similarityLine(similarity));
   if (queries) {
     lines.push('');
     lines.push('| workbench query (kept index) | median ms | p99 ms | max ms | n |');
@@ -229,6 +252,14 @@ async function main(): Promise<void> {
   const text = lines.join('\n') + '\n';
   writeFileSync(join(ROOT, '.bench', `results-${args.events}.md`), text);
   process.stdout.write('\n' + text);
+}
+
+function similarityLine(s: SimilarityTimings): string {
+  return (
+    `Similarity mapping of ${s.threads.toLocaleString('en')} threads per side (${s.events.toLocaleString('en')} events; 600 share a first call, created in another order by ours; 10 first calls differ): ` +
+    `${fmt(s.similarityMs / 1000, 3)} s (median of ${s.runs}; target ≤ 2 s), ${s.correct} of ${s.threads} pairs as generated, ${s.unsure} unsure; ` +
+    `the reference's pairing by first call on the same index: ${fmt(s.referenceMs / 1000, 3)} s, ${s.referenceCorrect} of ${s.threads} as generated.`
+  );
 }
 
 /** What the JSON report says of the alignment: hunks, pairs realigned to the end, and the cost against what was injected. */

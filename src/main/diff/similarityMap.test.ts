@@ -12,7 +12,9 @@ import { pyStr } from '../py/format';
 import { openDb } from '../store/db';
 import { IndexedLog } from './indexedLog';
 import { MIN_PAIR_SIMILARITY, percent, similarityMapping, UNSURE_BELOW } from './similarityMap';
-import { sketchJaccard } from './threadSimilarity';
+import { EMPTY_BIN, readThreadFeatures, SKETCH_BINS } from '../store/threadFeatures';
+import { similarityMatrix } from './similarityMatrix';
+import { evidence, prepareThreads, similarity, sketchJaccard } from './threadSimilarity';
 
 const dir = mkdtempSync(join(tmpdir(), 'similarity-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -131,17 +133,55 @@ describe('the similarity mapping', () => {
   });
 });
 
-describe('bottom-k Jaccard', () => {
-  it('is exact for sets smaller than the sketch and close for larger ones', () => {
-    const set = (xs: number[]): Uint32Array => Uint32Array.from([...new Set(xs)].sort((a, b) => a - b));
-    expect(sketchJaccard(set([1, 2, 3, 4]), set([3, 4, 5, 6]), 128)).toBeCloseTo(2 / 6);
-    // Two sets of 10,000 random hashes sharing 5,000: Jaccard 1/3; a sketch of 128 is within about 0.1.
-    let s = 12345;
-    const rnd = (): number => (s = (Math.imul(s, 1103515245) + 12345) >>> 0);
+describe('the similarity matrix', () => {
+  it('holds, for every pair, the similarity of the evidence computed pair by pair', () => {
+    const opts = { seed: 'matrix', eventsPerThread: 300, threads: 24, profile: 'hostile' as const, divergences: 6 };
+    const { c, o, close } = indexed(null, null, opts);
+    try {
+      const ids = new Map<string, number>();
+      const pc = prepareThreads(c.threads, readThreadFeatures(c.db, c.log.logId, c.threads.length), ids);
+      const po = prepareThreads(o.threads, readThreadFeatures(o.db, o.log.logId, o.threads.length), ids);
+      const matrix = similarityMatrix(pc, po);
+      let checked = 0;
+      pc.forEach((a, i) =>
+        po.forEach((b, j) => {
+          expect(matrix[i]![j]).toBeCloseTo(similarity(evidence(a, b)), 12);
+          checked++;
+        }),
+      );
+      expect(checked).toBe(c.threads.length * o.threads.length);
+      // Not a constant: the threads differ.
+      expect(new Set(matrix.flatMap((r) => [...r].map((v) => v.toFixed(3)))).size).toBeGreaterThan(10);
+    } finally {
+      close();
+    }
+  });
+});
+
+describe('the MinHash estimate of the shared call sequence', () => {
+  /** A sketch of a set of 32-bit hashes, binned as the ingest bins 3-grams. */
+  const sketch = (xs: number[]): Int32Array => {
+    const bins = new Int32Array(SKETCH_BINS).fill(EMPTY_BIN);
+    for (const h of xs) {
+      const b = h >>> 25;
+      const v = h & 0x1ffffff;
+      if (bins[b] === EMPTY_BIN || v < bins[b]!) bins[b] = v;
+    }
+    return bins;
+  };
+  let s = 12345;
+  const rnd = (): number => (s = (Math.imul(s, 1103515245) + 12345) >>> 0);
+
+  it('is 1 for the same set, 0 for disjoint ones, and close to the Jaccard index of large sets', () => {
+    const a = Array.from({ length: 300 }, rnd);
+    expect(sketchJaccard(sketch(a), sketch([...a].reverse()))).toBe(1);
+    expect(sketchJaccard(sketch(a), sketch(Array.from({ length: 300 }, rnd)))).toBeLessThan(0.05);
+    // 10,000 hashes each, 5,000 shared: Jaccard 1/3.
     const shared = Array.from({ length: 5000 }, rnd);
-    const a = set([...shared, ...Array.from({ length: 5000 }, rnd)]);
-    const b = set([...shared, ...Array.from({ length: 5000 }, rnd)]);
-    const bottom = (x: Uint32Array): Uint32Array => x.slice(0, 128);
-    expect(Math.abs(sketchJaccard(bottom(a), bottom(b), 128) - 1 / 3)).toBeLessThan(0.12);
+    const x = sketch([...shared, ...Array.from({ length: 5000 }, rnd)]);
+    const y = sketch([...shared, ...Array.from({ length: 5000 }, rnd)]);
+    expect(Math.abs(sketchJaccard(x, y) - 1 / 3)).toBeLessThan(0.12);
+    expect(sketchJaccard(sketch([]), sketch([]))).toBe(1);
+    expect(sketchJaccard(sketch([]), sketch([rnd()]))).toBe(0);
   });
 });

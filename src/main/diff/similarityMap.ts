@@ -8,9 +8,10 @@
 // to a thread whose first call differs (issue 14).
 import { munkres } from 'munkres';
 import { pyStr } from '../py/format';
-import { readThreadFeatures, SKETCH_SIZE } from '../store/threadFeatures';
+import { readThreadFeatures } from '../store/threadFeatures';
 import type { IndexedLog, ThreadInfo } from './indexedLog';
-import { evidence, prepareThreads, similarity, similarityOf, type PreparedThread, type SimilarityEvidence } from './threadSimilarity';
+import { similarityMatrix } from './similarityMatrix';
+import { evidence, prepareThreads, similarity, type PreparedThread, type SimilarityEvidence } from './threadSimilarity';
 
 /**
  * Below this similarity two threads are not paired even when nothing better
@@ -145,18 +146,9 @@ export function similarityMapping(canary: IndexedLog, ours: IndexedLog): Similar
   const po = prepareThreads(ot, readThreadFeatures(ours.db, ours.log.logId, ot.length), ids);
   const n = ct.length;
   const m = ot.length;
-  const s: Float64Array[] = [];
-  const cost: Float64Array[] = [];
-  for (let i = 0; i < n; i++) {
-    const row = new Float64Array(m);
-    const costRow = new Float64Array(m);
-    for (let j = 0; j < m; j++) {
-      row[j] = similarityOf(pc[i]!, po[j]!, SKETCH_SIZE);
-      costRow[j] = 1 - row[j]!;
-    }
-    s.push(row);
-    cost.push(costRow);
-  }
+  const s = similarityMatrix(pc, po);
+  // The Hungarian method minimises a cost: 1 - similarity maximises the total similarity.
+  const cost = s.map((row) => row.map((v) => 1 - v));
   const leaders = new Leaders(s, n, m);
   const assigned = n > 0 && m > 0 ? munkres(cost) : [];
 
@@ -168,7 +160,7 @@ export function similarityMapping(canary: IndexedLog, ours: IndexedLog): Similar
     if (v < MIN_PAIR_SIMILARITY) continue;
     pairedC.add(i);
     pairedO.add(j);
-    const e = evidence(pc[i]!, po[j]!, SKETCH_SIZE);
+    const e = evidence(pc[i]!, po[j]!);
     const r = leaders.rival(i, j);
     const lead = r ? v - r.value : CLEAR_LEAD;
     const confidence = v * Math.max(0, Math.min(1, lead / CLEAR_LEAD));

@@ -3,7 +3,7 @@
 // common, their calls by name and count, their lengths, their first calls,
 // their entry points and where each engine created them. One number in [0, 1]
 // and the evidence behind it, for the similarity mapping (similarityMap.ts).
-import type { ThreadFeatures } from '../store/threadFeatures';
+import { EMPTY_BIN, type ThreadFeatures } from '../store/threadFeatures';
 
 /**
  * The weight of each kind of evidence. The call sequence carries most: it is
@@ -40,19 +40,28 @@ export interface PreparedThread {
   nameCounts: Float64Array;
   /** Calls counted: kept names plus the rest. */
   nameTotal: number;
+  /** Which sketch bins are filled, 32 bins a word. */
+  filledMask: Int32Array;
+  /** The first call's id among `ids`, or -1 (no call). */
+  firstCallId: number;
 }
 
 /** Prepare one side's threads; `ids` gives names the same id on both sides. */
 export function prepareThreads(threads: { eventCount: number }[], features: ThreadFeatures[], ids: Map<string, number>): PreparedThread[] {
   const n = threads.length;
+  const idOf = (name: string): number => {
+    let id = ids.get(name);
+    if (id === undefined) ids.set(name, (id = ids.size));
+    return id;
+  };
   return threads.map((t, i) => {
     const f = features[i]!;
-    const entries = f.names.map(([name, count]) => {
-      let id = ids.get(name);
-      if (id === undefined) ids.set(name, (id = ids.size));
-      return [id, count] as const;
-    });
+    const entries = f.names.map(([name, count]) => [idOf(name), count] as const);
     entries.sort((a, b) => a[0] - b[0]);
+    const filledMask = new Int32Array(f.shingles.length >>> 5);
+    f.shingles.forEach((v, bin) => {
+      if (v !== EMPTY_BIN) filledMask[bin >>> 5]! |= 1 << (bin & 31);
+    });
     return {
       events: t.eventCount,
       place: n > 1 ? i / (n - 1) : 0,
@@ -60,41 +69,32 @@ export function prepareThreads(threads: { eventCount: number }[], features: Thre
       nameIds: Int32Array.from(entries, (e) => e[0]),
       nameCounts: Float64Array.from(entries, (e) => e[1]),
       nameTotal: f.calls,
+      filledMask,
+      firstCallId: f.firstCalls.length > 0 ? idOf(f.firstCalls[0]!) : -1,
     };
   });
 }
 
 /**
- * Jaccard similarity of two sets from their bottom-k sketches (Broder): among
- * the k smallest hashes of the union, the share found in both. Only hashes
- * below what both sketches saw whole count (a full sketch stops at its largest).
+ * Jaccard similarity of two sets from their one-permutation MinHash sketches
+ * (Li, Owen and Zhang 2012): of the bins either set fills, the share where both
+ * hold the same smallest hash. Without branches: it runs a million times for
+ * 1,000 threads a side.
  */
-export function sketchJaccard(a: Uint32Array, b: Uint32Array, k: number): number {
-  if (a.length === 0 && b.length === 0) return 1;
-  if (a.length === 0 || b.length === 0) return 0;
-  const limit = Math.min(a.length === k ? a[k - 1]! : 0xffffffff, b.length === k ? b[k - 1]! : 0xffffffff);
-  let i = 0;
-  let j = 0;
-  let union = 0;
-  let both = 0;
-  while (union < k && (i < a.length || j < b.length)) {
-    const x = i < a.length ? a[i]! : 0x100000000;
-    const y = j < b.length ? b[j]! : 0x100000000;
-    const v = Math.min(x, y);
-    if (v > limit) break;
-    union++;
-    if (x === y) {
-      both++;
-      i++;
-      j++;
-    } else if (x < y) i++;
-    else j++;
+export function sketchJaccard(a: Int32Array, b: Int32Array): number {
+  let filled = 0;
+  let same = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    filled += +((x & y) !== EMPTY_BIN);
+    same += +(x === y && x !== EMPTY_BIN);
   }
-  return union === 0 ? 0 : both / union;
+  return filled === 0 ? 1 : same / filled;
 }
 
 /** Weighted Jaccard of two call-name histograms (sum of minima over sum of maxima); uncounted calls only add to the maxima. */
-function namesJaccard(a: PreparedThread, b: PreparedThread): number {
+export function namesJaccard(a: PreparedThread, b: PreparedThread): number {
   let i = 0;
   let j = 0;
   let min = 0;
@@ -105,20 +105,24 @@ function namesJaccard(a: PreparedThread, b: PreparedThread): number {
     else if (x < y) i++;
     else j++;
   }
-  // Sum of maxima = total A + total B - sum of minima (names not kept count as unshared).
-  const max = a.nameTotal + b.nameTotal - min;
-  return max === 0 ? 1 : min / max;
+  return namesShare(a, b, min);
 }
 
-export function evidence(a: PreparedThread, b: PreparedThread, sketchSize: number): SimilarityEvidence {
+/** Sum of minima over sum of maxima, where sum of maxima = total A + total B - sum of minima (names not kept count as unshared). */
+export function namesShare(a: PreparedThread, b: PreparedThread, sumOfMinima: number): number {
+  const max = a.nameTotal + b.nameTotal - sumOfMinima;
+  return max === 0 ? 1 : sumOfMinima / max;
+}
+
+export function evidence(a: PreparedThread, b: PreparedThread): SimilarityEvidence {
   const fa = a.features;
   const fb = b.features;
   const anyCalls = fa.calls > 0 || fb.calls > 0;
   const bothCall = fa.calls > 0 && fb.calls > 0;
   return {
-    callSequence: anyCalls ? sketchJaccard(fa.shingles, fb.shingles, sketchSize) : null,
+    callSequence: anyCalls ? sketchJaccard(fa.shingles, fb.shingles) : null,
     callNames: anyCalls ? namesJaccard(a, b) : null,
-    length: Math.max(a.events, b.events) === 0 ? 1 : Math.min(a.events, b.events) / Math.max(a.events, b.events),
+    length: lengthShare(a, b),
     firstCall: bothCall ? fa.firstCalls[0] === fb.firstCalls[0] : null,
     entry: fa.entry !== null && fb.entry !== null ? fa.entry === fb.entry : null,
     creationOrder: 1 - Math.abs(a.place - b.place),
@@ -127,28 +131,41 @@ export function evidence(a: PreparedThread, b: PreparedThread, sketchSize: numbe
 
 /** The evidence weighed into one number in [0, 1]; evidence that is not there for this pair (null) is left out of the weighing. */
 export function similarity(e: SimilarityEvidence): number {
-  let sum = WEIGHTS.length * e.length + WEIGHTS.creationOrder * e.creationOrder;
+  return weigh(e.callSequence, e.callNames, e.length, e.firstCall, e.entry, e.creationOrder);
+}
+
+/** similarity() on the evidence's values, without an object: the inner loop of a 1,000 × 1,000 matrix (similarityMatrix.ts). */
+export function weigh(
+  callSequence: number | null,
+  callNames: number | null,
+  length: number,
+  firstCall: boolean | null,
+  entry: boolean | null,
+  creationOrder: number,
+): number {
+  let sum = WEIGHTS.length * length + WEIGHTS.creationOrder * creationOrder;
   let weight = WEIGHTS.length + WEIGHTS.creationOrder;
-  if (e.callSequence !== null) {
-    sum += WEIGHTS.callSequence * e.callSequence;
+  if (callSequence !== null) {
+    sum += WEIGHTS.callSequence * callSequence;
     weight += WEIGHTS.callSequence;
   }
-  if (e.callNames !== null) {
-    sum += WEIGHTS.callNames * e.callNames;
+  if (callNames !== null) {
+    sum += WEIGHTS.callNames * callNames;
     weight += WEIGHTS.callNames;
   }
-  if (e.firstCall !== null) {
-    sum += WEIGHTS.firstCall * (e.firstCall ? 1 : 0);
+  if (firstCall !== null) {
     weight += WEIGHTS.firstCall;
+    if (firstCall) sum += WEIGHTS.firstCall;
   }
-  if (e.entry !== null) {
-    sum += WEIGHTS.entry * (e.entry ? 1 : 0);
+  if (entry !== null) {
     weight += WEIGHTS.entry;
+    if (entry) sum += WEIGHTS.entry;
   }
   return sum / weight;
 }
 
-/** The score alone, without building the evidence object: the inner loop of a 1,000 × 1,000 matrix. */
-export function similarityOf(a: PreparedThread, b: PreparedThread, sketchSize: number): number {
-  return similarity(evidence(a, b, sketchSize));
+/** Smaller event count over larger. */
+export function lengthShare(a: PreparedThread, b: PreparedThread): number {
+  const longer = Math.max(a.events, b.events);
+  return longer === 0 ? 1 : Math.min(a.events, b.events) / longer;
 }

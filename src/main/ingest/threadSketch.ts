@@ -1,9 +1,9 @@
 // Per-thread features gathered as the log is read once (store/threadFeatures.ts
-// says what they are): a bottom-k sketch of the thread's call-name 3-grams,
+// says what they are): a MinHash sketch of the thread's call-name 3-grams,
 // its call names with their counts, its first calls, and its entry point.
-// Cheap per event: a call costs a cached string hash, a mix and one compare
-// once the sketch is full; other events cost nothing.
-import { FIRST_CALLS, KEPT_NAMES, SKETCH_SIZE, type ThreadFeatures } from '../store/threadFeatures';
+// Cheap per event: a call costs a cached string hash, a mix and one compare;
+// other events cost nothing.
+import { EMPTY_BIN, FIRST_CALLS, KEPT_NAMES, SKETCH_BINS, type ThreadFeatures } from '../store/threadFeatures';
 
 /** Distinct names counted per thread before further new names are only counted as "other" (bounds memory on odd logs). */
 const MAX_COUNTED_NAMES = 4096;
@@ -45,8 +45,7 @@ export class ThreadSketch {
   private calls = 0;
   private prev1 = 0;
   private prev2 = 0;
-  /** Ascending, distinct; full at SKETCH_SIZE. */
-  private readonly bottom: number[] = [];
+  private readonly bins = new Int32Array(SKETCH_BINS).fill(EMPTY_BIN);
   private readonly counts = new Map<string, number>();
   private uncounted = 0;
   private readonly first: string[] = [];
@@ -72,18 +71,10 @@ export class ThreadSketch {
   }
 
   private keep(h: number): void {
-    const b = this.bottom;
-    if (b.length === SKETCH_SIZE && h >= b[SKETCH_SIZE - 1]!) return;
-    let lo = 0;
-    let hi = b.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (b[mid]! < h) lo = mid + 1;
-      else hi = mid;
-    }
-    if (b[lo] === h) return;
-    b.splice(lo, 0, h);
-    if (b.length > SKETCH_SIZE) b.pop();
+    const bin = h >>> 25;
+    const v = h & 0x1ffffff;
+    const was = this.bins[bin]!;
+    if (was === EMPTY_BIN || v < was) this.bins[bin] = v;
   }
 
   features(threadNo: number): ThreadFeatures {
@@ -94,7 +85,7 @@ export class ThreadSketch {
     return {
       threadNo,
       calls: this.calls,
-      shingles: Uint32Array.from(this.bottom),
+      shingles: this.bins.slice(),
       names,
       otherCalls: other,
       firstCalls: [...this.first],

@@ -143,7 +143,7 @@ export const INDEX_MIGRATIONS: readonly string[] = [
   CREATE TABLE thread_features (
     log_id    INTEGER NOT NULL REFERENCES logs (log_id) ON DELETE CASCADE,
     thread_no INTEGER NOT NULL,
-    shingles  BLOB NOT NULL, -- uint32 LE, ascending: the bottom-k sketch of call-name 3-grams
+    shingles  BLOB NOT NULL, -- int32 LE × 128: the MinHash bins of the call-name 3-grams (one permutation hashing)
     summary   TEXT NOT NULL, -- JSON {calls, names, otherCalls, firstCalls, entry}
     PRIMARY KEY (log_id, thread_no)
   ) WITHOUT ROWID;
