@@ -132,6 +132,8 @@ export interface SessionView {
   ours: LogView;
   canonicalize: boolean;
   manualMap: boolean;
+  /** The last change to the mapping that map/undo would undo, in words (null: nothing to undo). */
+  mapUndo: string | null;
   pairs: PairView[];
   unmappedCanary: ThreadView[];
   unmappedOurs: ThreadView[];
@@ -346,6 +348,39 @@ export interface AppInfo {
  *  html: one self-contained page; json: see docs/report-json.md. */
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
+/** A pair of the similarity mapping's proposal, and what applying it changes. */
+export interface ProposedPair {
+  canary: ThreadView;
+  ours: ThreadView;
+  explanation: PairExplanation;
+  /** kept: already compared so; new: the canary thread is not compared now; moved: it is compared with another ours thread now. */
+  change: 'kept' | 'new' | 'moved';
+  /** For 'moved': the ours thread it is compared with now. */
+  nowWith: string | null;
+}
+
+/** A thread the proposal leaves unpaired: why, and the closest thread on the other side. */
+export interface UnpairedProposal {
+  thread: ThreadView;
+  reason: string;
+  best: { tid: string; similarity: number } | null;
+}
+
+/** The similarity mapping proposed for a session (docs: how the similarity is weighed, when a pair is unsure). */
+export interface MapProposal {
+  pairs: ProposedPair[];
+  unpairedCanary: UnpairedProposal[];
+  unpairedOurs: UnpairedProposal[];
+  /** Pairs flagged unsure. */
+  unsure: number;
+  /** Pairs that differ from the mapping in effect, and pairs in effect the proposal drops. */
+  changes: number;
+  /** The mapping in effect is this proposal. */
+  applied: boolean;
+  /** The same pairs as `lockstep diff --tid-map` takes them (null when a tid is not an integer). */
+  tidMapArg: string | null;
+}
+
 export interface MapChange {
   session: SessionView;
   /** What the change did, in words (e.g. that a pair was replaced). */
@@ -386,6 +421,12 @@ interface RequestResults {
   'map/unpair': MapChange;
   /** Back to the automatic mapping (first kernel.call names). */
   'map/reset': MapChange;
+  /** The similarity mapping of the session's threads, explained, beside the mapping in effect (nothing changes). */
+  'map/propose': MapProposal;
+  /** Make the proposed similarity mapping the session's mapping (saved with it; undoable). */
+  'map/apply-proposal': MapChange;
+  /** Undo the last change to the mapping (pair, unpair, reset, apply). */
+  'map/undo': MapChange;
   'session/canonicalize': SessionView;
   'bookmark/add': BookmarkView;
   'bookmark/update': BookmarkView;

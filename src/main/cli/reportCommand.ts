@@ -80,7 +80,7 @@ export async function runReport(argv: string[]): Promise<number> {
     const c = new IndexedLog(index.db, pair.canary, paths.canary, paths.canary);
     const o = new IndexedLog(index.db, pair.ours, paths.ours, paths.ours);
     try {
-      const tidPairs = tidPairsFromJson(file.tidMap);
+      const tidPairs = tidPairsFromJson(file.tidMap, file.tidMapReasons);
       const result = diffLogs(c, o, { canonicalize: file.canonicalize, tidPairs });
       const run = baseline.baseline ? compareRun(baseline.baseline, result, c, o) : null;
       const text = renderReport(format, {

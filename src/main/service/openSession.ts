@@ -16,7 +16,8 @@ import type { Db } from '../store/db';
 import { buildSessionFile, type SessionFile } from '../sessions/sessionFile';
 import { listBookmarks, portableBookmark, type BookmarkRow } from '../store/bookmarks';
 import { cutNotices } from '../report/reportContext';
-import { draftOf, recentSessions, upsertSession, type StoredPlace } from '../store/sessions';
+import { draftOf, recentSessions, upsertSession, type StoredPairReason, type StoredPlace } from '../store/sessions';
+import type { SimilarityMapping } from '../diff/similarityMap';
 import { alignPair } from '../align/alignPair';
 import { sides } from '../align/pairAlignment';
 import { PairAlignment } from './pairRows';
@@ -31,6 +32,10 @@ export interface OpenSession {
   canonicalize: boolean;
   /** A manual mapping, or null for the automatic one. */
   tidPairs: TidPair[] | null;
+  /** The similarity mapping of the session's logs, once asked for (it depends on the logs only). */
+  proposal: SimilarityMapping | null;
+  /** Mappings before each change, newest last, with what the change was: map/undo restores them. */
+  mapHistory: { pairs: TidPair[] | null; label: string }[];
   result: DiffResult;
   /** Each pair's alignment and views, by pair key. */
   alignments: Map<string, PairAlignment>;
@@ -78,8 +83,22 @@ function tidMapJson(pairs: TidPair[] | null): [string, string][] | null {
   return pairs === null ? null : pairs.map((p) => [jsonDumpsExact(p.canaryTid), jsonDumpsExact(p.oursTid)]);
 }
 
-export function tidPairsFromJson(map: [string, string][] | null): TidPair[] | null {
-  return map === null ? null : map.map(([c, o]) => ({ canaryTid: pyJsonLoads(c), oursTid: pyJsonLoads(o), reason: { by: 'manual' as const } }));
+/** Why each pair was made, beside tidMapJson: the similarity mapping's reasons (null for a pair made by hand; null when all are). */
+function tidMapReasonsJson(pairs: TidPair[] | null): StoredPairReason[] | null {
+  if (pairs === null) return null;
+  const reasons = pairs.map((p) =>
+    p.reason.by === 'similarity' ? { similarity: p.reason.similarity, confidence: p.reason.confidence, unsure: p.reason.unsure, why: p.reason.why } : null,
+  );
+  return reasons.some((r) => r !== null) ? reasons : null;
+}
+
+export function tidPairsFromJson(map: [string, string][] | null, reasons: StoredPairReason[] | null = null): TidPair[] | null {
+  if (map === null) return null;
+  const kept = reasons !== null && reasons.length === map.length ? reasons : null;
+  return map.map(([c, o], i) => {
+    const r = kept?.[i] ?? null;
+    return { canaryTid: pyJsonLoads(c), oursTid: pyJsonLoads(o), reason: r ? { by: 'similarity' as const, ...r } : { by: 'manual' as const } };
+  });
 }
 
 /** `--tid-map` text for the same mapping, when every tid is an integer (and something is mapped: an empty --tid-map means automatic). */
@@ -153,6 +172,7 @@ export function sessionView(s: OpenSession, sessionsDb: Db): SessionView {
     ours: logView('ours', s.ours),
     canonicalize: s.canonicalize,
     manualMap: s.tidPairs !== null,
+    mapUndo: s.mapHistory.at(-1)?.label ?? null,
     pairs: r.pairs.map((p) => pairView(p, s.alignments.get(p.canaryThread.tidKey)!)),
     unmappedCanary: r.unmappedCanary.map((t) => threadView('canary', t)),
     unmappedOurs: r.unmappedOurs.map((t) => threadView('ours', t)),
@@ -187,6 +207,7 @@ export function persistSession(s: OpenSession, sessionsDb: Db): void {
     oursSize: s.ours.log.size,
     canonicalize: s.canonicalize,
     tidMap: tidMapJson(s.tidPairs),
+    tidMapReasons: tidMapReasonsJson(s.tidPairs),
     place: s.place,
   });
 }
@@ -209,6 +230,7 @@ export function sessionFileOf(s: OpenSession, sessionsDb: Db, writtenBy: string)
     },
     canonicalize: s.canonicalize,
     tidMap: tidMapJson(s.tidPairs),
+    tidMapReasons: tidMapReasonsJson(s.tidPairs),
     place:
       s.place && placePair ? { canaryTid: jsonDumpsExact(placePair.canaryThread.tid), view: s.place.view, canary: s.place.canary, ours: s.place.ours } : null,
     bookmarks: readableBookmarks(s, sessionsDb).rows.map(portableBookmark),
@@ -243,6 +265,7 @@ export interface SavedSettings {
   name?: string;
   canonicalize?: boolean;
   tidMap?: [string, string][] | null;
+  tidMapReasons?: StoredPairReason[] | null;
   place?: StoredPlace | null;
   /** The logs' fingerprints when the session last saw them: a log that changed since is said to have. */
   lastSeen?: { canary: string | null; ours: string | null };
@@ -292,7 +315,9 @@ export async function openLogs(ctx: OpenContext, jobId: string, canaryPath: stri
       canary: new IndexedLog(ctx.db, pair.canary, canaryPath, canaryPath),
       ours: new IndexedLog(ctx.db, pair.ours, oursPath, oursPath),
       canonicalize: saved.canonicalize ?? true,
-      tidPairs: tidPairsFromJson(saved.tidMap ?? null),
+      tidPairs: tidPairsFromJson(saved.tidMap ?? null, saved.tidMapReasons ?? null),
+      proposal: null,
+      mapHistory: [],
       result: undefined as never,
       alignments: new Map(),
       place: saved.place ?? null,

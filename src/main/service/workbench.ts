@@ -20,6 +20,7 @@ import { notFound, RequestError, type Handlers, type PairSides, type WorkbenchCo
 import { bookmarkHandlers } from './handlers/bookmarkHandlers';
 import { diffHandlers } from './handlers/diffHandlers';
 import { mapHandlers } from './handlers/mapHandlers';
+import { proposalHandlers } from './handlers/proposalHandlers';
 import { reportHandlers } from './handlers/reportHandlers';
 import { sessionHandlers } from './handlers/sessionHandlers';
 import { triageHandlers } from './handlers/triageHandlers';
@@ -66,6 +67,7 @@ export class Workbench implements WorkbenchContext {
       ...sessionHandlers(this),
       ...diffHandlers(this),
       ...mapHandlers(this),
+      ...proposalHandlers(this),
       ...bookmarkHandlers(this),
       ...reportHandlers(this),
       ...triageHandlers(this),

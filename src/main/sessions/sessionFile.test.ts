@@ -9,6 +9,8 @@ const ROOT = resolve(__dirname, '../../..');
 const V1 = join(ROOT, 'tests/fixtures/session-v1.lockstep');
 /** Written by Lockstep at commit bab9447 (session format 2, before alignment), from the demo pair: two bookmarks, a place. */
 const V2 = join(ROOT, 'tests/fixtures/session-v2.lockstep');
+/** Written by Lockstep at commit f6d1f59 (session format 3, before the similarity mapping), from the demo pair: a map by hand, a bookmark. */
+const V3 = join(ROOT, 'tests/fixtures/session-v3.lockstep');
 const dir = mkdtempSync(join(tmpdir(), 'sessionfile-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -45,6 +47,35 @@ describe('session files', () => {
     ]);
     expect(f.bookmarks[0]!.note).toBe('NtYieldExecution is **extra** in ours');
     expect((JSON.parse(readFileSync(V2, 'utf8')) as { version: number }).version).toBe(2);
+  });
+
+  it('read a file from the Lockstep before the similarity mapping (format 3): its pairs stay, made by hand', () => {
+    const f = readSessionFile(V3);
+    expect(f.version).toBe(SESSION_FILE_VERSION);
+    expect(f.tidMap).toEqual([
+      ['6', '4'],
+      ['9', '3'],
+      ['10', '1'],
+      ['7', '2'],
+    ]);
+    expect(f.tidMapReasons).toBeNull();
+    expect(f.bookmarks.map((b) => [b.title, b.note, b.atDivergence])).toEqual([['ours yields here', 'NtYieldExecution is **extra** in ours', true]]);
+    expect((JSON.parse(readFileSync(V3, 'utf8')) as { version: number }).version).toBe(3);
+  });
+
+  it('keep why the similarity mapping made each pair, one reason per pair', () => {
+    const base = readSessionFile(V3);
+    const reason = { similarity: 0.97, confidence: 0.95, unsure: false, why: 'first call KeInitializeThread; 97% of call sequence shared; 10 events each' };
+    const f: SessionFile = { ...base, tidMapReasons: [reason, null, { ...reason, unsure: true, confidence: 0.2 }, reason] };
+    const path = join(dir, 'reasons.lockstep');
+    writeSessionFile(path, f);
+    expect(readSessionFile(path).tidMapReasons).toEqual(f.tidMapReasons);
+    const bad = [
+      { ...f, tidMapReasons: [reason] },
+      { ...f, tidMapReasons: [reason, null, null, { ...reason, confidence: 2 }] },
+      { ...f, tidMapReasons: 'similar' },
+    ];
+    for (const b of bad) expect(() => parseSessionFile(JSON.stringify(b), 'r.lockstep')).toThrow(/damaged session file \(session\.tidMapReasons/);
   });
 
   it('write and read back the current format', () => {

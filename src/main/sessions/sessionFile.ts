@@ -9,9 +9,10 @@ import { arrayOf, bool, int, nullable, obj, oneOf, str, type Check } from '../..
 import { pyJsonLoads } from '../py/parse';
 import { pyHashKey } from '../py/value';
 import type { PortableBookmark } from '../store/bookmarks';
+import { parsePairReasons, type StoredPairReason } from '../store/sessions';
 
 const SESSION_FILE_FORMAT = 'lockstep-session';
-export const SESSION_FILE_VERSION = 3;
+export const SESSION_FILE_VERSION = 4;
 
 export interface SessionFileLog {
   path: string;
@@ -30,6 +31,8 @@ export interface SessionFile {
   logs: { canary: SessionFileLog; ours: SessionFileLog };
   canonicalize: boolean;
   tidMap: [string, string][] | null;
+  /** Per pair of tidMap: why the similarity mapping made it, or null (by hand); null: every pair by hand (since version 4). */
+  tidMapReasons: StoredPairReason[] | null;
   /**
    * Where the user was: the pair by its canary tid (exact JSON), the view, and
    * the events of the row there (since version 3; null for a gap on that side).
@@ -77,6 +80,7 @@ const CHECK: Check = obj({
   logs: obj({ canary: log, ours: log }),
   canonicalize: bool,
   tidMap: nullable(arrayOf(tidPair, 100000)),
+  tidMapReasons: (v, p) => (v === null || parsePairReasons(v) !== null ? null : `${p} must be null or a list of pair reasons`),
   place: nullable(obj({ canaryTid: tidJson, view: oneOf('aligned', 'positional'), canary: nullable(int(0)), ours: nullable(int(0)) })),
   bookmarks: arrayOf(
     obj({
@@ -95,6 +99,13 @@ const CHECK: Check = obj({
     100000,
   ),
 });
+
+/** The reasons, when there are some, are one per pair of the map. */
+function checkReasons(f: SessionFile): string | null {
+  if (f.tidMapReasons === null) return null;
+  if (f.tidMap === null || f.tidMap.length !== f.tidMapReasons.length) return 'session.tidMapReasons must have one entry per pair of session.tidMap';
+  return null;
+}
 
 /** Every bookmark sits on at least one event. */
 function checkBookmarkPlaces(f: SessionFile): string | null {
@@ -147,6 +158,8 @@ const MIGRATIONS: ((f: Record<string, unknown>) => Record<string, unknown>)[] = 
         : bookmarks,
     };
   },
+  // 3 -> 4: a pair of the map may carry why the similarity mapping made it; what version 3 saved was made by hand.
+  (f) => ({ ...f, version: 4, tidMapReasons: null }),
 ];
 
 export function parseSessionFile(text: string, label: string): SessionFile {
@@ -170,7 +183,7 @@ export function parseSessionFile(text: string, label: string): SessionFile {
   }
   for (let v = version; v < SESSION_FILE_VERSION; v++) f = MIGRATIONS[v - 1]!(f);
   // The whole file is checked before anything of it is used: a bad bookmark refuses the file, it is never half imported.
-  const problem = CHECK(f, 'session') ?? checkBookmarkPlaces(f as unknown as SessionFile);
+  const problem = CHECK(f, 'session') ?? checkReasons(f as unknown as SessionFile) ?? checkBookmarkPlaces(f as unknown as SessionFile);
   if (problem) throw new SessionFileError(`${label}: damaged session file (${problem})`);
   return f as unknown as SessionFile;
 }

@@ -197,3 +197,23 @@ describe('index migration 10: thread features for the similarity mapping', () =>
     db.close();
   });
 });
+
+describe('sessions migration 6: why a pair of the map was made', () => {
+  it('keeps every session and its map by hand, with no reasons', () => {
+    const path = join(dir, 'sessions-v5.sqlite');
+    const raw = new Database(path);
+    for (const step of SESSION_MIGRATIONS.slice(0, 5)) raw.exec(step);
+    raw.pragma('user_version = 5');
+    raw.prepare(`INSERT INTO sessions (session_id, name, canary_path, ours_path, tid_map) VALUES ('s', 'n', '/c', '/o', '[["6","4"],["7","2"]]')`).run();
+    raw.close();
+    const db = openDb(path, { schema: 'sessions' });
+    expect(db.pragma('user_version', { simple: true })).toBe(SESSION_MIGRATIONS.length);
+    const row = findSessionByPaths(db, '/c', '/o')!;
+    expect(row.tidMap).toEqual([
+      ['6', '4'],
+      ['7', '2'],
+    ]);
+    expect(row.tidMapReasons).toBeNull();
+    db.close();
+  });
+});

@@ -244,4 +244,9 @@ export const SESSION_MIGRATIONS: readonly string[] = [
     PRIMARY KEY (session_id, canary_fingerprint, ours_fingerprint)
   );
   `,
+  // 6: why each pair of a mapping applied from the similarity proposal was made (JSON, one entry per
+  // pair of tid_map: {similarity, confidence, unsure, why}, or null for a pair made by hand); NULL: none.
+  `
+  ALTER TABLE sessions ADD COLUMN tid_map_reasons TEXT;
+  `,
 ];

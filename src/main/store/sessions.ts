@@ -12,6 +12,8 @@ export interface SessionRow {
   oursSize: number | null;
   canonicalize: boolean;
   tidMap: [string, string][] | null;
+  /** Per pair of tidMap: why the similarity mapping made it, or null (by hand); null: every pair by hand. */
+  tidMapReasons: StoredPairReason[] | null;
   place: StoredPlace | null;
   createdAt: string;
   openedAt: string;
@@ -28,9 +30,35 @@ interface Raw {
   ours_size: number | null;
   canonicalize: number;
   tid_map: string | null;
+  tid_map_reasons: string | null;
   place: string | null;
   created_at: string;
   opened_at: string;
+}
+
+/** A pair the similarity mapping made, as the session keeps it (diff/tidMap.ts SimilarityReason without its tag). */
+export type StoredPairReason = { similarity: number; confidence: number; unsure: boolean; why: string } | null;
+
+/** Stored reasons, read leniently: anything but a list of reasons (or nulls) is taken as none (the pairs stay, as made by hand). */
+export function parsePairReasons(v: unknown): StoredPairReason[] | null {
+  if (!Array.isArray(v)) return null;
+  const ok = (r: unknown): boolean => {
+    if (r === null) return true;
+    if (typeof r !== 'object') return false;
+    const o = r as Record<string, unknown>;
+    const share = (x: unknown): boolean => typeof x === 'number' && x >= 0 && x <= 1;
+    return share(o.similarity) && share(o.confidence) && typeof o.unsure === 'boolean' && typeof o.why === 'string';
+  };
+  return v.every(ok) ? (v as StoredPairReason[]) : null;
+}
+
+function parseReasonsText(text: string | null): StoredPairReason[] | null {
+  if (text === null) return null;
+  try {
+    return parsePairReasons(JSON.parse(text));
+  } catch {
+    return null;
+  }
 }
 
 /** Where the user was: the pair, the view, and the events of the row there (null: a gap on that side). */
@@ -75,6 +103,7 @@ function toRow(r: Raw): SessionRow {
     oursSize: r.ours_size,
     canonicalize: r.canonicalize !== 0,
     tidMap: r.tid_map === null ? null : (JSON.parse(r.tid_map) as [string, string][]),
+    tidMapReasons: parseReasonsText(r.tid_map_reasons),
     place: r.place === null ? null : parsePlace(r.place),
     createdAt: r.created_at,
     openedAt: r.opened_at,
@@ -95,18 +124,20 @@ export function recentSessions(db: Db, limit = 12): SessionRow[] {
 export function upsertSession(db: Db, s: Omit<SessionRow, 'createdAt' | 'openedAt'>): void {
   db.prepare(
     `INSERT INTO sessions (session_id, name, canary_path, canary_fingerprint, canary_size, ours_path, ours_fingerprint, ours_size,
-                           canonicalize, tid_map, place)
+                           canonicalize, tid_map, tid_map_reasons, place)
      VALUES (@sessionId, @name, @canaryPath, @canaryFingerprint, @canarySize, @oursPath, @oursFingerprint, @oursSize,
-             @canonicalize, @tidMap, @place)
+             @canonicalize, @tidMap, @tidMapReasons, @place)
      ON CONFLICT (session_id) DO UPDATE SET
        name = excluded.name, canary_path = excluded.canary_path, canary_fingerprint = excluded.canary_fingerprint,
        canary_size = excluded.canary_size, ours_path = excluded.ours_path, ours_fingerprint = excluded.ours_fingerprint,
-       ours_size = excluded.ours_size, canonicalize = excluded.canonicalize, tid_map = excluded.tid_map, place = excluded.place,
+       ours_size = excluded.ours_size, canonicalize = excluded.canonicalize, tid_map = excluded.tid_map,
+       tid_map_reasons = excluded.tid_map_reasons, place = excluded.place,
        opened_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
   ).run({
     ...s,
     canonicalize: s.canonicalize ? 1 : 0,
     tidMap: s.tidMap === null ? null : JSON.stringify(s.tidMap),
+    tidMapReasons: s.tidMapReasons === null ? null : JSON.stringify(s.tidMapReasons),
     place: s.place === null ? null : JSON.stringify(s.place),
   });
 }

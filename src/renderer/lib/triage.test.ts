@@ -63,6 +63,7 @@ function session(pairs: PairView[], unmappedCanary: ThreadView[], unmappedOurs: 
     ours: { ...log, side: 'ours' },
     canonicalize: true,
     manualMap: true,
+    mapUndo: null,
     pairs,
     unmappedCanary,
     unmappedOurs,

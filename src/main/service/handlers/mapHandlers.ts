@@ -1,12 +1,13 @@
-// Manual thread remapping: pair, re-pair, unpair, back to automatic. The
-// summary recomputes from the index at once, without re-ingesting.
+// Manual thread remapping: pair, re-pair, unpair, back to automatic, undo.
+// The summary recomputes from the index at once, without re-ingesting.
 import type { MapChange } from '../../../shared/api';
 import type { ThreadInfo } from '../../diff/indexedLog';
 import type { TidPair } from '../../diff/tidMap';
 import { pyStr } from '../../py/format';
 import { pyHashKey } from '../../py/value';
 import { notFound, type Handlers, type WorkbenchContext } from '../context';
-import { persistSession, recompute, sessionView, type OpenSession } from '../openSession';
+import { changeMapping, undoMapping } from '../mapChange';
+import { sessionView, type OpenSession } from '../openSession';
 
 /** The mapping in effect, as a manual one (switching to manual starts from the automatic pairs). */
 function manualPairs(s: OpenSession): TidPair[] {
@@ -20,13 +21,9 @@ function thread(s: OpenSession, side: 'canary' | 'ours', key: string): ThreadInf
   return t;
 }
 
-export function mapHandlers(ctx: WorkbenchContext): Handlers<'map/pair' | 'map/unpair' | 'map/reset'> {
-  const apply = (s: OpenSession, pairs: TidPair[] | null, changes: string[]): MapChange => {
-    s.tidPairs = pairs;
-    recompute(s);
-    persistSession(s, ctx.sessionsDb);
-    return { session: sessionView(s, ctx.sessionsDb), changes };
-  };
+export function mapHandlers(ctx: WorkbenchContext): Handlers<'map/pair' | 'map/unpair' | 'map/reset' | 'map/undo'> {
+  // Each change is remembered for undo under its first line of words.
+  const apply = (s: OpenSession, pairs: TidPair[] | null, changes: string[]): MapChange => changeMapping(s, ctx.sessionsDb, pairs, changes, changes[0]!);
 
   return {
     'map/pair': ({ sessionId, canaryTidKey, oursTidKey, exclusive }) => {
@@ -68,7 +65,10 @@ export function mapHandlers(ctx: WorkbenchContext): Handlers<'map/pair' | 'map/u
 
     'map/reset': ({ sessionId }) => {
       const s = ctx.session(sessionId);
-      return apply(s, null, s.tidPairs ? ['back to the automatic mapping by first kernel.call name'] : ['the mapping was already automatic']);
+      if (!s.tidPairs) return { session: sessionView(s, ctx.sessionsDb), changes: ['the mapping was already automatic'] };
+      return apply(s, null, ['back to the automatic mapping by first kernel.call name']);
     },
+
+    'map/undo': ({ sessionId }) => undoMapping(ctx.session(sessionId), ctx.sessionsDb),
   };
 }

@@ -53,6 +53,7 @@ export function sessionHandlers(
               name: saved.name,
               canonicalize: saved.canonicalize,
               tidMap: saved.tidMap,
+              tidMapReasons: saved.tidMapReasons,
               place: saved.place,
               lastSeen: { canary: saved.canaryFingerprint, ours: saved.oursFingerprint },
             }
@@ -131,6 +132,7 @@ export function sessionHandlers(
         name: file.name,
         canonicalize: file.canonicalize,
         tidMap: file.tidMap,
+        tidMapReasons: file.tidMapReasons,
         place: file.place ? { pairKey: pairKeyOfTidJson(file.place.canaryTid), view: file.place.view, canary: file.place.canary, ours: file.place.ours } : null,
       });
       importBookmarks(ctx.sessionsDb, file.id, file.bookmarks);
