@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vi } from 'vitest';
 import type { RequestArg, RequestName, RequestResult, SessionView, Transport } from '../../src/shared/api';
-import { generatePair } from '../../src/main/generator/generateLogs';
+import { generatePair, type ThreadMappingTrap } from '../../src/main/generator/generateLogs';
 import { connectBackend } from '../../src/renderer/lib/backend';
 import { inProcessTransport, temporaryWorkbench } from '../support/inProcessTransport';
 
@@ -24,7 +24,7 @@ export interface RendererFixture {
 
 export function rendererFixture(
   seed: string,
-  opts: { eventsPerThread?: number; threads?: number; divergences?: number; demo?: boolean } = {},
+  opts: { eventsPerThread?: number; threads?: number; divergences?: number; demo?: boolean; mappingTrap?: ThreadMappingTrap } = {},
 ): RendererFixture {
   const logs = mkdtempSync(join(tmpdir(), 'lockstep-renderer-'));
   const canary = join(logs, 'canary.jsonl');
@@ -35,6 +35,7 @@ export function rendererFixture(
     threads: opts.threads ?? 3,
     profile: 'realistic',
     divergences: opts.divergences ?? 2,
+    ...(opts.mappingTrap ? { mappingTrap: opts.mappingTrap } : {}),
   });
   const wb = temporaryWorkbench(opts.demo ? { demo: { canaryPath: canary, oursPath: ours } } : {});
   const inner = inProcessTransport(wb.workbench);

@@ -1,8 +1,9 @@
-// Manual thread remapping: the mapping panel's selection (a canary thread or
-// an ours thread picked first, waiting for its partner), the question asked
-// when the ours thread is already compared with another canary thread
-// (replace that pair, or keep both), and what the host said each change did.
-import type { MapChange, Result, Side, ThreadView } from '../../shared/api';
+// Thread remapping: the mapping panel's selection (a canary thread or an ours
+// thread picked first, waiting for its partner), the question asked when the
+// ours thread is already compared with another canary thread (replace that
+// pair, or keep both), the similarity mapping the host proposes (applied in
+// one step), undo, and what the host said each change did.
+import type { MapChange, MapProposal, Result, Side, ThreadView } from '../../shared/api';
 import { backend } from './backend';
 import { otherPartners } from './threadLists';
 import { workbench } from './workbench.svelte';
@@ -38,13 +39,50 @@ class ThreadMapping {
   changes = $state.raw<{ sessionId: string; lines: string[] } | null>(null);
   busy = $state(false);
   error = $state<string | null>(null);
+  /** The similarity mapping proposed for a session, beside the mapping in effect. */
+  proposal = $state.raw<{ sessionId: string; value: MapProposal } | null>(null);
+  proposing = $state(false);
 
   constructor() {
     workbench.onSessionShown(() => {
       this.cancel();
       this.changes = null;
       this.error = null;
+      this.proposal = null;
     });
+  }
+
+  /** The proposal for this session, if it has been asked for. */
+  proposalFor(sessionId: string): MapProposal | null {
+    return this.proposal?.sessionId === sessionId ? this.proposal.value : null;
+  }
+
+  /** Ask the host for the similarity mapping (computed once per session there; its changes are against the mapping now). */
+  async fetchProposal(): Promise<void> {
+    const s = workbench.session;
+    if (!s || this.proposing) return;
+    this.proposing = true;
+    const r = await backend.request('map/propose', { sessionId: s.id });
+    this.proposing = false;
+    if (!r.ok) {
+      this.error = r.error.message;
+      return;
+    }
+    if (workbench.session?.id === s.id) this.proposal = { sessionId: s.id, value: r.value };
+  }
+
+  /** Make the proposal the session's mapping (undoable). */
+  async applyProposal(): Promise<void> {
+    const s = workbench.session;
+    if (!s) return;
+    await this.apply(backend.request('map/apply-proposal', { sessionId: s.id }));
+  }
+
+  /** Undo the last change to the mapping, whichever it was. */
+  async undo(): Promise<void> {
+    const s = workbench.session;
+    if (!s || !s.mapUndo) return;
+    await this.apply(backend.request('map/undo', { sessionId: s.id }));
   }
 
   setOpen(open: boolean): void {
@@ -124,6 +162,8 @@ class ThreadMapping {
     }
     workbench.applySession(r.value.session);
     this.changes = { sessionId: r.value.session.id, lines: r.value.changes };
+    // What the proposal would change is against the mapping now: ask again (the host keeps the proposal).
+    if (this.proposal?.sessionId === r.value.session.id) await this.fetchProposal();
   }
 }
 
