@@ -83,7 +83,7 @@ export interface PairExplanation {
   similarity: number;
   /** The similarity, lowered when another thread fits nearly as well. */
   confidence: number;
-  /** Confidence below one half: check this pair. */
+  /** Confidence below 70%: another thread fits nearly as well, or the streams share little: check this pair. */
   unsure: boolean;
   /** One line, e.g. "first call KeInitializeThread; 97% of call sequence shared; 1204 / 1198 events". */
   reason: string;

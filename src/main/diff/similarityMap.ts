@@ -8,6 +8,7 @@
 // to a thread whose first call differs (issue 14).
 import { munkres } from 'munkres';
 import { pyStr } from '../py/format';
+import { pyCompare } from '../py/value';
 import { readThreadFeatures } from '../store/threadFeatures';
 import type { IndexedLog, ThreadInfo } from './indexedLog';
 import { similarityMatrix } from './similarityMatrix';
@@ -20,14 +21,27 @@ import { evidence, prepareThreads, similarity, type PreparedThread, type Similar
  * other engine share most of their call sequence (above 0.8 with a divergence).
  */
 export const MIN_PAIR_SIMILARITY = 0.4;
-/** A pair is flagged unsure below this confidence. */
-export const UNSURE_BELOW = 0.5;
+/**
+ * A pair is flagged unsure below this confidence: when the streams are less
+ * than 70% alike, or when the pair leads its closest rival by less than about
+ * 0.066 of similarity (with CLEAR_LEAD) — more than creation order alone can
+ * give (at most 0.054), and creation order is what engines disagree on.
+ */
+export const UNSURE_BELOW = 0.7;
 /**
  * How far the pair must lead its closest rival (another thread that fits
- * either of its two threads) for its confidence to be its similarity: a lead
- * of half of it halves the confidence; no lead, none.
+ * either of its two threads) for its confidence to be its similarity. With no
+ * lead the pair is a coin flip between the two: half its similarity.
  */
-export const CLEAR_LEAD = 0.1;
+export const CLEAR_LEAD = 0.15;
+/**
+ * Ties (threads whose streams cannot be told apart) are broken as the
+ * reference pairs threads: among threads with the same first call, sorted tids
+ * zipped. Small enough to never outweigh a difference of the evidence (shares
+ * of events counted in the thousands differ by far more), large enough to
+ * outweigh the rounding of sums of doubles.
+ */
+const TIE_BREAK = 1e-9;
 
 export interface Rival {
   side: 'canary' | 'ours';
@@ -87,7 +101,10 @@ function reasonOf(c: ThreadInfo, o: ThreadInfo, pc: PreparedThread, po: Prepared
   if (e.callSequence !== null) parts.push(`${percent(e.callSequence)} of call sequence shared`);
   if (e.entry === true) parts.push('same entry point');
   parts.push(c.eventCount === o.eventCount ? `${c.eventCount} events each` : `${c.eventCount} / ${o.eventCount} events`);
-  if (unsure && rival) parts.push(`unsure: ${rival.side} ${tidOf(rival.thread)} fits nearly as well (${percent(rival.similarity)})`);
+  if (unsure && rival) {
+    const how = rival.similarity >= similarity(e) ? 'as well' : 'nearly as well';
+    parts.push(`unsure: ${rival.side} ${tidOf(rival.thread)} fits ${how} (${percent(rival.similarity)})`);
+  }
   else if (unsure) parts.push('unsure: the streams have little in common');
   return parts.join('; ');
 }
@@ -137,6 +154,29 @@ class Leaders {
   }
 }
 
+/** Each thread's place among the threads of its log with the same first call, by tid as Python sorts them (creation order where it cannot). */
+function firstCallRanks(threads: ThreadInfo[], prepared: PreparedThread[]): Int32Array {
+  const groups = new Map<number, number[]>();
+  prepared.forEach((p, i) => {
+    const g = groups.get(p.firstCallId);
+    if (g) g.push(i);
+    else groups.set(p.firstCallId, [i]);
+  });
+  const out = new Int32Array(threads.length);
+  for (const members of groups.values()) {
+    try {
+      members.sort((a, b) => {
+        const c = pyCompare(threads[a]!.tid, threads[b]!.tid);
+        return Number.isNaN(c) ? a - b : c;
+      });
+    } catch {
+      // tids of kinds Python cannot order: creation order
+    }
+    members.forEach((t, k) => (out[t] = k));
+  }
+  return out;
+}
+
 /** Pair the threads of two logs by the similarity of their whole streams. */
 export function similarityMapping(canary: IndexedLog, ours: IndexedLog): SimilarityMapping {
   const ids = new Map<string, number>();
@@ -148,7 +188,11 @@ export function similarityMapping(canary: IndexedLog, ours: IndexedLog): Similar
   const m = ot.length;
   const s = similarityMatrix(pc, po);
   // The Hungarian method minimises a cost: 1 - similarity maximises the total similarity.
-  const cost = s.map((row) => row.map((v) => 1 - v));
+  const cr = firstCallRanks(ct, pc);
+  const or = firstCallRanks(ot, po);
+  const cost = s.map((row, i) =>
+    row.map((v, j) => 1 - v + (pc[i]!.firstCallId === po[j]!.firstCallId ? TIE_BREAK * Math.abs(cr[i]! - or[j]!) : TIE_BREAK * ct.length)),
+  );
   const leaders = new Leaders(s, n, m);
   const assigned = n > 0 && m > 0 ? munkres(cost) : [];
 
@@ -163,7 +207,7 @@ export function similarityMapping(canary: IndexedLog, ours: IndexedLog): Similar
     const e = evidence(pc[i]!, po[j]!);
     const r = leaders.rival(i, j);
     const lead = r ? v - r.value : CLEAR_LEAD;
-    const confidence = v * Math.max(0, Math.min(1, lead / CLEAR_LEAD));
+    const confidence = (v * (1 + Math.max(0, Math.min(1, lead / CLEAR_LEAD)))) / 2;
     const unsure = confidence < UNSURE_BELOW;
     const rival: Rival | null = r ? { side: r.side, thread: r.side === 'ours' ? ot[r.index]! : ct[r.index]!, similarity: r.value } : null;
     pairs.push({
