@@ -33,7 +33,7 @@ export const UNSURE_BELOW = 0.7;
  * either of its two threads) for its confidence to be its similarity. With no
  * lead the pair is a coin flip between the two: half its similarity.
  */
-export const CLEAR_LEAD = 0.15;
+const CLEAR_LEAD = 0.15;
 /**
  * Ties (threads whose streams cannot be told apart) are broken as the
  * reference pairs threads: among threads with the same first call, sorted tids
@@ -43,7 +43,7 @@ export const CLEAR_LEAD = 0.15;
  */
 const TIE_BREAK = 1e-9;
 
-export interface Rival {
+interface Rival {
   side: 'canary' | 'ours';
   thread: ThreadInfo;
   similarity: number;
@@ -104,8 +104,7 @@ function reasonOf(c: ThreadInfo, o: ThreadInfo, pc: PreparedThread, po: Prepared
   if (unsure && rival) {
     const how = rival.similarity >= similarity(e) ? 'as well' : 'nearly as well';
     parts.push(`unsure: ${rival.side} ${tidOf(rival.thread)} fits ${how} (${percent(rival.similarity)})`);
-  }
-  else if (unsure) parts.push('unsure: the streams have little in common');
+  } else if (unsure) parts.push('unsure: the streams have little in common');
   return parts.join('; ');
 }
 

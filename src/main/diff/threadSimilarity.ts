@@ -94,7 +94,7 @@ export function sketchJaccard(a: Int32Array, b: Int32Array): number {
 }
 
 /** Weighted Jaccard of two call-name histograms (sum of minima over sum of maxima); uncounted calls only add to the maxima. */
-export function namesJaccard(a: PreparedThread, b: PreparedThread): number {
+function namesJaccard(a: PreparedThread, b: PreparedThread): number {
   let i = 0;
   let j = 0;
   let min = 0;

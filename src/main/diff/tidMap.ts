@@ -13,7 +13,7 @@ export interface TidPair {
 }
 
 /** A pair the similarity mapping made (similarityMap.ts): how alike the streams are, how sure the pair is, and why, in words. */
-export interface SimilarityReason {
+interface SimilarityReason {
   by: 'similarity';
   similarity: number;
   confidence: number;

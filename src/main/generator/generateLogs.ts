@@ -61,7 +61,7 @@ export interface ThreadMappingTrap {
 }
 
 /** The call ours makes first, instead of canary's, in a thread whose first call differs. */
-export const DIFFERING_FIRST_CALL = 'KeQueryPerformanceFrequency';
+const DIFFERING_FIRST_CALL = 'KeQueryPerformanceFrequency';
 const SHARED_FIRST_CALL = 'KeInitializeThread';
 
 /** The entry name of thread `index` under a trap: the shared group first, the others from the rest of ENTRY_NAMES. */

@@ -1,7 +1,7 @@
 // The similarity mapping in the workbench: proposed with every pair's reason
 // and confidence beside the mapping in effect, and applied in one step (kept
 // with the session, undone like any other change to the mapping).
-import type { MapProposal, ProposedPair, UnpairedProposal } from '../../../shared/api';
+import type { MapProposal, PairExplanation, ProposedPair, UnpairedProposal } from '../../../shared/api';
 import { percent, similarityMapping, type SimilarityMapping, type SimilarityPair, type UnpairedThread } from '../../diff/similarityMap';
 import type { TidPair } from '../../diff/tidMap';
 import { pyStr } from '../../py/format';
@@ -38,7 +38,7 @@ function currentPartners(s: OpenSession): Map<string, SimilarityPair['ours']> {
   return new Map(s.result.pairs.map((p) => [p.canaryThread.tidKey, p.oursThread]));
 }
 
-function explanation(p: SimilarityPair): ProposedPair['explanation'] {
+function explanation(p: SimilarityPair): PairExplanation {
   return { similarity: p.similarity, confidence: p.confidence, unsure: p.unsure, reason: showControls(p.reason) };
 }
 
