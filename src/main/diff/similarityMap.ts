@@ -37,11 +37,12 @@ const CLEAR_LEAD = 0.15;
 /**
  * Ties (threads whose streams cannot be told apart) are broken as the
  * reference pairs threads: among threads with the same first call, sorted tids
- * zipped. Small enough to never outweigh a difference of the evidence (shares
- * of events counted in the thousands differ by far more), large enough to
- * outweigh the rounding of sums of doubles.
+ * zipped. Small enough to never outweigh a difference of the evidence (one
+ * call more in threads of a million calls moves a similarity by about 1e-7;
+ * this adds at most 1e-8 for 10,000 threads), large enough to outweigh the
+ * rounding of sums of doubles (about 1e-13).
  */
-const TIE_BREAK = 1e-9;
+const TIE_BREAK = 1e-12;
 
 interface Rival {
   side: 'canary' | 'ours';
@@ -189,9 +190,7 @@ export function similarityMapping(canary: IndexedLog, ours: IndexedLog): Similar
   // The Hungarian method minimises a cost: 1 - similarity maximises the total similarity.
   const cr = firstCallRanks(ct, pc);
   const or = firstCallRanks(ot, po);
-  const cost = s.map((row, i) =>
-    row.map((v, j) => 1 - v + (pc[i]!.firstCallId === po[j]!.firstCallId ? TIE_BREAK * Math.abs(cr[i]! - or[j]!) : TIE_BREAK * ct.length)),
-  );
+  const cost = s.map((row, i) => row.map((v, j) => 1 - v + (pc[i]!.firstCallId === po[j]!.firstCallId ? TIE_BREAK * Math.abs(cr[i]! - or[j]!) : 0)));
   const leaders = new Leaders(s, n, m);
   const assigned = n > 0 && m > 0 ? munkres(cost) : [];
 
