@@ -264,6 +264,7 @@ describe('lockstep report --session F --baseline FILE', () => {
         logs: { canary: fp(logs.canary), ours: fp(logs.ours) },
         canonicalize: true,
         tidMap: null,
+        tidMapReasons: null,
         place: null,
         bookmarks: [],
       }),
