@@ -2,7 +2,8 @@
 // by position, and the full event read back from the log file. What is read
 // back is checked against what was indexed: the file's identity (size, times,
 // inode) whenever it is read, and every event's key, so that a log rewritten
-// in place (same size or not) is refused, never shown as what it was.
+// in place (same size or not) is refused, never shown as what it was. A
+// compressed log is checked the same way, and read from its decompressed copy.
 import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { pyJsonLoads } from '../py/parse';
 import { isDict, type PyDict, type PyValue } from '../py/value';
@@ -13,6 +14,7 @@ import { LogChangedError, LogInputError } from '../ingest/logErrors';
 import { exactEventKey } from '../ingest/logScanner';
 import { useHashSecretOf } from '../ingest/valueHash';
 import { markStale } from '../store/logWriter';
+import { readBackCopyDir, readBackCopyPath, readBackCopyReady } from '../store/readBackCopies';
 import { allocatorSentinel } from '../rules/referenceRules';
 
 const PREFETCH_LIMIT = 4 << 20;
@@ -86,6 +88,10 @@ export class IndexedLog {
     return [this.block(threadNo, Math.floor(pos / BLOCK_SIZE)), pos % BLOCK_SIZE];
   }
 
+  /** The file events are read from: the log itself, or a compressed log's decompressed copy (store/readBackCopies.ts). */
+  private readFd: number | null = null;
+
+  /** Checks that the log is still the one indexed, and returns the file to read its events from. */
   private file(): number {
     // Found changed once, refused from then on: a line that happens to match is no reason to trust the rest.
     if (this.stale) throw new LogChangedError(this.label, null, this.stale);
@@ -95,6 +101,12 @@ export class IndexedLog {
       this.fd = openSync(this.path, 'r');
       this.opened = fstatSync(this.fd);
       this.checkedAt = Date.now();
+      this.readFd = this.fd;
+      if (this.log.compression !== null) {
+        // The identity checks stay on the log the user named; the bytes come from its copy, which must be whole.
+        if (!readBackCopyReady(this.db, this.log)) throw this.changed(null, `its decompressed copy in ${readBackCopyDir(this.db)} was cleared`);
+        this.readFd = openSync(readBackCopyPath(this.db, this.log.logId), 'r');
+      }
     } else if (Date.now() - this.checkedAt > 50) {
       // A write changes ctime (which no one can set); a file put in its place changes the path's inode.
       const now = fstatSync(this.fd);
@@ -104,7 +116,7 @@ export class IndexedLog {
       if (!at || at.ino !== o.ino || at.dev !== o.dev) throw this.changed(null, at ? 'another file is in its place' : 'it is gone');
       this.checkedAt = Date.now();
     }
-    return this.fd;
+    return this.readFd!;
   }
 
   private changed(line: number | null, what: string): LogChangedError {
@@ -226,6 +238,8 @@ export class IndexedLog {
   }
 
   close(): void {
+    if (this.readFd !== null && this.readFd !== this.fd) closeSync(this.readFd);
+    this.readFd = null;
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
     this.span = null;

@@ -3,12 +3,16 @@
 // while it is read is refused.
 import { statSync } from 'node:fs';
 import type { Db } from '../store/db';
-import { findReusableLog, getLog, hashSecret, type FileFingerprint, type LogRow } from '../store/logIndex';
+import { findReusableLog, getLog, hashSecret, type Compression, type FileFingerprint, type LogRow } from '../store/logIndex';
 import { beginLog, discardLog, LogWriter, type LogSink } from '../store/logWriter';
+import { prepareReadBackCopy } from '../store/readBackCopies';
 import { fingerprintFile } from './fingerprint';
-import { IngestCancelled, LogInputError } from './logErrors';
-import { LogScanner } from './logScanner';
-import { splitLines } from './lineSplitter';
+import { CutLogError, IngestCancelled, LogInputError } from './logErrors';
+import { noSpace } from '../store/noSpace';
+import { LogScanner, type CutCheck } from './logScanner';
+import { splitLogBytes } from './lineSplitter';
+import { DamagedDataError, openLogBytes, type LogBytes } from './logBytes';
+import { CopyingBytes } from './readBackCopy';
 import { useHashSecret } from './valueHash';
 
 export interface IngestProgress {
@@ -18,6 +22,8 @@ export interface IngestProgress {
   elapsedMs: number;
   /** The log's index already existed (same content): nothing was read. */
   reused?: boolean;
+  /** A compressed log: its bytes decompressed so far (bytesDone and bytesTotal count the file's own, compressed bytes). */
+  contentBytes?: number;
 }
 
 export interface IngestHooks {
@@ -38,33 +44,93 @@ export interface IngestedLog {
 /**
  * Read, validate and index one log into `sink`. Throws LogInputError (a line
  * naming file and line) or IngestCancelled; the caller discards what the sink
- * received then.
+ * received then. A compressed log is read decompressed (its lines, offsets and
+ * size are those of its decompressed bytes) and copied to `copyTo`, the
+ * decompressed copy it is read back from (store/readBackCopies.ts).
  */
-export function scanLog(path: string, label: string, fingerprint: FileFingerprint, secret: Uint8Array, sink: LogSink, hooks: IngestHooks = {}): void {
+export function scanLog(
+  path: string,
+  label: string,
+  fingerprint: FileFingerprint,
+  secret: Uint8Array,
+  sink: LogSink,
+  hooks: IngestHooks = {},
+  copyTo: string | null = null,
+): void {
   useHashSecret(secret);
-  const scanner = new LogScanner(label, sink, hooks.exactOnly, { size: fingerprint.size, acceptTruncated: hooks.acceptTruncated ?? false });
+  // The size is known at the end (a compressed log's decompressed size): no line is the last before.
+  const cut: CutCheck = { size: Infinity, acceptTruncated: hooks.acceptTruncated ?? false, fileCut: null };
+  const scanner = new LogScanner(label, sink, hooks.exactOnly, cut);
   const started = Date.now();
+  let bytes: LogBytes | null = null;
+  let copy: CopyingBytes | null = null;
   try {
-    const read = splitLines(path, {
+    bytes = openLogBytes(path);
+    if (bytes.compression !== null) {
+      if (copyTo === null) throw new Error('a compressed log needs a place for its decompressed copy');
+      bytes = copy = new CopyingBytes(bytes, copyTo);
+    }
+    const source = bytes;
+    const read = splitLogBytes(source, {
       line: (buf, s, e, off, n) => scanner.line(buf, s, e, off, n),
       invalidUtf8: (n, offset, length) =>
         scanner.badLine(n, offset, length, "invalid UTF-8 (the reference fails here with UnicodeDecodeError: 'utf-8' codec can't decode)"),
-      progress: (bytesDone) => {
+      progress: (contentBytes) => {
         if (hooks.isCancelled?.()) throw new IngestCancelled();
-        hooks.onProgress?.({ bytesDone, bytesTotal: fingerprint.size, events: scanner.events, elapsedMs: Date.now() - started });
+        hooks.onProgress?.({
+          bytesDone: source.fileBytesRead,
+          bytesTotal: fingerprint.size,
+          events: scanner.events,
+          elapsedMs: Date.now() - started,
+          ...(source.compression ? { contentBytes } : {}),
+        });
+      },
+      end: (size) => {
+        cut.size = size;
+        if (source.truncatedAt !== null) cut.fileCut = fileCutShort(source.compression!, source.truncatedAt);
       },
     });
     // An engine still writing the log (or a truncation) would leave an index of no file that exists.
-    if (read !== fingerprint.size) throw changedWhileRead(label, path, fingerprint);
+    if (source.fileBytesRead !== fingerprint.size) throw changedWhileRead(label, path, fingerprint);
     changedWhileReadCheck(label, path, fingerprint);
-    scanner.finish();
+    if (cut.fileCut) {
+      // The compressed data ends early: a cut log, whether or not its last line was cut with it.
+      if (!cut.acceptTruncated) throw new CutLogError(label, null, `${cut.fileCut}, after line ${scanner.lines}: accept a cut log to use the lines before it`);
+      scanner.cutLine ??= scanner.lines + 1;
+    }
+    copy?.commit();
+    scanner.finish(read);
   } catch (e) {
     // A log that changed under us explains any error it caused (a cut line is no invalid JSON of the engine's).
     if (e instanceof LogInputError) changedWhileReadCheck(label, path, fingerprint);
+    // So does damaged compressed data, found (by its checksum) only after the lines it spoilt.
+    if (e instanceof LogInputError && !(e instanceof CutLogError) && bytes?.compression) throwIfDamaged(bytes, label, hooks);
+    if (e instanceof DamagedDataError) throw damagedError(label, e);
     if (e instanceof LogInputError || e instanceof IngestCancelled) throw e;
-    // A file system's error is the log's (cannot read); SQLite's (no room for the index) is not.
+    // A file system's error is the log's (cannot read); SQLite's (no room for the index) is not, nor one writing the copy.
     const code = (e as NodeJS.ErrnoException).code;
-    if (code && !code.startsWith('SQLITE')) throw fileError(label, e);
+    if (code && !code.startsWith('SQLITE') && !noSpace(e)) throw fileError(label, e);
+    throw e;
+  } finally {
+    bytes?.close();
+  }
+}
+
+function fileCutShort(compression: Compression, at: number): string {
+  return `the file is cut short: its ${compression} data ends early, at byte ${at} (a run that crashed, or a copy not finished?)`;
+}
+
+function damagedError(label: string, e: DamagedDataError): LogInputError {
+  return new LogInputError(label, null, `${e.message} of the file`);
+}
+
+/** Read the rest of a compressed log (no line checked) to find damage that explains an error in its lines. */
+function throwIfDamaged(bytes: LogBytes, label: string, hooks: IngestHooks): void {
+  const buf = Buffer.allocUnsafe(1 << 20);
+  try {
+    while (bytes.read(buf, 0, buf.length) > 0) if (hooks.isCancelled?.()) throw new IngestCancelled();
+  } catch (e) {
+    if (e instanceof DamagedDataError) throw damagedError(label, e);
     throw e;
   }
 }
@@ -87,7 +153,8 @@ export function ingestLog(db: Db, path: string, label: string, hooks: IngestHook
   }
   const logId = beginLog(db, fingerprint);
   try {
-    scanLog(path, label, fingerprint, hashSecret(db), new LogWriter(db, logId), hooks);
+    const copyTo = fingerprint.compression ? prepareReadBackCopy(db, logId) : null;
+    scanLog(path, label, fingerprint, hashSecret(db), new LogWriter(db, logId), hooks, copyTo);
   } catch (e) {
     discardLog(db, logId);
     throw e;

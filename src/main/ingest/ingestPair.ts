@@ -9,6 +9,7 @@ import { APP_ROOT } from '../appRoot';
 import type { Db } from '../store/db';
 import { findReusableLog, getLog, hashSecret, type FileFingerprint, type LogRow } from '../store/logIndex';
 import { beginLog, discardLog, LogWriter } from '../store/logWriter';
+import { prepareReadBackCopy } from '../store/readBackCopies';
 import { fingerprintFile } from './fingerprint';
 import { fileError, ingestLog, type IngestProgress } from './ingestLog';
 import { CutLogError, IngestCancelled, LogInputError } from './logErrors';
@@ -74,6 +75,7 @@ function inWorker(db: Db, src: LogSource, fp: FileFingerprint, side: Side, hooks
     secret: hashSecret(db),
     cancelFlag,
     acceptTruncated: hooks.acceptTruncated ?? false,
+    copyTo: fp.compression ? prepareReadBackCopy(db, logId) : null,
     inFlight: new SharedArrayBuffer(4),
   };
   const inFlight = new Int32Array(req.inFlight);
@@ -114,7 +116,7 @@ function inWorker(db: Db, src: LogSource, fp: FileFingerprint, side: Side, hooks
             finish({ ok: false, error: new IngestCancelled() });
             break;
           case 'failed':
-            finish({ ok: false, error: Object.assign(new Error(m.message), { stack: m.stack }) });
+            finish({ ok: false, error: Object.assign(new Error(m.message), { stack: m.stack, code: m.code }) });
             break;
         }
       } catch (e) {
@@ -154,7 +156,9 @@ export async function ingestPair(db: Db, dbPath: string, canary: LogSource, ours
       hooks.onProgress?.(side, { bytesDone: f.size, bytesTotal: f.size, events: existing.eventCount, elapsedMs: 0, reused: true });
       return { ok: true, log: existing, reused: true };
     }
-    return useWorkers && f.size >= threshold ? inWorker(db, src, f, side, hooks, cancel) : inThread(db, src, f, side, hooks);
+    // A compressed log holds several times its size in lines (about 10× for gzip or zstd of JSONL).
+    const work = f.compression ? f.size * 8 : f.size;
+    return useWorkers && work >= threshold ? inWorker(db, src, f, side, hooks, cancel) : inThread(db, src, f, side, hooks);
   };
 
   // Start both (the large ones run in parallel); the small ones run here in order.

@@ -51,19 +51,28 @@ class PostingSink implements LogSink {
 
 try {
   let last = 0;
-  scanLog(req.path, req.label, req.fingerprint, req.secret, new PostingSink(), {
-    isCancelled,
-    acceptTruncated: req.acceptTruncated,
-    onProgress: (p) => {
-      const now = Date.now();
-      if (now - last >= 100 || p.bytesDone === p.bytesTotal) {
-        last = now;
-        post({ type: 'progress', progress: p });
-      }
+  scanLog(
+    req.path,
+    req.label,
+    req.fingerprint,
+    req.secret,
+    new PostingSink(),
+    {
+      isCancelled,
+      acceptTruncated: req.acceptTruncated,
+      onProgress: (p) => {
+        const now = Date.now();
+        if (now - last >= 100 || p.bytesDone === p.bytesTotal) {
+          last = now;
+          post({ type: 'progress', progress: p });
+        }
+      },
     },
-  });
+    req.copyTo,
+  );
 } catch (e) {
   if (e instanceof LogInputError) post({ type: 'input-error', file: e.file, line: e.line, reason: e.reason, cut: e instanceof CutLogError });
   else if (e instanceof IngestCancelled) post({ type: 'cancelled' });
-  else post({ type: 'failed', message: (e as Error).message, stack: (e as Error).stack ?? '' });
+  // The code says what went wrong to the owner (ENOSPC writing a decompressed copy: no room, exit 74).
+  else post({ type: 'failed', message: (e as Error).message, stack: (e as Error).stack ?? '', code: (e as NodeJS.ErrnoException).code });
 }

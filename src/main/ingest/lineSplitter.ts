@@ -1,9 +1,10 @@
 // Streams a file as lines the way Python's text mode reads it (universal
 // newlines: "\n", "\r\n" and a lone "\r" each end a line), in large chunks,
 // never holding more than one chunk (or one line, if longer) in memory.
-// Checks UTF-8 validity as Python's strict decoder would.
-import { closeSync, openSync, readSync } from 'node:fs';
+// Checks UTF-8 validity as Python's strict decoder would. A compressed log is
+// split the same way, in its decompressed bytes (logBytes.ts).
 import { isUtf8 } from 'node:buffer';
+import { openLogBytes, type LogBytes } from './logBytes';
 
 export const CHUNK_BYTES = 4 << 20;
 
@@ -14,19 +15,22 @@ export interface LineVisitor {
   invalidUtf8(lineNo: number, fileOffset: number, length: number): 'skip';
   /** After each chunk: bytes consumed so far; may throw to stop. */
   progress(bytesDone: number): void;
+  /** The end is reached: the log's size in bytes, told before its last lines are visited. */
+  end?(size: number): void;
 }
 
-/** Visit every line of the file; returns the number of bytes read. */
+/** Visit every line of the file (decompressed, if it is compressed); returns the number of bytes read. */
 export function splitLines(path: string, visitor: LineVisitor, chunkBytes = CHUNK_BYTES): number {
-  const fd = openSync(path, 'r');
+  const bytes = openLogBytes(path);
   try {
-    return splitLinesFd(fd, visitor, chunkBytes);
+    return splitLogBytes(bytes, visitor, chunkBytes);
   } finally {
-    closeSync(fd);
+    bytes.close();
   }
 }
 
-function splitLinesFd(fd: number, visitor: LineVisitor, chunkBytes: number): number {
+/** Visit every line of a log's bytes; returns the number of bytes read. */
+export function splitLogBytes(bytes: LogBytes, visitor: LineVisitor, chunkBytes = CHUNK_BYTES): number {
   let buf = Buffer.allocUnsafe(chunkBytes);
   let filled = 0; // bytes of buf in use
   let bufOffset = 0; // file offset of buf[0]
@@ -36,9 +40,10 @@ function splitLinesFd(fd: number, visitor: LineVisitor, chunkBytes: number): num
   let ends = new Int32Array(1024);
 
   while (!eof) {
-    const n = readSync(fd, buf, filled, buf.length - filled, null);
+    const n = bytes.read(buf, filled, buf.length - filled);
     if (n === 0) eof = true;
     filled += n;
+    if (eof) visitor.end?.(bufOffset + filled);
 
     // Pass 1: line boundaries in the complete part of the buffer.
     let count = 0;

@@ -16,6 +16,14 @@ import { callToken, NameHashes, ThreadSketch } from './threadSketch';
 import { CutLogError, LogInputError } from './logErrors';
 import { entryBegin, eventKey, feedPyValue, hashPyValue, KEY_STATUS, PayloadEntries, skipMaskFor, specialKey, type PayloadShape } from './valueHash';
 
+/** What tells a cut log: its size (known once it is read to the end), and what to do with a last line cut short. */
+export interface CutCheck {
+  size: number;
+  acceptTruncated: boolean;
+  /** A compressed file whose data ends early (it is cut short, wherever its lines end): in words; else null. */
+  fileCut?: string | null;
+}
+
 const MISSING = Symbol('missing');
 type Maybe = PyValue | typeof MISSING;
 
@@ -114,8 +122,8 @@ export class LogScanner {
     private readonly label: string,
     private readonly writer: LogSink,
     private readonly exactOnly = false,
-    /** The file's size (to know its last line), and whether a last line cut short is left out rather than refused. */
-    private readonly cut: { size: number; acceptTruncated: boolean } | null = null,
+    /** The log's size (to know its last line), and whether a last line cut short is left out rather than refused. */
+    private readonly cut: CutCheck | null = null,
   ) {}
 
   fail(line: number | null, reason: string): never {
@@ -134,11 +142,8 @@ export class LogScanner {
       this.cutLine = line;
       return 'skip';
     }
-    throw new CutLogError(
-      this.label,
-      line,
-      `${reason}; it is the log's last line, cut short (a run that crashed?): accept a cut log to use the lines before it`,
-    );
+    const why = this.cut!.fileCut ? `${this.cut!.fileCut}, inside this line` : `${reason}; it is the log's last line, cut short (a run that crashed?)`;
+    throw new CutLogError(this.label, line, `${why}: accept a cut log to use the lines before it`);
   }
 
   /** The reference would die here with a Python exception. */
@@ -437,7 +442,7 @@ export class LogScanner {
   }
 
   /** End of file: the checks the reference makes after reading everything, then the index is written. */
-  finish(): void {
+  finish(contentSize: number): void {
     if (!this.sawHeader) this.fail(null, 'empty file');
     for (const th of this.order) if (th.orderError) throw th.orderError;
     for (const th of this.order) if (th.builder.count > 0) this.writer.addBlock(th.row.threadNo, th.blockNo++, th.builder);
@@ -445,7 +450,7 @@ export class LogScanner {
     this.writer.addThreadFeatures(this.order.map((t) => featureRecord(t.sketch.features(t.row.threadNo))));
     this.writer.finish(
       this.order.map((t) => t.row),
-      { eventCount: this.events, lineCount: this.lines, canonCrash: crash, cutLine: this.cutLine },
+      { eventCount: this.events, lineCount: this.lines, canonCrash: crash, cutLine: this.cutLine, contentSize },
     );
   }
 }

@@ -16,6 +16,8 @@ export interface WorkerRequest {
   cancelFlag: SharedArrayBuffer;
   /** A last line cut short is left out, not refused. */
   acceptTruncated: boolean;
+  /** Where a compressed log's decompressed copy is written (store/readBackCopies.ts); null for a plain log. */
+  copyTo: string | null;
   /** Int32 count of 'blocks' messages posted and not yet written: the worker waits while it is at MAX_IN_FLIGHT. */
   inFlight: SharedArrayBuffer;
 }
@@ -34,4 +36,4 @@ export type WorkerReply =
   | { type: 'finish'; threads: ThreadRow[]; stats: LogStats }
   | { type: 'input-error'; file: string; line: number | null; reason: string; cut: boolean }
   | { type: 'cancelled' }
-  | { type: 'failed'; message: string; stack: string };
+  | { type: 'failed'; message: string; stack: string; code?: string };

@@ -3,13 +3,18 @@
 import type { Statement } from 'better-sqlite3';
 import { IndexDamagedError, type Db } from './db';
 import { decodeBlock, type EventBlock } from './eventBlock';
+import { readBackCopyReady } from './readBackCopies';
+
+/** A log kept compressed, as its first bytes say (ingest/logBytes.ts); null: a plain log. */
+export type Compression = 'gzip' | 'zstd';
 
 /** What identifies a log's content (see ingest/fingerprint.ts): where it is, its size and time, a hash of samples. */
 export interface FileFingerprint {
   path: string; // absolute
-  size: number;
+  size: number; // of the file on disk (compressed, for a compressed log)
   mtimeMs: number;
-  fingerprint: string; // hex sha256 of size + samples
+  fingerprint: string; // hex sha256 of size + samples (of the file's own bytes)
+  compression: Compression | null;
 }
 
 export interface LogRow {
@@ -24,6 +29,9 @@ export interface LogRow {
   canonCrash: { line: number; message: string } | null;
   /** The log ended in a line cut short (a run that crashed), left out: its number. */
   cutLine: number | null;
+  compression: Compression | null;
+  /** Bytes of the log once decompressed (the offsets of its events are in these); its size for a plain log. */
+  contentSize: number;
 }
 
 export interface ThreadRow {
@@ -50,6 +58,8 @@ interface RawLogRow {
   thread_count: number;
   canon_crash: string | null;
   cut_line: number | null;
+  compression: Compression | null;
+  content_size: number | null;
 }
 
 function toLogRow(r: RawLogRow): LogRow {
@@ -64,6 +74,8 @@ function toLogRow(r: RawLogRow): LogRow {
     threadCount: r.thread_count,
     canonCrash: r.canon_crash === null ? null : (JSON.parse(r.canon_crash) as LogRow['canonCrash']),
     cutLine: r.cut_line,
+    compression: r.compression,
+    contentSize: r.content_size ?? r.size,
   };
 }
 
@@ -84,7 +96,15 @@ export function findReusableLog(db: Db, fp: FileFingerprint, acceptTruncated = f
        ORDER BY (path = ?) DESC, log_id DESC LIMIT 1`,
     )
     .get(fp.fingerprint, fp.size, fp.mtimeMs, acceptTruncated ? 1 : 0, fp.path) as RawLogRow | undefined;
-  return r && toLogRow(r);
+  if (!r) return undefined;
+  const log = toLogRow(r);
+  // A compressed log is read back from its decompressed copy: without it (cleared, removed by hand) its index serves nothing.
+  if (!readBackCopyReady(db, log)) {
+    // Never reused again; the next start removes its rows (as logWriter.markStale does).
+    db.prepare('INSERT OR IGNORE INTO stale_logs (log_id) VALUES (?)').run(log.logId);
+    return undefined;
+  }
+  return log;
 }
 
 export function getLog(db: Db, logId: number): LogRow | undefined {
@@ -165,4 +185,6 @@ export interface LogStats {
   lineCount: number;
   canonCrash: LogRow['canonCrash'];
   cutLine: number | null;
+  /** Bytes read (decompressed, for a compressed log). */
+  contentSize: number;
 }

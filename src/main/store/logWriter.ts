@@ -1,9 +1,12 @@
 // Writing one log's index as the ingest produces it: the log's row, its
 // blocks a few per transaction, and the threads with the log marked complete
 // at the end, atomically.
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Db } from './db';
 import { effectiveKeys, summarize, type EventBlockBuilder } from './eventBlock';
 import type { FileFingerprint, LogStats, ThreadRow } from './logIndex';
+import { readBackCopyDir, readBackCopyPath, readBackCopyUsage, removeReadBackCopy } from './readBackCopies';
 import { writeThreadFeatures, type ThreadFeatureRecord } from './threadFeatures';
 
 /** Blocks per write transaction (and per message from an ingest worker). */
@@ -14,8 +17,8 @@ const active = new Set<number>();
 
 export function beginLog(db: Db, fp: FileFingerprint): number {
   const info = db
-    .prepare(`INSERT INTO logs (path, size, mtime_ms, fingerprint, state, owner_pid) VALUES (?, ?, ?, ?, 'ingesting', ?)`)
-    .run(fp.path, fp.size, fp.mtimeMs, fp.fingerprint, process.pid);
+    .prepare(`INSERT INTO logs (path, size, mtime_ms, fingerprint, state, owner_pid, compression) VALUES (?, ?, ?, ?, 'ingesting', ?, ?)`)
+    .run(fp.path, fp.size, fp.mtimeMs, fp.fingerprint, process.pid, fp.compression);
   const logId = Number(info.lastInsertRowid);
   active.add(logId);
   return logId;
@@ -76,6 +79,7 @@ function deleteLog(db: Db, logId: number): void {
     db.prepare('DELETE FROM threads WHERE log_id = ?').run(logId);
     db.prepare('DELETE FROM logs WHERE log_id = ?').run(logId);
   }).immediate();
+  removeReadBackCopy(db, logId);
 }
 
 function processAlive(pid: number): boolean {
@@ -230,7 +234,8 @@ export class LogWriter implements LogSink {
         writeThreadFeatures(this.db, this.logId, this.features);
         this.db
           .prepare(
-            `UPDATE logs SET state = 'complete', owner_pid = NULL, event_count = ?, line_count = ?, thread_count = ?, canon_crash = ?, cut_line = ?
+            `UPDATE logs SET state = 'complete', owner_pid = NULL, event_count = ?, line_count = ?, thread_count = ?, canon_crash = ?, cut_line = ?,
+                             content_size = ?
            WHERE log_id = ?`,
           )
           .run(
@@ -239,10 +244,41 @@ export class LogWriter implements LogSink {
             threads.length,
             stats.canonCrash === null ? null : JSON.stringify(stats.canonCrash),
             stats.cutLine,
+            stats.contentSize,
             this.logId,
           );
       })
       .immediate();
     active.delete(this.logId);
   }
+}
+
+/**
+ * Give back the space of the decompressed copies (store/readBackCopies.ts):
+ * every compressed log's index goes with its copy (it cannot be read back
+ * without it; the next open indexes the log again), except the logs in `keep`
+ * (open now) and those being indexed. Files no log owns (left by a killed run) go too.
+ */
+export function clearReadBackCopies(db: Db, keep: ReadonlySet<number>): { logs: number; bytes: number; kept: number } {
+  const before = readBackCopyUsage(db).bytes;
+  const rows = db.prepare(`SELECT log_id FROM logs WHERE compression IS NOT NULL`).all() as { log_id: number }[];
+  let logs = 0;
+  let kept = 0;
+  for (const { log_id: logId } of rows) {
+    if (keep.has(logId) || active.has(logId)) {
+      kept++;
+      continue;
+    }
+    deleteLog(db, logId);
+    logs++;
+  }
+  const owned = new Set(
+    (db.prepare(`SELECT log_id FROM logs WHERE compression IS NOT NULL`).all() as { log_id: number }[]).map((r) => readBackCopyPath(db, r.log_id)),
+  );
+  const dir = readBackCopyDir(db);
+  for (const name of existsSync(dir) ? readdirSync(dir, { withFileTypes: true }) : []) {
+    const path = join(dir, name.name);
+    if (name.isFile() && !owned.has(path) && !owned.has(path.replace(/\.partial$/, ''))) rmSync(path, { force: true });
+  }
+  return { logs, bytes: before - readBackCopyUsage(db).bytes, kept };
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openDb } from './db';
-import { findReusableLog } from './logIndex';
+import { findReusableLog, getLog } from './logIndex';
 import { removeAbandonedLogs } from './logWriter';
 import { INDEX_MIGRATIONS as MIGRATIONS, SESSION_MIGRATIONS } from './migrations';
 import { listBookmarks } from './bookmarks';
@@ -48,6 +48,27 @@ describe('migrations', () => {
     expect((db.prepare('SELECT count(*) AS n FROM logs').get() as { n: number }).n).toBe(0);
     db.close();
     expect(tables(path)).not.toContain('sessions');
+  });
+
+  it('keep the logs indexed before compressed logs were read, as plain logs whose content is their size (step 11)', () => {
+    const path = join(dir, 'v10.sqlite');
+    const raw = new Database(path);
+    for (const step of MIGRATIONS.slice(0, 10)) raw.exec(step);
+    raw.pragma('user_version = 10');
+    raw
+      .prepare(
+        "INSERT INTO logs (path, size, mtime_ms, fingerprint, state, event_count, line_count, thread_count) VALUES ('/a.jsonl', 1234, 5, 'f', 'complete', 3, 4, 1)",
+      )
+      .run();
+    raw.close();
+    const db = openDb(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    const log = getLog(db, 1)!;
+    expect(log).toMatchObject({ path: '/a.jsonl', size: 1234, eventCount: 3, compression: null, contentSize: 1234 });
+    // A plain log needs no decompressed copy: its index is reused as it was.
+    expect(findReusableLog(db, { path: '/a.jsonl', size: 1234, mtimeMs: 5, fingerprint: 'f', compression: null })?.logId).toBe(1);
+    expect(() => db.prepare("UPDATE logs SET compression = 'xz' WHERE log_id = 1").run()).toThrow(/CHECK/);
+    db.close();
   });
 
   it('give the sessions database its own schema, written with full durability', () => {

@@ -149,6 +149,12 @@ export const INDEX_MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   INSERT OR IGNORE INTO stale_logs (log_id) SELECT log_id FROM logs;
   `,
+  // 11: compressed logs (gzip, zstd), indexed in their decompressed bytes and read back from a
+  // decompressed copy beside the index (store/readBackCopies.ts). NULL: a plain log, whose content is its size.
+  `
+  ALTER TABLE logs ADD COLUMN compression TEXT CHECK (compression IN ('gzip', 'zstd'));
+  ALTER TABLE logs ADD COLUMN content_size INTEGER;
+  `,
 ];
 
 export const SESSION_MIGRATIONS: readonly string[] = [
