@@ -342,6 +342,15 @@ export interface AppInfo {
   recent: RecentEntry[];
   /** What the host did at start about the data directory (a damaged database rebuilt or moved aside): one line each. */
   notices: string[];
+  /** The decompressed copies compressed logs are read back from (a cache beside the index). */
+  copies: DecompressedCopies;
+}
+
+/** Where the decompressed copies of compressed logs (.jsonl.gz, .jsonl.zst) live, and how much they take. */
+export interface DecompressedCopies {
+  dir: string;
+  files: number;
+  bytes: number;
 }
 
 /** reference-md: byte-identical to `lockstep diff`; annotated-md: plus bookmarks and notes;
@@ -392,6 +401,8 @@ export interface MapChange {
 /** What each request answers; its argument type comes from its schema (requestSchemas.ts). */
 interface RequestResults {
   'app/info': AppInfo;
+  /** Remove the decompressed copies (and the indexes of their logs, indexed again when next opened), but those of open sessions. */
+  'cache/clear': { copies: DecompressedCopies; freedBytes: number; removed: number; kept: number };
   /** Ingest (or reuse) both logs and compute the summary. Progress: 'ingest/progress' with this jobId. */
   'session/open': SessionView;
   /** Cancel a running open (or one about to start: a cancel may arrive before its open). */
@@ -472,8 +483,11 @@ export interface IngestProgressEvent {
   side: Side;
   /** indexing: reading the log; reused: its index already existed; comparing: both indexed, the summary is being computed. */
   phase: 'indexing' | 'reused' | 'comparing';
+  /** Bytes of the log file read (of a compressed log: its compressed bytes, which the time left is reckoned on). */
   bytesDone: number;
   bytesTotal: number;
+  /** A compressed log: the bytes it has decompressed to so far. */
+  contentBytes?: number;
   events: number;
   elapsedMs: number;
 }

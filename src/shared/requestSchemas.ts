@@ -16,6 +16,7 @@ const view = oneOf(...VIEW_MODES);
 
 export const REQUEST_SCHEMAS = {
   'app/info': obj({}),
+  'cache/clear': obj({}),
   'session/open': obj({
     jobId: id,
     canaryPath: str({ nonEmpty: true }),

@@ -5,6 +5,7 @@ import { DiffOptionError, NoTidMapping } from '../diff/diffLogs';
 import { NoSpaceError } from '../store/noSpace';
 import { PyError } from '../py/value';
 import { HelpRequested, UsageError } from './args';
+import { runCache } from './cacheCommand';
 import { runDiff } from './diffCommand';
 import { runGenerate } from './generateCommand';
 import { runReport } from './reportCommand';
@@ -21,6 +22,7 @@ commands:
   report      render a saved session (.lockstep): reference or annotated Markdown, HTML, JSON
   serve       the workbench in a browser (http://127.0.0.1 only, token-protected)
   generate    write a deterministic pair of demo/benchmark logs
+  cache       where the decompressed copies of compressed logs are kept, their size; --clear
 
 Run 'lockstep <command> --help' for a command's options.
 `;
@@ -36,6 +38,8 @@ async function run(argv: string[]): Promise<number> {
       return runServe(rest);
     case 'report':
       return runReport(rest);
+    case 'cache':
+      return runCache(rest);
     case undefined:
     case '-h':
     case '--help':

@@ -12,6 +12,7 @@ import { BLOCK_SIZE, effectiveKeys, type EventBlock } from '../store/eventBlock'
 import { blockLastIdx, hashSecret, listThreads, readBlock, type LogRow, type ThreadRow } from '../store/logIndex';
 import { LogChangedError, LogInputError } from '../ingest/logErrors';
 import { exactEventKey } from '../ingest/logScanner';
+import { fingerprintFile } from '../ingest/fingerprint';
 import { useHashSecretOf } from '../ingest/valueHash';
 import { markStale } from '../store/logWriter';
 import { readBackCopyDir, readBackCopyPath, readBackCopyReady } from '../store/readBackCopies';
@@ -103,6 +104,9 @@ export class IndexedLog {
       this.checkedAt = Date.now();
       this.readFd = this.fd;
       if (this.log.compression !== null) {
+        // The copy holds what was indexed, whatever the log holds now: the log's own bytes must be the ones indexed
+        // (a rewrite changes a compressed stream from the change to its checksum at the end, which the fingerprint reads).
+        if (fingerprintFile(this.path).fingerprint !== this.log.fingerprint) throw this.changed(null, 'its compressed bytes are not the ones indexed');
         // The identity checks stay on the log the user named; the bytes come from its copy, which must be whole.
         if (!readBackCopyReady(this.db, this.log)) throw this.changed(null, `its decompressed copy in ${readBackCopyDir(this.db)} was cleared`);
         this.readFd = openSync(readBackCopyPath(this.db, this.log.logId), 'r');

@@ -27,7 +27,7 @@ function push<E extends EventName>(event: E, payload: Events[E]): void {
 async function pickLogs(): Promise<{ canaryPath: string; oursPath: string } | null> {
   if (!win) return null;
   const filters = [
-    { name: 'Event logs', extensions: ['jsonl', 'json', 'log'] },
+    { name: 'Event logs', extensions: ['jsonl', 'json', 'log', 'gz', 'zst'] },
     { name: 'All files', extensions: ['*'] },
   ];
   const c = await dialog.showOpenDialog(win, { title: 'Open the canary log (the trusted engine)', properties: ['openFile'], filters });

@@ -18,6 +18,7 @@ import { openSessionsDb } from '../store/sessionsLocation';
 import { DataDirInUse, lockDataDir } from '../store/dataDirLock';
 import { notFound, RequestError, type Handlers, type PairSides, type WorkbenchContext, type WorkbenchOptions } from './context';
 import { bookmarkHandlers } from './handlers/bookmarkHandlers';
+import { cacheHandlers } from './handlers/cacheHandlers';
 import { diffHandlers } from './handlers/diffHandlers';
 import { mapHandlers } from './handlers/mapHandlers';
 import { proposalHandlers } from './handlers/proposalHandlers';
@@ -71,6 +72,7 @@ export class Workbench implements WorkbenchContext {
       ...bookmarkHandlers(this),
       ...reportHandlers(this),
       ...triageHandlers(this),
+      ...cacheHandlers(this),
     };
   }
 

@@ -4,8 +4,11 @@ import type { IngestProgressEvent, Side } from '../../shared/api';
 import { backend } from './backend';
 
 export interface SideProgress {
+  /** Bytes of the file (compressed, for a compressed log: what the fraction and the time left are reckoned on). */
   bytesDone: number;
   bytesTotal: number;
+  /** A compressed log: what it has decompressed to so far; null for a plain log. */
+  contentBytes: number | null;
   events: number;
   elapsedMs: number;
   /** 0..1 */
@@ -34,6 +37,7 @@ function sideProgress(p: IngestProgressEvent | null, reused = p?.phase === 'reus
   return {
     bytesDone: p.bytesDone,
     bytesTotal: p.bytesTotal,
+    contentBytes: p.contentBytes ?? null,
     events: p.events,
     elapsedMs: p.elapsedMs,
     fraction,

@@ -4,7 +4,7 @@
 // can act from; nothing here throws at the views.
 import type { ApiError, AppInfo, BookmarkView, LogCheck, PairView, SessionView, ViewMode } from '../../shared/api';
 import { backend } from './backend';
-import { baseName } from './format';
+import { baseName, formatBytes } from './format';
 import { IngestJob } from './ingestJob.svelte';
 import { PairViewer } from './pairViewer.svelte';
 import { SignatureTriage } from './signatures.svelte';
@@ -94,6 +94,19 @@ export class WorkbenchState {
   async refreshInfo(): Promise<void> {
     const r = await backend.request('app/info', {});
     if (r.ok) this.info = r.value;
+  }
+
+  /** Remove the decompressed copies of compressed logs (those of the open session stay). */
+  async clearCopies(): Promise<void> {
+    const r = await backend.request('cache/clear', {});
+    if (!r.ok) {
+      this.say({ tone: 'warn', text: r.error.message }, 0);
+      return;
+    }
+    if (this.info) this.info = { ...this.info, copies: r.value.copies };
+    const { removed, kept, freedBytes } = r.value;
+    const freed = removed === 0 ? 'Nothing to clear' : `Cleared ${removed} decompressed ${removed === 1 ? 'copy' : 'copies'} (${formatBytes(freedBytes)})`;
+    this.say({ tone: 'success', text: kept > 0 ? `${freed}; ${kept} in use by the open session kept.` : `${freed}.` });
   }
 
   async open(canaryPath: string, oursPath: string, opts: { acceptTruncated?: boolean } = {}): Promise<void> {

@@ -1,6 +1,7 @@
 // Opening pairs of logs and session files, cancelling, saving. The work lives
 // where it belongs (opening: ../openSession; session files: ../../sessions;
 // bookmarks: ../../store/bookmarks); these handlers only connect it to the contract.
+import { readBackCopyUsage } from '../../store/readBackCopies';
 import { resolve } from 'node:path';
 import type { SessionFileOpened } from '../../../shared/api';
 import { pyJsonLoads } from '../../py/parse';
@@ -40,6 +41,7 @@ export function sessionHandlers(
       demo: ctx.opts.demo,
       recent: recentEntries(ctx.sessionsDb),
       notices: [...ctx.notices],
+      copies: readBackCopyUsage(ctx.db),
     }),
 
     'session/open': async ({ jobId, canaryPath, oursPath, canonicalize, acceptTruncated }) => {
