@@ -32,7 +32,10 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError };
 export interface LogView {
   side: Side;
   path: string;
+  /** Of the file (compressed, for a compressed log). */
   size: number;
+  /** A compressed log: how, and its size decompressed. */
+  compression?: { format: 'gzip' | 'zstd'; contentSize: number };
   events: number;
   threads: number;
   fingerprint: string;

@@ -28,6 +28,7 @@ export function logView(side: Side, log: IndexedLog): LogView {
     side,
     path: log.path,
     size: log.log.size,
+    ...(log.log.compression ? { compression: { format: log.log.compression, contentSize: log.log.contentSize } } : {}),
     events: log.log.eventCount,
     threads: log.log.threadCount,
     fingerprint: log.log.fingerprint,

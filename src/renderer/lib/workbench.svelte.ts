@@ -105,8 +105,10 @@ export class WorkbenchState {
     }
     if (this.info) this.info = { ...this.info, copies: r.value.copies };
     const { removed, kept, freedBytes } = r.value;
-    const freed = removed === 0 ? 'Nothing to clear' : `Cleared ${removed} decompressed ${removed === 1 ? 'copy' : 'copies'} (${formatBytes(freedBytes)})`;
-    this.say({ tone: 'success', text: kept > 0 ? `${freed}; ${kept} in use by the open session kept.` : `${freed}.` });
+    const cleared = `Cleared ${removed} decompressed ${removed === 1 ? 'copy' : 'copies'} (${formatBytes(freedBytes)})`;
+    const inUse = `the open session's ${kept === 1 ? 'copy is' : `${kept} copies are`} in use: kept`;
+    const text = removed === 0 ? (kept === 0 ? 'Nothing to clear.' : `Nothing cleared: ${inUse}.`) : kept === 0 ? `${cleared}.` : `${cleared}; ${inUse}.`;
+    this.say({ tone: 'success', text });
   }
 
   async open(canaryPath: string, oursPath: string, opts: { acceptTruncated?: boolean } = {}): Promise<void> {
