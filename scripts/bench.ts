@@ -1,4 +1,4 @@
-// `npm run bench [-- --events N] [--threads T] [--edits E] [--runs K] [--no-reference] [--skip-warm] [--skip-unrelated] [--skip-similarity] [--only-similarity]`
+// `npm run bench [-- --events N] [--threads T] [--edits E] [--runs K] [--no-reference] [--skip-warm] [--skip-unrelated] [--skip-similarity] [--only-similarity] [--skip-compressed]`
 //
 // Generates (once, cached in .bench/) a deterministic pair of logs with the
 // project's generator, then measures, side by side in the same run:
@@ -9,6 +9,8 @@
 //   - two unrelated 200k-event threads forced into one pair (--tid-map), where
 //     the alignment must give up in bounded time and memory, and say so,
 //   - the similarity mapping of 1,000 threads per side (benchSimilarity.ts),
+//   - the pair gzip- and zstd-compressed, cold, and the cost of reading events
+//     back from decompressed copies (benchCompressed.ts),
 // reporting the median wall time, CPU time and peak RSS over K runs, the
 // ratios against the reference, whether the reports are byte-identical, and
 // the size of the index against the logs. Figures are ratios because these
@@ -18,6 +20,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } 
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generatePair, plannedEdits } from '../src/main/generator/generateLogs';
+import { benchCompressed } from './benchCompressed';
 import { measureWorkbenchQueries, type QueryTimings } from './benchQueries';
 import { measureSignatures, type SignatureCost } from './benchSignatures';
 import { measureSimilarityMapping, type SimilarityTimings } from './benchSimilarity';
@@ -39,6 +42,7 @@ interface Args {
   similarity: boolean;
   /** Only the similarity mapping (no logs of --events generated, nothing else run). */
   onlySimilarity: boolean;
+  compressed: boolean;
 }
 
 function parse(argv: string[]): Args {
@@ -52,6 +56,7 @@ function parse(argv: string[]): Args {
     unrelated: true,
     similarity: true,
     onlySimilarity: false,
+    compressed: true,
   };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i]!;
@@ -64,6 +69,7 @@ function parse(argv: string[]): Args {
     else if (v === '--skip-unrelated') a.unrelated = false;
     else if (v === '--skip-similarity') a.similarity = false;
     else if (v === '--only-similarity') a.onlySimilarity = true;
+    else if (v === '--skip-compressed') a.compressed = false;
     else throw new Error(`unknown option ${v}`);
   }
   if (!Number.isInteger(a.events) || a.events < 1) throw new Error('--events wants a positive integer');
@@ -208,6 +214,20 @@ async function main(): Promise<void> {
 
   const unrelated = args.unrelated ? measureUnrelated() : null;
   const similarity = args.similarity ? measureSimilarityMapping(join(ROOT, '.bench'), Math.max(args.runs, 5)) : null;
+  const compressedLines = args.compressed
+    ? await benchCompressed({
+        logs,
+        work,
+        runs: args.runs,
+        diffRuns: (label, outFile, extra, runs) => {
+          process.stderr.write(`${label}…\n`);
+          return summarize(Array.from({ length: runs }, () => measure(outFile, [process.execPath, LOCKSTEP, 'diff', ...extra])));
+        },
+        plainCold: cold,
+        plainReport: coldReport,
+        plainQueries: queries,
+      })
+    : [];
 
   const lines: string[] = [];
   lines.push(
@@ -249,6 +269,7 @@ async function main(): Promise<void> {
     lines.push('|---|---:|---:|---:|---:|');
     for (const q of queries) lines.push(`| ${q.name} | ${fmt(q.median)} | ${fmt(q.p99)} | ${fmt(q.max)} | ${q.n} |`);
   }
+  lines.push(...compressedLines);
   const text = lines.join('\n') + '\n';
   writeFileSync(join(ROOT, '.bench', `results-${args.events}.md`), text);
   process.stdout.write('\n' + text);
