@@ -15,9 +15,10 @@ export interface IndexHandle {
   dispose(): void;
 }
 
-/** Remove an index and its WAL files (an index is a cache: the logs rebuild it). */
+/** Remove an index, its WAL files and its decompressed copies (an index is a cache: the logs rebuild it). */
 export function removeIndexFiles(path: string): void {
   for (const suffix of ['', '-wal', '-shm', '-journal']) rmSync(path + suffix, { force: true });
+  rmSync(`${path}-decompressed`, { recursive: true, force: true });
 }
 
 /** Open a kept index; a damaged one is removed and made again, and says so. */
