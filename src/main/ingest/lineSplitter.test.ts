@@ -96,6 +96,32 @@ describe('splitLines', () => {
     });
   });
 
+  it('splits a gzip or zstd file as Python splits the file decompressed, whatever the chunk size', () => {
+    const haveZstd = spawnSync('zstd', ['--version']).status === 0;
+    const paths = samples.map((bytes, i) => {
+      const path = join(dir, `z${i}.txt`);
+      writeFileSync(path, bytes);
+      return path;
+    });
+    const python = pythonLines(paths);
+    samples.forEach((bytes, i) => {
+      if (i % 3 !== 0 && i < samples.length - 3) return; // a third of them (each a process of the real tool), and the odd endings
+      for (const tool of haveZstd ? ['gzip', 'zstd'] : ['gzip']) {
+        const packed = join(dir, `z${i}.${tool}`);
+        writeFileSync(packed, spawnSync(tool, ['-c', '-q', paths[i]!]).stdout);
+        for (const chunk of [1, 7, 4 << 20]) {
+          const lines = ourLines(packed, chunk) as Line[];
+          expect(
+            lines.map((l) => l.text),
+            `sample ${i} ${tool} chunk ${chunk}`,
+          ).toEqual(python[i]);
+          // Offsets are in the decompressed bytes.
+          for (const l of lines) expect(bytes.subarray(l.offset, l.offset + Buffer.byteLength(l.text)).toString('utf8')).toBe(l.text);
+        }
+      }
+    });
+  });
+
   it('reports the first line holding bytes that are not UTF-8, where Python fails to decode', () => {
     const bytes = Buffer.concat([Buffer.from('good\r\nalso good\n'), Buffer.from([0x7b, 0xff, 0x7d]), Buffer.from('\nlater\n')]);
     const path = join(dir, 'bad-utf8.txt');
