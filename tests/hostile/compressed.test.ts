@@ -351,6 +351,38 @@ describe.skipIf(!haveTools)('the workbench on compressed logs', () => {
     }
   });
 
+  it("a session of compressed logs saved as a .lockstep file: lockstep report gives the plain pair's report, and the file reopens", async () => {
+    const d = join(dir, 'session-file');
+    mkdirSync(d);
+    const canary = join(d, 'canary.jsonl.gz');
+    const ours = join(d, 'ours.jsonl.zst');
+    writeFileSync(canary, pack('gzip', canaryText));
+    writeFileSync(ours, pack('zstd', oursText));
+    const file = join(d, 'triage.lockstep');
+    const w = new Workbench({ dataDir: join(d, 'data'), host: 'browser', version: 'test', demo: null });
+    try {
+      const s = await req(w, 'session/open', { jobId: 'a', canaryPath: canary, oursPath: ours });
+      if (!s.ok) throw new Error(s.error.message);
+      expect((await req(w, 'session/save-as', { sessionId: s.value.id, path: file })).ok).toBe(true);
+    } finally {
+      w.close();
+    }
+    const report = spawnSync(process.execPath, [LOCKSTEP, 'report', '--session', file], { encoding: 'utf8' });
+    expect(report.status, report.stderr).toBe(0);
+    const plain = await runLockstep(gen, ['--canary', 'canary.jsonl', '--ours', 'ours.jsonl', '--quiet']);
+    expect(report.stdout).toBe(plain.stdout);
+    // Another workbench (another machine's data directory) opens the file over the compressed logs.
+    const other = new Workbench({ dataDir: join(d, 'other'), host: 'browser', version: 'test', demo: null });
+    try {
+      const opened = await req(other, 'session/open-file', { jobId: 'b', path: file });
+      if (!opened.ok) throw new Error(opened.error.message);
+      expect(opened.value.kind).toBe('opened');
+      if (opened.value.kind === 'opened') expect(opened.value.session.pairs.length).toBeGreaterThan(0);
+    } finally {
+      other.close();
+    }
+  });
+
   it('a copy removed by hand: the log is indexed again on the next open, never read as if it were plain', async () => {
     const d = join(dir, 'removed-copy');
     mkdirSync(d);
