@@ -180,7 +180,7 @@ describe.skipIf(!haveTools)('a compressed file cut short is a cut log', () => {
     const ours = await runLockstep(d, ['--canary', 'canary.jsonl', '--ours', 'ours.jsonl.gz', '--quiet']);
     expect(ours.status).toBe(1);
     expect(ours.stderr).toBe(
-      `error: ours.jsonl.gz: the file is cut short: its gzip data ends early, at byte ${whole.length - 8} (a run that crashed, or a copy not finished?), after line ${lineCount}: accept a cut log to use the lines before it\n`,
+      `error: ours.jsonl.gz:${lineCount + 1}: the file is cut short: its gzip data ends early, at byte ${whole.length - 8} (a run that crashed, or a copy not finished?), where this line would begin: accept a cut log to use the lines before it\n`,
     );
     const accepted = await runLockstep(d, ['--canary', 'canary.jsonl', '--ours', 'ours.jsonl.gz', '--quiet', '--accept-truncated']);
     expect(accepted.status, accepted.stderr).toBe(0);

@@ -95,7 +95,9 @@ export function scanLog(
     changedWhileReadCheck(label, path, fingerprint);
     if (cut.fileCut) {
       // The compressed data ends early: a cut log, whether or not its last line was cut with it.
-      if (!cut.acceptTruncated) throw new CutLogError(label, null, `${cut.fileCut}, after line ${scanner.lines}: accept a cut log to use the lines before it`);
+      // Named by the line that is not there, as a line cut short is: the workbench offers to use the lines before it.
+      if (!cut.acceptTruncated)
+        throw new CutLogError(label, scanner.lines + 1, `${cut.fileCut}, where this line would begin: accept a cut log to use the lines before it`);
       scanner.cutLine ??= scanner.lines + 1;
     }
     copy?.commit();

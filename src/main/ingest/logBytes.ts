@@ -243,8 +243,8 @@ class ZstdBytes extends DecompressedBytes {
 
   private push(bytes: Buffer, n: number, final = false): void {
     try {
-      // A copy: fzstd may keep what it is given until it has a whole block.
-      this.frame!.z.push(Uint8Array.prototype.slice.call(bytes), final);
+      // fzstd may keep what it is given until it has a whole block: a view is safe, since no chunk read is ever written again.
+      this.frame!.z.push(bytes, final);
     } catch (e) {
       throw this.damagedAt(this.at, (e as Error).message, 'in the block at');
     }
