@@ -210,7 +210,7 @@ describe('index migration 10: thread features for the similarity mapping', () =>
     raw.close();
     const db = openDb(path);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(findReusableLog(db, { path: '/a.jsonl', size: 10, mtimeMs: 1, fingerprint: 'f' })).toBeUndefined();
+    expect(findReusableLog(db, { path: '/a.jsonl', size: 10, mtimeMs: 1, fingerprint: 'f', compression: null })).toBeUndefined();
     // Removed at the next start, features and all (they cascade with their log).
     db.prepare("INSERT INTO thread_features (log_id, thread_no, shingles, summary) VALUES (1, 0, x'', '{}')").run();
     expect(removeAbandonedLogs(db)).toBe(1);
