@@ -64,6 +64,8 @@ for (const scheme of ['light', 'dark'] as const) {
         oursLines: expect.any(Array),
         description: expect.any(String),
         difference: null,
+        // The kind of divergence, as the triage groups it (docs/report-json.md).
+        signature: { id: expect.stringMatching(/^[0-9a-f]{12}$/), text: 'insert kernel.call NtYieldExecution' },
       },
     ]);
     await expect(pairRow(page, '6').getByTestId('alignment-cell')).toContainText('+1 −0 ~0');
