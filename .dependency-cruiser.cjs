@@ -12,7 +12,7 @@ const MAIN_LAYERS = [
   ['ingest'],
   ['diff'],
   ['align'],
-  ['triage'],
+  ['triage', 'search'],
   ['report'],
   ['sessions'],
   ['service'],

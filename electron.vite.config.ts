@@ -2,9 +2,9 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
-// One build for every host: the Electron shell (index), the CLI (cli) and the
-// ingest worker share the core in src/main; the renderer is the same page for
-// Electron and for `lockstep serve`.
+// One build for every host: the Electron shell (index), the CLI (cli), the
+// ingest worker and the search index worker share the core in src/main; the
+// renderer is the same page for Electron and for `lockstep serve`.
 export default defineConfig({
   main: {
     build: {
@@ -14,6 +14,7 @@ export default defineConfig({
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/main/cli/index.ts'),
           ingestWorker: resolve(__dirname, 'src/main/ingest/ingestWorker.ts'),
+          searchWorker: resolve(__dirname, 'src/main/search/searchWorker.ts'),
         },
       },
     },

@@ -399,6 +399,46 @@ export interface MapChange {
   changes: string[];
 }
 
+/** Which side's event matches the find box's query on a row. */
+export type MatchSides = 'canary' | 'ours' | 'both';
+
+/** The find box's query on one pair's view: how many rows match, and where (for the overview ruler). */
+export interface FindView {
+  /** The query as it was understood (canonical spelling). */
+  query: string;
+  /** Rows with a match on either side. */
+  rows: number;
+  /** Matching events on each side. */
+  canary: number;
+  ours: number;
+  /** Every event was decided; false: the search stopped reading lines (`note` says where): later matches the index could not decide are not counted. */
+  complete: boolean;
+  note: string | null;
+  /** Runs of matching rows, merged to about `buckets` marks. */
+  marks: { row: number; rows: number }[];
+}
+
+/** One entry of the filtered list: a row (a match, or context around one), or a gap standing for the rows [from, to) left out. */
+export type FilterEntryView = { type: 'row'; row: RowView; match: MatchSides | null } | { type: 'gap'; from: number; to: number };
+
+/** A pair in the search across every pair: its matches and the first few of them. */
+export interface AcrossPairView {
+  pairKey: string;
+  canaryTid: string;
+  oursTid: string;
+  rows: number;
+  canary: number;
+  ours: number;
+  complete: boolean;
+  hits: { row: RowView; match: MatchSides }[];
+}
+
+/** The search index of a session's logs: built now (or there already), its size and build time. */
+export interface SearchIndexView {
+  canary: { built: boolean; events: number; bytes: number; buildMs: number };
+  ours: { built: boolean; events: number; bytes: number; buildMs: number };
+}
+
 // --- requests ---------------------------------------------------------------
 
 /** What each request answers; its argument type comes from its schema (requestSchemas.ts). */
@@ -465,6 +505,20 @@ interface RequestResults {
    * current baseline knows, which then becomes the session's baseline.
    */
   'triage/mark-known': { baseline: BaselineView; path: string; created: boolean };
+  /** Build the search index of the session's logs if they have none (once per log). Progress: 'search/progress' with this jobId. */
+  'search/prepare': SearchIndexView;
+  /** Cancel a search/prepare (what it built of an index is dropped). */
+  'search/cancel': { cancelled: boolean };
+  /** The find box's query on a pair's view: the count and the ruler's marks (docs/search.md says what a query means). */
+  'search/find': FindView;
+  /** The next (1) or previous (-1) matching row from a row, or the first at or after it (0); `entry`: its place in the filtered list (given `context`). */
+  'search/step': { row: number | null; index: number | null; entry: number | null };
+  /** The matching rows in [from, from + count) (what the list marks). */
+  'search/hits': { hits: { row: number; match: MatchSides }[] };
+  /** A window of the filtered list: the matching rows with `context` rows around each, gaps between. */
+  'search/filtered': { total: number; entries: FilterEntryView[] };
+  /** The query in every pair of the session: the pairs with matches, a page of them, each with its first hits. */
+  'search/across': { pairs: AcrossPairView[]; pairsWithHits: number; rows: number; complete: boolean; note: string | null };
 }
 
 /** @public every request: its argument (checked against its schema before any handler runs) and its result. */
@@ -495,8 +549,19 @@ export interface IngestProgressEvent {
   elapsedMs: number;
 }
 
+export interface SearchProgressEvent {
+  jobId: string;
+  side: Side;
+  bytesDone: number;
+  bytesTotal: number;
+  events: number;
+  elapsedMs: number;
+}
+
 export interface Events {
   'ingest/progress': IngestProgressEvent;
+  /** Building the search index of a log (search/prepare). */
+  'search/progress': SearchProgressEvent;
   /** The recent sessions changed (one was opened or saved): the Electron shell rebuilds Open recent from it. */
   'sessions/recent': { recent: RecentEntry[] };
   /** A log of an open session is not what was indexed any more (rewritten in place, replaced, cut): index it again. */

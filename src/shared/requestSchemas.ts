@@ -1,6 +1,7 @@
 // The argument of every request, as a schema: checked before any handler sees
 // it, whichever transport carried it. The argument types of the contract
 // (api.ts) are derived from these, so the two cannot drift.
+import { MAX_QUERY_LENGTH } from './searchQuery';
 import { bool, int, nullable, num, obj, oneOf, optional, str, type Infer } from './validate';
 
 export const SIDES = ['canary', 'ours'] as const;
@@ -13,6 +14,7 @@ const side = oneOf(...SIDES);
 const sessionId = id;
 const pairKey = str({ nonEmpty: true, max: 1000 });
 const view = oneOf(...VIEW_MODES);
+const query = str({ max: MAX_QUERY_LENGTH });
 
 export const REQUEST_SCHEMAS = {
   'app/info': obj({}),
@@ -68,6 +70,13 @@ export const REQUEST_SCHEMAS = {
     note: str({ nonEmpty: true, max: 10_000 }),
     path: optional(str({ nonEmpty: true })),
   }),
+  'search/prepare': obj({ sessionId, jobId: id }),
+  'search/cancel': obj({ jobId: id }),
+  'search/find': obj({ sessionId, pairKey, view, query, buckets: int(1, 4000) }),
+  'search/step': obj({ sessionId, pairKey, view, query, from: int(-1), direction: oneOf(1, -1, 0), context: optional(int(0, 50)) }),
+  'search/hits': obj({ sessionId, pairKey, view, query, from: int(0), count: int(1, 2000) }),
+  'search/filtered': obj({ sessionId, pairKey, view, query, context: int(0, 50), from: int(0), count: int(1, 500) }),
+  'search/across': obj({ sessionId, view, query, from: int(0), count: int(1, 100), hitsPerPair: int(1, 50) }),
 };
 
 type SchemaName = keyof typeof REQUEST_SCHEMAS;

@@ -23,6 +23,7 @@ import { diffHandlers } from './handlers/diffHandlers';
 import { mapHandlers } from './handlers/mapHandlers';
 import { proposalHandlers } from './handlers/proposalHandlers';
 import { reportHandlers } from './handlers/reportHandlers';
+import { searchHandlers } from './handlers/searchHandlers';
 import { sessionHandlers } from './handlers/sessionHandlers';
 import { triageHandlers } from './handlers/triageHandlers';
 import { closeSession, JobConflict, readableBookmarks, type OpenSession } from './openSession';
@@ -73,6 +74,7 @@ export class Workbench implements WorkbenchContext {
       ...reportHandlers(this),
       ...triageHandlers(this),
       ...cacheHandlers(this),
+      ...searchHandlers(this),
     };
   }
 

@@ -238,3 +238,36 @@ describe('sessions migration 6: why a pair of the map was made', () => {
     db.close();
   });
 });
+
+describe('index migration 12: the search index, beside the event index', () => {
+  it('keeps every log indexed before (nothing is read again), and a log takes its search index with it when it goes', () => {
+    const path = join(dir, 'index-v11.sqlite');
+    const raw = new Database(path);
+    for (const step of MIGRATIONS.slice(0, 11)) raw.exec(step);
+    raw.pragma('user_version = 11');
+    raw.prepare("INSERT INTO logs (log_id, path, size, mtime_ms, fingerprint, state, event_count) VALUES (7, '/c.jsonl', 10, 1, 'f', 'complete', 3)").run();
+    raw.prepare("INSERT INTO threads (log_id, thread_no, tid_key, tid_json, event_count, first_line) VALUES (7, 0, 'n6', '6', 3, 2)").run();
+    raw
+      .prepare("INSERT INTO blocks (log_id, thread_no, block_no, event_count, sum_canon, sum_raw, any_flags, data) VALUES (7, 0, 0, 3, 'a', 'b', 0, x'00')")
+      .run();
+    raw.close();
+    const db = openDb(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(db.prepare('SELECT log_id, state, event_count FROM logs').all()).toEqual([{ log_id: 7, state: 'complete', event_count: 3 }]);
+    expect((db.prepare('SELECT count(*) AS n FROM stale_logs').get() as { n: number }).n).toBe(0);
+    expect((db.prepare('SELECT count(*) AS n FROM blocks').get() as { n: number }).n).toBe(1);
+    // The search index is built on the first search; its rows belong to their log.
+    db.prepare(
+      "INSERT INTO search_columns (log_id, thread_no, path, keys, segment, count, encoding, data, crc) VALUES (7, 0, 'kind', '[\"kind\"]', 0, 3, 0, x'000000', 0)",
+    ).run();
+    db.prepare('INSERT INTO search_segments (log_id, thread_no, segment, events, overflow) VALUES (7, 0, 0, 3, 0)').run();
+    db.prepare('INSERT INTO search_logs (log_id, format, events, bytes, build_ms) VALUES (7, 1, 3, 3, 1)').run();
+    db.prepare('DELETE FROM blocks WHERE log_id = 7').run();
+    db.prepare('DELETE FROM threads WHERE log_id = 7').run();
+    db.prepare('DELETE FROM logs WHERE log_id = 7').run();
+    for (const table of ['search_columns', 'search_segments', 'search_logs']) {
+      expect((db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n).toBe(0);
+    }
+    db.close();
+  });
+});

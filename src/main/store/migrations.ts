@@ -155,6 +155,43 @@ export const INDEX_MIGRATIONS: readonly string[] = [
   ALTER TABLE logs ADD COLUMN compression TEXT CHECK (compression IN ('gzip', 'zstd'));
   ALTER TABLE logs ADD COLUMN content_size INTEGER;
   `,
+  // 12: the search index of a log (search/, docs/search.md), built on the first search: per thread,
+  // path and segment of 65,536 events, one column of the leaves found there. A log's row in
+  // search_logs says its columns are complete; everything goes with the log.
+  `
+  CREATE TABLE search_logs (
+    log_id   INTEGER PRIMARY KEY REFERENCES logs (log_id) ON DELETE CASCADE,
+    format   INTEGER NOT NULL, -- search/columns.ts SEARCH_FORMAT: another is built again
+    events   INTEGER NOT NULL,
+    bytes    INTEGER NOT NULL, -- what the columns take
+    build_ms REAL NOT NULL,
+    built_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+  );
+  CREATE TABLE search_segments (
+    log_id    INTEGER NOT NULL REFERENCES logs (log_id) ON DELETE CASCADE,
+    thread_no INTEGER NOT NULL,
+    segment   INTEGER NOT NULL,
+    events    INTEGER NOT NULL,
+    overflow  INTEGER NOT NULL, -- 1: some leaves are not filed (too deep, too many paths): read to search
+    PRIMARY KEY (log_id, thread_no, segment)
+  ) WITHOUT ROWID;
+  CREATE TABLE search_columns (
+    column_id INTEGER PRIMARY KEY,
+    log_id    INTEGER NOT NULL REFERENCES logs (log_id) ON DELETE CASCADE,
+    thread_no INTEGER NOT NULL,
+    path      TEXT NOT NULL,    -- payload.args_resolved.a1 (decoded keys)
+    keys      TEXT NOT NULL,    -- the raw key texts along it, JSON
+    segment   INTEGER NOT NULL,
+    count     INTEGER NOT NULL, -- leaves
+    encoding  INTEGER NOT NULL, -- search/columns.ts ENC_*
+    positions BLOB,             -- NULL: one leaf per event of the segment
+    data      BLOB NOT NULL,
+    dict      TEXT,
+    charset   BLOB,
+    crc       INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX search_columns_by_path ON search_columns (log_id, thread_no, path, keys, segment);
+  `,
 ];
 
 export const SESSION_MIGRATIONS: readonly string[] = [

@@ -3,65 +3,13 @@
 // answer is bounded: rows carry lean event lines, the detail pane asks for
 // one row, long values are elided unless asked for whole.
 import { showControls } from '../../../shared/visibleControls';
-import type { OverviewMark, RowView, ViewMode } from '../../../shared/api';
+import type { OverviewMark, ViewMode } from '../../../shared/api';
 import { alignedDifference, describeHunk, hunkDetail } from '../../align/pairAlignment';
-import { compareEvents, type FieldDifference } from '../../diff/compareEvents';
-import { equalByKey, firstDivergence, lastDivergence, type ThreadSide } from '../../diff/firstDivergence';
-import { PyError, type PyDict } from '../../py/value';
+import { firstDivergence, lastDivergence, type ThreadSide } from '../../diff/firstDivergence';
+import type { PyDict } from '../../py/value';
 import type { Handlers, PairSides, WorkbenchContext } from '../context';
-import type { OpenSession } from '../openSession';
-import { differenceView, eventDetail, eventLine, rowView } from '../views';
-
-type Difference = FieldDifference | { field: 'error'; description: string };
-
-function exactDifference(ce: PyDict, oe: PyDict, ignoreIdx: boolean): Difference | null {
-  try {
-    return compareEvents(ce, oe, { ignoreIdx });
-  } catch (e) {
-    if (!(e instanceof PyError)) throw e;
-    return { field: 'error', description: `the reference cannot compare these events (${e.message})` };
-  }
-}
-
-/** Read the lines of a side's positions in one go when they lie close together. */
-function prefetch(t: ThreadSide, positions: (number | null)[]): void {
-  const ps = positions.filter((p): p is number => p !== null);
-  if (ps.length) t.log.prefetch(t.thread.threadNo, Math.min(...ps), Math.max(...ps) + 1);
-}
-
-function rowsOf(ctx: WorkbenchContext, s: OpenSession, pairKey: string, view: ViewMode, from: number, count: number): { total: number; rows: RowView[] } {
-  const p = ctx.pair(s, pairKey);
-  const model = p.alignment.rows(view);
-  const to = Math.min(model.total, from + count);
-  const at = Array.from({ length: Math.max(0, to - from) }, (_, k) => model.at(from + k));
-  prefetch(
-    p.c,
-    at.map((a) => a.canary),
-  );
-  prefetch(
-    p.o,
-    at.map((a) => a.ours),
-  );
-  const rows = at.map((a, k) => {
-    const row = from + k;
-    const ce = a.canary !== null ? p.c.log.event(p.c.thread.threadNo, a.canary, s.canonicalize) : null;
-    const oe = a.ours !== null ? p.o.log.event(p.o.thread.threadNo, a.ours, s.canonicalize) : null;
-    let difference: Difference | null = null;
-    if (ce && oe) {
-      // Aligned: equal runs are equal by their keys; inside a hunk the events are compared (tid_event_idx aside).
-      if (view === 'aligned') difference = a.hunk >= 0 ? exactDifference(ce, oe, true) : null;
-      else if (equalByKey(p.c, p.o, row, s.canonicalize) !== true) difference = exactDifference(ce, oe, false);
-    }
-    return rowView(
-      row,
-      ce && eventLine(ce, a.canary!, p.c.log.lineNumber(p.c.thread.threadNo, a.canary!)),
-      oe && eventLine(oe, a.ours!, p.o.log.lineNumber(p.o.thread.threadNo, a.ours!)),
-      a.hunk,
-      difference,
-    );
-  });
-  return { total: model.total, rows };
-}
+import { rowsOf } from '../rowViews';
+import { differenceView, eventDetail } from '../views';
 
 /** Merge hunks into at most `buckets` marks over `total` rows, the first divergence (positional view) its own mark. */
 function overview(p: PairSides, view: ViewMode, buckets: number, divergence: number | null): OverviewMark[] {

@@ -1,0 +1,150 @@
+// What one column says about one term, event by event of its segment: a
+// level per event, SURE (the index alone decides: it matches), MAYBE (the
+// event must be read to decide) or NONE. Levels of several columns (or list
+// items) of one event combine by max; of several terms by min.
+import { charsetAdmits, ENC_DICT16, ENC_DICT8, ENC_HASH, ENC_INT, intFormatter, matchKeyHash, type Column } from './columns';
+import type { CompiledTerm } from './compiledQuery';
+import { TOKEN_STRING } from './lineLeaves';
+import { decodeStringToken, tokenMatchKey } from './valueKeys';
+
+export const NONE = 0;
+export const MAYBE = 1;
+export const SURE = 2;
+
+function matchKeysOf(c: Column): (string | null)[] {
+  return (c.lazy.matchKeys ??= c.entries.map((t) => tokenMatchKey(t.charCodeAt(0) - 48, t.slice(1))));
+}
+
+function stringsOf(c: Column): (string | null)[] {
+  return (c.lazy.strings ??= c.entries.map((t) => (t.charCodeAt(0) - 48 === TOKEN_STRING ? decodeStringToken(t.slice(1)) : null)));
+}
+
+function lowerRawOf(c: Column): string[] {
+  return (c.lazy.lowerRaw ??= c.entries.map((t) => t.slice(1).toLowerCase()));
+}
+
+/** Raise `map` at each leaf's event to the level `table` gives the leaf's entry (max). */
+function raiseByEntry(c: Column, table: Uint8Array, map: Uint8Array): void {
+  const ids = c.ids;
+  const pos = c.positions;
+  const n = c.count;
+  if (pos === null) {
+    for (let k = 0; k < n; k++) {
+      const l = table[ids[k]!]!;
+      if (l > map[k]!) map[k] = l;
+    }
+    return;
+  }
+  for (let k = 0; k < n; k++) {
+    const l = table[ids[k]!]!;
+    if (l !== NONE && l > map[pos[k]!]!) map[pos[k]!] = l;
+  }
+}
+
+/** Raise `map` at each leaf's event to `ifEqual` where the leaf's word(s) equal the target, else `ifNot`. */
+function raiseByEquality(
+  c: Column,
+  values: Float64Array | Uint32Array,
+  words: 1 | 2,
+  t0: number,
+  t1: number,
+  ifEqual: number,
+  ifNot: number,
+  map: Uint8Array,
+): void {
+  const pos = c.positions;
+  const n = c.count;
+  for (let k = 0; k < n; k++) {
+    const equal = words === 1 ? values[k] === t0 : values[2 * k] === t0 && values[2 * k + 1] === t1;
+    const l = equal ? ifEqual : ifNot;
+    if (l === NONE) continue;
+    const at = pos === null ? k : pos[k]!;
+    if (l > map[at]!) map[at] = l;
+  }
+}
+
+/** Every event with a leaf in the column, at `level`. */
+function raiseAll(c: Column, level: number, map: Uint8Array): void {
+  const pos = c.positions;
+  for (let k = 0; k < c.count; k++) {
+    const at = pos === null ? k : pos[k]!;
+    if (level > map[at]!) map[at] = level;
+  }
+}
+
+const hashScratch = new Uint32Array(2);
+
+/** An integer's offset from an integer column's base, when a leaf can be that far from it (else null). */
+function offsetFrom(base: string, digits: string): number | null {
+  const off = BigInt(digits) - BigInt(base);
+  return off >= -(2n ** 51n) && off <= 2n ** 51n ? Number(off) : null;
+}
+
+/** A field term (=, !=) on one of its column's segments. */
+export function fieldLevels(c: Column, t: Extract<CompiledTerm, { type: 'field' }>, map: Uint8Array): void {
+  // A list index ([3]) is looked for among all the items ([*]): the event is read to know which.
+  const sure = t.specificIndex ? MAYBE : SURE;
+  // What a leaf that surely equals the value gives, and one that surely differs; != is the complement.
+  const ifEqual = t.op === '=' ? sure : NONE;
+  const ifNot = t.op === '=' ? NONE : sure;
+  switch (c.encoding) {
+    case ENC_DICT8:
+    case ENC_DICT16: {
+      const table = new Uint8Array(c.entries.length);
+      if (t.value.type === 'string') {
+        const want = t.value.value;
+        stringsOf(c).forEach((s, id) => (table[id] = s === want ? ifEqual : ifNot));
+      } else matchKeysOf(c).forEach((k, id) => (table[id] = k === t.matchKey ? ifEqual : ifNot));
+      return raiseByEntry(c, table, map);
+    }
+    case ENC_INT: {
+      const target = t.intDigits === null ? null : offsetFrom(c.base, t.intDigits);
+      if (target === null) return ifNot === NONE ? undefined : raiseAll(c, ifNot, map);
+      return raiseByEquality(c, c.offsets, 1, target, 0, ifEqual, ifNot, map);
+    }
+    case ENC_HASH: {
+      matchKeyHash(t.matchKey, hashScratch, 0);
+      // A hash names its match key; a quoted "0x10" shares its key with 16 and is read to be told apart.
+      const equal = t.exactKey ? ifEqual : MAYBE;
+      return raiseByEquality(c, c.hashes, 2, hashScratch[0]!, hashScratch[1]!, equal, ifNot, map);
+    }
+  }
+  throw new RangeError(`unknown column encoding ${c.encoding}`);
+}
+
+/**
+ * A fragment of a text (lower-cased, inside one token: fragments.ts) in one
+ * column: SURE where a leaf's raw token or a key on its path holds it, MAYBE
+ * where a hashed column's characters could spell it.
+ */
+export function fragmentLevels(c: Column, fragment: string, map: Uint8Array): void {
+  const keys = (c.lazy.keysLower ??= c.keys.map((k) => k.toLowerCase()));
+  if (keys.some((k) => k.includes(fragment))) return raiseAll(c, SURE, map);
+  switch (c.encoding) {
+    case ENC_DICT8:
+    case ENC_DICT16: {
+      const raws = lowerRawOf(c);
+      let any = false;
+      const table = new Uint8Array(raws.length);
+      for (let id = 0; id < raws.length; id++) {
+        if (raws[id]!.includes(fragment)) {
+          table[id] = SURE;
+          any = true;
+        }
+      }
+      if (any) raiseByEntry(c, table, map);
+      return;
+    }
+    case ENC_INT: {
+      if (!/^[-0-9]+$/.test(fragment)) return;
+      const offsets = c.offsets;
+      const text = intFormatter(c.base);
+      const pos = c.positions;
+      for (let k = 0; k < c.count; k++) if (text(offsets[k]!).includes(fragment)) map[pos === null ? k : pos[k]!] = SURE;
+      return;
+    }
+    case ENC_HASH:
+      if (charsetAdmits(c.charset, fragment)) raiseAll(c, MAYBE, map);
+      return;
+  }
+}

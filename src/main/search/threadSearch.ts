@@ -1,0 +1,115 @@
+// Every event of one thread that matches a query, in position order: each
+// segment's columns give each event a level (columnMatch.ts) per term, the
+// terms combine, SURE events are matches, MAYBE events are read from the log
+// and checked (verifyEvent.ts) while the request's time lasts. Past it, what
+// is sure is still given, and the answer says where the reading stopped.
+import type { IndexedLog } from '../diff/indexedLog';
+import { useHashSecretOf } from '../ingest/valueHash';
+import { hashSecret } from '../store/logIndex';
+import { SEGMENT_EVENTS } from './columns';
+import { fieldLevels, fragmentLevels, MAYBE, NONE, SURE } from './columnMatch';
+import type { CompiledQuery, CompiledTerm } from './compiledQuery';
+import { searchReaderOf, type SearchReader } from './searchReader';
+import { eventMatches } from './verifyEvent';
+
+export interface ThreadMatches {
+  /** Positions of the matching events, ascending. */
+  positions: Int32Array;
+  /** Every event was decided; false: events at or past `checkedTo` that the index could not decide were not read. */
+  complete: boolean;
+  checkedTo: number;
+  /** Events read from the log to decide. */
+  read: number;
+}
+
+/** When a request must stop reading lines (ms since the epoch). */
+export interface Deadline {
+  at: number;
+}
+
+/** Events read ahead at once when checking candidates. */
+const READ_AHEAD = 256;
+
+function termLevels(
+  reader: SearchReader,
+  heads: ReturnType<SearchReader['thread']>['heads'][number],
+  t: CompiledTerm,
+  events: number,
+  overflow: boolean,
+): Uint8Array {
+  const map = new Uint8Array(events);
+  if (t.type === 'field') {
+    for (const h of heads) if (h.path === t.columnPath) fieldLevels(reader.column(h), t, map);
+  } else if (t.fragments.length === 0) {
+    map.fill(MAYBE); // nothing to look for in the index: every line is read
+  } else {
+    // Each fragment must be in the line: the min over fragments of the max over columns.
+    let first = true;
+    for (const f of t.fragments) {
+      const fm = first ? map : new Uint8Array(events);
+      for (const h of heads) fragmentLevels(reader.column(h), f, fm);
+      if (overflow) for (let i = 0; i < events; i++) if (fm[i] === NONE) fm[i] = MAYBE;
+      if (!first) for (let i = 0; i < events; i++) if (fm[i]! < map[i]!) map[i] = fm[i]!;
+      first = false;
+    }
+    const cap = t.type === 'text' && t.exact ? SURE : MAYBE;
+    if (cap === MAYBE) for (let i = 0; i < events; i++) if (map[i] === SURE) map[i] = MAYBE;
+    return map;
+  }
+  // Leaves the index did not file may hold anything.
+  if (overflow) for (let i = 0; i < events; i++) if (map[i] === NONE) map[i] = MAYBE;
+  return map;
+}
+
+/** The events of a thread that match `q` (a query with at least one term). */
+export function searchThread(log: IndexedLog, threadNo: number, q: CompiledQuery, deadline: Deadline): ThreadMatches {
+  const reader = searchReaderOf(log);
+  const { segments, heads } = reader.thread(threadNo);
+  useHashSecretOf(hashSecret(log.db)); // hashed columns are keyed by the index's secret
+  let out = new Int32Array(1024);
+  let found = 0;
+  const push = (pos: number): void => {
+    if (found === out.length) {
+      const more = new Int32Array(out.length * 2);
+      more.set(out);
+      out = more;
+    }
+    out[found++] = pos;
+  };
+  let complete = true;
+  let checkedTo = 0;
+  let read = 0;
+  let spanEnd = -1;
+  for (const seg of segments) {
+    const base = seg.segment * SEGMENT_EVENTS;
+    let levels: Uint8Array | null = null;
+    for (const t of q.terms) {
+      const tl = termLevels(reader, heads[seg.segment]!, t, seg.events, seg.overflow);
+      if (levels === null) levels = tl;
+      else for (let i = 0; i < seg.events; i++) if (tl[i]! < levels[i]!) levels[i] = tl[i]!;
+      if (!levels.includes(SURE) && !levels.includes(MAYBE)) break;
+    }
+    if (levels === null) continue;
+    for (let i = 0; i < seg.events; i++) {
+      const l = levels[i]!;
+      if (l === NONE) continue;
+      if (l === SURE) push(base + i);
+      else if (complete) {
+        if (Date.now() > deadline.at) {
+          complete = false;
+          checkedTo = base + i;
+          continue;
+        }
+        const pos = base + i;
+        if (pos >= spanEnd) {
+          spanEnd = Math.min(base + seg.events, pos + READ_AHEAD);
+          log.prefetch(threadNo, pos, spanEnd);
+        }
+        read++;
+        if (eventMatches(q, log.lineText(threadNo, pos))) push(pos);
+      }
+    }
+  }
+  if (complete) checkedTo = segments.reduce((n, s) => n + s.events, 0);
+  return { positions: out.slice(0, found), complete, checkedTo, read };
+}
