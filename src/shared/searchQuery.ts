@@ -250,10 +250,9 @@ class Parser {
     try {
       new RegExp(pattern, flags);
     } catch (e) {
-      throw new QueryError(
-        `/${pattern}/${typed} is not a valid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`,
-        start,
-      );
+      // The engine's message repeats the pattern: "Invalid regular expression: /x(/: Unterminated group".
+      const why = (e as Error).message.replace(`Invalid regular expression: /${pattern}/${flags}: `, '').replace(/^Invalid regular expression: /, '');
+      throw new QueryError(`/${pattern}/${typed} is not a valid regular expression: ${why}`, start);
     }
     return { type: 'regex', pattern, flags, text: '' };
   }

@@ -96,7 +96,6 @@ export function scanLeaves(line: string, sink: LeafSink): void {
     }
   };
 
-
   const value = (path: string, depth: number): void => {
     ws();
     const c = s.charCodeAt(i);
