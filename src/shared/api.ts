@@ -515,8 +515,8 @@ interface RequestResults {
   'search/step': { row: number | null; index: number | null; entry: number | null };
   /** The matching rows in [from, from + count) (what the list marks). */
   'search/hits': { hits: { row: number; match: MatchSides }[] };
-  /** A window of the filtered list: the matching rows with `context` rows around each, gaps between. */
-  'search/filtered': { total: number; entries: FilterEntryView[] };
+  /** A window of the filtered list (the matching rows with `context` rows around each, gaps between) from entry `from`, or centred on the entry that shows row `around` (`at`). */
+  'search/filtered': { total: number; from: number; at: number | null; entries: FilterEntryView[] };
   /** The query in every pair of the session: the pairs with matches, a page of them, each with its first hits. */
   'search/across': { pairs: AcrossPairView[]; pairsWithHits: number; rows: number; complete: boolean; note: string | null };
 }

@@ -75,7 +75,7 @@ export const REQUEST_SCHEMAS = {
   'search/find': obj({ sessionId, pairKey, view, query, buckets: int(1, 4000) }),
   'search/step': obj({ sessionId, pairKey, view, query, from: int(-1), direction: oneOf(1, -1, 0), context: optional(int(0, 50)) }),
   'search/hits': obj({ sessionId, pairKey, view, query, from: int(0), count: int(1, 2000) }),
-  'search/filtered': obj({ sessionId, pairKey, view, query, context: int(0, 50), from: int(0), count: int(1, 500) }),
+  'search/filtered': obj({ sessionId, pairKey, view, query, context: int(0, 50), from: int(0), count: int(1, 500), around: optional(int(0)) }),
   'search/across': obj({ sessionId, view, query, from: int(0), count: int(1, 100), hitsPerPair: int(1, 50) }),
 };
 

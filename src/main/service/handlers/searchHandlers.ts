@@ -158,12 +158,14 @@ export function searchHandlers(
       return { hits: m.within(from, count).map((h) => ({ row: h.row, match: sidesName(h.sides) })) };
     },
 
-    'search/filtered': ({ sessionId, pairKey, view, query, context, from, count }) => {
+    'search/filtered': ({ sessionId, pairKey, view, query, context, from, count, around }) => {
       const s = ctx.session(sessionId);
       const q = compile(query);
-      if (q.terms.length === 0) return { total: 0, entries: [] };
+      if (q.terms.length === 0) return { total: 0, from: 0, at: null, entries: [] };
       const m = matches(s, pairKey, view, q, deadline());
       const f = m.filter(context);
+      const at = around === undefined || f.entries === 0 ? null : f.entryOf(around);
+      if (at !== null) from = Math.max(0, Math.min(at - (count >> 1), f.entries - count));
       const raw = [];
       for (let e = from; e < Math.min(f.entries, from + count); e++) raw.push(f.entry(e));
       const views = rowViews(
@@ -177,7 +179,7 @@ export function searchHandlers(
         const sides = m.sidesAt(x.row);
         return { type: 'row', row: views.get(x.row)!, match: sides === 0 ? null : sidesName(sides) };
       });
-      return { total: f.entries, entries };
+      return { total: f.entries, from, at, entries };
     },
 
     'search/across': ({ sessionId, view, query, from, count, hitsPerPair }) => {
