@@ -261,11 +261,16 @@ export class FindState {
     this.resultFor = { viewer: v, view: v.view, query };
     this.hits = {};
     if (this.filter) await this.syncFilter();
-    if (incremental && this.open && r.value.rows > 0) {
-      const before = v.selected;
+    if (r.value.rows === 0) return;
+    const before = v.selected;
+    if (incremental && this.open) {
       const s = await backend.request('search/step', this.stepArg(v, query, this.origin, 0));
       // A key that moved the selection meanwhile wins over the search's own move.
       if (s.ok && s.value.row !== null && this.isCurrent() && v.selected === before) this.land(v, s.value.row, s.value.index, s.value.entry);
+    } else {
+      // Opened again, or another pair opened at a hit: the count says which match the selection is on.
+      const s = await backend.request('search/step', this.stepArg(v, query, before, 0));
+      if (s.ok && s.value.row === before && this.isCurrent() && v.selected === before) this.current = s.value.index === null ? null : s.value.index + 1;
     }
   }
 
