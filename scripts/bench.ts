@@ -1,4 +1,4 @@
-// `npm run bench [-- --events N] [--threads T] [--edits E] [--runs K] [--no-reference] [--skip-warm] [--skip-unrelated] [--skip-similarity] [--only-similarity] [--skip-compressed]`
+// `npm run bench [-- --events N] [--threads T] [--edits E] [--runs K] [--no-reference] [--skip-warm] [--skip-unrelated] [--skip-similarity] [--only-similarity] [--skip-compressed] [--skip-search | --search-only]`
 //
 // Generates (once, cached in .bench/) a deterministic pair of logs with the
 // project's generator, then measures, side by side in the same run:
@@ -11,6 +11,8 @@
 //   - the similarity mapping of 1,000 threads per side (benchSimilarity.ts),
 //   - the pair gzip- and zstd-compressed, cold, and the cost of reading events
 //     back from decompressed copies (benchCompressed.ts),
+//   - the find box on a pair of one-thread logs of N events (benchSearch.ts):
+//     the search index's build time and size, and finds across the thread,
 // reporting the median wall time, CPU time and peak RSS over K runs, the
 // ratios against the reference, whether the reports are byte-identical, and
 // the size of the index against the logs. Figures are ratios because these
@@ -24,6 +26,7 @@ import { benchCompressed } from './benchCompressed';
 import { measureWorkbenchQueries, type QueryTimings } from './benchQueries';
 import { measureSignatures, type SignatureCost } from './benchSignatures';
 import { measureSimilarityMapping, type SimilarityTimings } from './benchSimilarity';
+import { measureSearch, type SearchBench } from './benchSearch';
 
 const ROOT = resolve(__dirname, '..');
 const REFERENCE = process.env.LOCKSTEP_REFERENCE ?? resolve(ROOT, '../shared/reference/diff_events.py');
@@ -43,6 +46,9 @@ interface Args {
   /** Only the similarity mapping (no logs of --events generated, nothing else run). */
   onlySimilarity: boolean;
   compressed: boolean;
+  /** The find box's figures (on one-thread logs of N events); searchOnly: nothing else. */
+  search: boolean;
+  searchOnly: boolean;
 }
 
 function parse(argv: string[]): Args {
@@ -57,6 +63,8 @@ function parse(argv: string[]): Args {
     similarity: true,
     onlySimilarity: false,
     compressed: true,
+    search: true,
+    searchOnly: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i]!;
@@ -70,6 +78,8 @@ function parse(argv: string[]): Args {
     else if (v === '--skip-similarity') a.similarity = false;
     else if (v === '--only-similarity') a.onlySimilarity = true;
     else if (v === '--skip-compressed') a.compressed = false;
+    else if (v === '--skip-search') a.search = false;
+    else if (v === '--search-only') a.searchOnly = true;
     else throw new Error(`unknown option ${v}`);
   }
   if (!Number.isInteger(a.events) || a.events < 1) throw new Error('--events wants a positive integer');
@@ -143,6 +153,10 @@ async function main(): Promise<void> {
   if (!existsSync(join(ROOT, 'out/main/cli.js'))) throw new Error('build first: npm run build');
   if (args.onlySimilarity) {
     process.stdout.write('\n' + similarityLine(measureSimilarityMapping(join(ROOT, '.bench'), Math.max(args.runs, 5))) + '\n');
+    return;
+  }
+  if (args.searchOnly) {
+    process.stdout.write(`\n${await searchSection(args, runSearch(args))}\n`);
     return;
   }
   const logs = ensureLogs(args);
@@ -228,6 +242,7 @@ async function main(): Promise<void> {
         plainQueries: queries,
       })
     : [];
+  const search = args.search ? await runSearch(args) : null;
 
   const lines: string[] = [];
   lines.push(
@@ -270,6 +285,7 @@ async function main(): Promise<void> {
     for (const q of queries) lines.push(`| ${q.name} | ${fmt(q.median)} | ${fmt(q.p99)} | ${fmt(q.max)} | ${q.n} |`);
   }
   lines.push(...compressedLines);
+  if (search) lines.push('', await searchSection(args, Promise.resolve(search)));
   const text = lines.join('\n') + '\n';
   writeFileSync(join(ROOT, '.bench', `results-${args.events}.md`), text);
   process.stdout.write('\n' + text);
@@ -281,6 +297,33 @@ function similarityLine(s: SimilarityTimings): string {
     `${fmt(s.similarityMs / 1000, 3)} s wall, ${fmt(s.similarityCpuMs / 1000, 3)} s CPU (medians of ${s.runs}; target ≤ 2 s), ${s.correct} of ${s.threads} pairs as generated, ${s.unsure} unsure; ` +
     `the reference's pairing by first call on the same index: ${fmt(s.referenceMs / 1000, 3)} s, ${s.referenceCorrect} of ${s.threads} as generated.`
   );
+}
+
+/** The find box on a pair of one-thread logs of N events (generated once, cached in .bench/). */
+async function runSearch(args: Args): Promise<{ bench: SearchBench; logBytes: number }> {
+  const logs = ensureLogs({ ...args, threads: 1, edits: null });
+  const work = join(logs.dir, 'search');
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  process.stderr.write('the find box (search index, finds)…\n');
+  return { bench: await measureSearch(work, logs.canary, logs.ours), logBytes: logs.bytes };
+}
+
+async function searchSection(args: Args, pending: Promise<{ bench: SearchBench; logBytes: number }>): Promise<string> {
+  const { bench: s, logBytes } = await pending;
+  const mib = (b: number): string => (b / 2 ** 20).toFixed(1);
+  const out = [
+    `The find box on two one-thread logs of ${args.events.toLocaleString('en')} events (${s.events.toLocaleString('en')} events, ${mib(logBytes)} MiB together):`,
+    '',
+    `- search index of both logs (search/prepare, a worker per log): ${fmt(s.buildMs / 1000)} s = ${fmt(s.buildMs / s.ingestMs, 2)}× the time to index them when the session opened (${fmt(s.ingestMs / 1000)} s); ` +
+      `${mib(s.indexGrowth)} MiB on disk = ${fmt(s.indexGrowth / logBytes, 3)}× the logs (columns ${mib(s.columnBytes)} MiB)`,
+    `- the first search after opening the session (a text: every column read from the index and decoded): ${fmt(s.firstFindMs)} ms`,
+    '',
+    '| find box request (search index built, each find a new query) | median ms | p99 ms | max ms | n |',
+    '|---|---:|---:|---:|---:|',
+    ...s.queries.map((q) => `| ${q.name} | ${fmt(q.median)} | ${fmt(q.p99)} | ${fmt(q.max)} | ${q.n} |`),
+  ];
+  return out.join('\n');
 }
 
 /** What the JSON report says of the alignment: hunks, pairs realigned to the end, and the cost against what was injected. */

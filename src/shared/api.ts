@@ -434,7 +434,7 @@ export interface AcrossPairView {
 }
 
 /** The search index of a session's logs: built now (or there already), its size and build time. */
-export interface SearchIndexView {
+interface SearchIndexView {
   canary: { built: boolean; events: number; bytes: number; buildMs: number };
   ours: { built: boolean; events: number; bytes: number; buildMs: number };
 }

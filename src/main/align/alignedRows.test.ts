@@ -55,6 +55,11 @@ describe('AlignedRows', () => {
         if (r.canary !== null) expect(v.rowOf('canary', r.canary)).toBe(k);
         if (r.ours !== null) expect(v.rowOf('ours', r.ours)).toBe(k);
       });
+      // Many positions at once (the find box's matches), past the ends too: as one by one.
+      for (const side of ['canary', 'ours'] as const) {
+        const ps = Int32Array.from({ length: (side === 'canary' ? n : m) + 3 }, (_, p) => p).filter(() => rng.chance(0.6));
+        expect(Array.from(v.rowsOfSorted(side, ps))).toEqual(Array.from(ps, (p) => v.rowOf(side, p)));
+      }
       a.hunks.forEach((_, h) => {
         const first = rows.findIndex((r) => r.hunk === h);
         expect(v.hunkRow(h)).toBe(first);

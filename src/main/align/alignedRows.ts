@@ -101,6 +101,23 @@ export class AlignedRows {
     return Math.min(this.total - 1, this.segRow[k]! + Math.min(off, Math.max(0, this.sideRows(k, side) - 1)));
   }
 
+  /** rowOf for many positions of one side at once, in ascending order: one walk over the segments. */
+  rowsOfSorted(side: 'canary' | 'ours', positions: Int32Array): Int32Array {
+    const out = new Int32Array(positions.length);
+    if (this.total === 0) return out;
+    const start = side === 'canary' ? this.segC : this.segO;
+    let k = 0;
+    for (let i = 0; i < positions.length; i++) {
+      const p = positions[i]!;
+      while (k + 1 < start.length && start[k + 1]! <= p) k++;
+      let j = k;
+      while (j > 0 && this.sideRows(j, side) === 0) j--;
+      const off = p - start[j]!;
+      out[i] = off < 0 ? 0 : Math.min(this.total - 1, this.segRow[j]! + Math.min(off, Math.max(0, this.sideRows(j, side) - 1)));
+    }
+    return out;
+  }
+
   /** The first row of hunk k. */
   hunkRow(k: number): number {
     return this.firstRow[k]!;

@@ -19,8 +19,35 @@ function stringsOf(c: Column): (string | null)[] {
   return (c.lazy.strings ??= c.entries.map((t) => (t.charCodeAt(0) - 48 === TOKEN_STRING ? decodeStringToken(t.slice(1)) : null)));
 }
 
-function lowerRawOf(c: Column): string[] {
-  return (c.lazy.lowerRaw ??= c.entries.map((t) => t.slice(1).toLowerCase()));
+/**
+ * The dictionary entries whose raw token holds a (lower-case) fragment: one
+ * indexOf pass over the lower-cased dictionary text, each hit mapped to its
+ * entry (a fragment holds no NUL, so no hit straddles two entries; each entry
+ * starts with its token digit, never part of a raw token).
+ */
+function entriesHolding(c: Column, fragment: string): number[] {
+  const text = (c.lazy.dictLower ??= c.dictText.toLowerCase());
+  let starts = c.lazy.entryStarts;
+  if (!starts) {
+    const s: number[] = [0];
+    for (let at = text.indexOf('\u0000'); at >= 0; at = text.indexOf('\u0000', at + 1)) s.push(at + 1);
+    c.lazy.entryStarts = starts = Int32Array.from(s);
+  }
+  const out: number[] = [];
+  for (let at = text.indexOf(fragment); at >= 0;) {
+    // the entry holding `at`: the last start at or before it
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= at) lo = mid;
+      else hi = mid - 1;
+    }
+    if (at > starts[lo]!) out.push(lo); // not the token digit itself
+    const next = lo + 1 < starts.length ? starts[lo + 1]! : text.length;
+    at = text.indexOf(fragment, Math.max(at + 1, out.at(-1) === lo ? next : at + 1));
+  }
+  return out;
 }
 
 /** Raise `map` at each leaf's event to the level `table` gives the leaf's entry (max). */
@@ -123,17 +150,11 @@ export function fragmentLevels(c: Column, fragment: string, map: Uint8Array): vo
   switch (c.encoding) {
     case ENC_DICT8:
     case ENC_DICT16: {
-      const raws = lowerRawOf(c);
-      let any = false;
-      const table = new Uint8Array(raws.length);
-      for (let id = 0; id < raws.length; id++) {
-        if (raws[id]!.includes(fragment)) {
-          table[id] = SURE;
-          any = true;
-        }
-      }
-      if (any) raiseByEntry(c, table, map);
-      return;
+      const hits = entriesHolding(c, fragment);
+      if (hits.length === 0) return; // the column's leaves are not even read
+      const table = new Uint8Array(c.entries.length);
+      for (const id of hits) table[id] = SURE;
+      return raiseByEntry(c, table, map);
     }
     case ENC_INT: {
       if (!/^[-0-9]+$/.test(fragment)) return;

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../generator/prng';
 import { IndexDamagedError } from '../store/db';
-import { Column, ColumnBuilder, ENC_DICT16, ENC_DICT8, ENC_HASH, ENC_INT, intFormatter } from './columns';
+import { Column, ColumnBuilder, columnSource, ENC_DICT16, ENC_DICT8, ENC_HASH, ENC_INT, intFormatter } from './columns';
 import { TOKEN_NUMBER, TOKEN_STRING } from './lineLeaves';
 
 function build(tokens: [number, string][], events = tokens.length): Column {
   const b = new ColumnBuilder('payload.x', '["payload","x"]');
   tokens.forEach(([token, raw], k) => b.add(k, token, raw));
-  return new Column(b.finish(0, 0, events));
+  return new Column(columnSource(b.finish(0, 0, events)));
 }
 
 /** The raw tokens a column holds, read back. */
@@ -51,7 +51,7 @@ describe('search columns', () => {
   it('store positions only where leaves are not one per event', () => {
     const sparse = new ColumnBuilder('p', '["p"]');
     for (const k of [3, 9, 9, 400]) sparse.add(k, TOKEN_NUMBER, '1');
-    const c = new Column(sparse.finish(0, 0, 500));
+    const c = new Column(columnSource(sparse.finish(0, 0, 500)));
     expect(Array.from(c.positions!)).toEqual([3, 9, 9, 400]);
     expect(build([[TOKEN_NUMBER, '1']]).positions).toBeNull();
   });
@@ -61,6 +61,10 @@ describe('search columns', () => {
     for (let k = 0; k < 10; k++) b.add(k, TOKEN_NUMBER, String(k));
     const row = b.finish(0, 0, 10);
     row.data = Uint8Array.from(row.data, (x, i) => (i === 0 ? x ^ 1 : x));
-    expect(() => new Column(row)).toThrow(IndexDamagedError);
+    expect(() => new Column(columnSource(row)).ids).toThrow(IndexDamagedError);
+    const words = new ColumnBuilder('p', '["p"]');
+    for (let k = 0; k < 10; k++) words.add(k, TOKEN_STRING, `w${k}`);
+    const dictRow = words.finish(0, 0, 10);
+    expect(() => new Column(columnSource({ ...dictRow, dict: dictRow.dict!.replace('w1', 'w7') }))).toThrow(IndexDamagedError);
   });
 });

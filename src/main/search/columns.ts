@@ -43,6 +43,12 @@ const MAX_DICT = 65536;
 const MAX_OFFSET = 2 ** 51;
 /** Integer literals of up to this many digits are read as two doubles (9 digits in the low one). */
 const INT_LITERAL = /^-?(0|[1-9][0-9]{0,23})$/;
+/**
+ * Between a dictionary's tokens: a raw JSON token never holds a NUL (JSON writes
+ * one in a string as \u0000), so one string holds them all, split at once and
+ * searched for a text in one pass.
+ */
+const DICT_SEPARATOR = '\u0000';
 
 const hashOut = new Uint32Array(4);
 
@@ -297,9 +303,9 @@ export class ColumnBuilder {
     if (this.entries && this.entries.length <= 256) {
       encoding = ENC_DICT8;
       data = Uint8Array.from(this.ids!.a.subarray(0, n));
-      dict = JSON.stringify(this.entries);
+      dict = this.entries.join(DICT_SEPARATOR);
     } else if (this.entries) {
-      const dictText = JSON.stringify(this.entries);
+      const dictText = this.entries.join(DICT_SEPARATOR);
       const asInts = this.offsets ? this.offsetBytes() : null;
       if (asInts && asInts.length < 2 * n + dictText.length) {
         encoding = ENC_INT;
@@ -319,16 +325,27 @@ export class ColumnBuilder {
       data = new Uint8Array(this.hashes!.a.buffer, 0, 8 * n).slice();
     }
     const charset = encoding === ENC_HASH ? this.charset : null;
-    return { threadNo, segment, path: this.path, keys: this.keys, count: n, encoding, positions, data, dict, charset, crc: columnCrc(positions, data, dict) };
+    return {
+      threadNo,
+      segment,
+      path: this.path,
+      keys: this.keys,
+      count: n,
+      encoding,
+      positions,
+      data,
+      dict,
+      dictCrc: dict === null ? 0 : crc32(dict),
+      charset,
+      crc: blobCrc(positions, data),
+    };
   }
 }
 
-/** The checksum a stored column carries: damaged pages are noticed, not searched. */
-export function columnCrc(positions: Uint8Array | null, data: Uint8Array, dict: string | null): number {
-  let c = crc32(data);
-  if (positions) c = crc32(positions, c);
-  if (dict !== null) c = crc32(dict, c);
-  return c;
+/** The checksum a stored column's blobs carry (its dictionary has its own): damaged pages are noticed, not searched. */
+function blobCrc(positions: Uint8Array | null, data: Uint8Array): number {
+  const c = crc32(data);
+  return positions ? crc32(positions, c) : c;
 }
 
 function varints(...args: Parameters<typeof readVarints>): void {
@@ -339,18 +356,37 @@ function varints(...args: Parameters<typeof readVarints>): void {
   }
 }
 
+/** What a Column is read from: its head, its dictionary (read at once) and its blobs (read when first needed). */
+export interface ColumnSource {
+  path: string;
+  keys: string;
+  count: number;
+  encoding: number;
+  charset: Uint8Array | null;
+  dict: string | null;
+  dictCrc: number;
+  blobs: () => { positions: Uint8Array | null; data: Uint8Array; crc: number };
+}
+
+/** A column as the builder made it, for reading back (tests). */
+export function columnSource(r: ColumnRecord): ColumnSource {
+  return { ...r, blobs: () => ({ positions: r.positions, data: r.data, crc: r.crc }) };
+}
+
 /**
  * A stored column, checked, decoded part by part as searches need them (and
- * kept): a text search reads dictionaries, a field search one path's ids or
- * integers. Throws IndexDamagedError when a part cannot be what was written
- * (the index is a cache: it is rebuilt).
+ * kept): a text search reads dictionaries, and the leaves of only the columns
+ * that hold the text; a field search one path's ids or integers. Throws
+ * IndexDamagedError when a part cannot be what was written (the index is a
+ * cache: it is rebuilt).
  */
 export class Column {
   readonly path: string;
   readonly keys: string[];
   readonly encoding: number;
   readonly count: number;
-  private readonly row: ColumnRecord;
+  private readonly source: ColumnSource;
+  private blobs: { positions: Uint8Array | null; data: Uint8Array } | null = null;
   private decoded: {
     positions?: Uint16Array | null;
     ids?: Uint8Array | Uint16Array;
@@ -359,33 +395,43 @@ export class Column {
     hashes?: Uint32Array;
   } = {};
   /** Worked out on first use by the searches (columnMatch.ts), then kept with the column. */
-  readonly lazy: { keysLower?: string[]; lowerRaw?: string[]; matchKeys?: (string | null)[]; strings?: (string | null)[] } = {};
+  readonly lazy: { keysLower?: string[]; dictLower?: string; entryStarts?: Int32Array; matchKeys?: (string | null)[]; strings?: (string | null)[] } = {};
 
-  constructor(row: ColumnRecord) {
-    if (columnCrc(row.positions, row.data, row.dict) !== row.crc) throw new IndexDamagedError('a search column whose checksum does not match');
-    if (row.encoding < ENC_DICT8 || row.encoding > ENC_HASH) throw new IndexDamagedError(`a search column in an unknown encoding ${row.encoding}`);
-    this.row = row;
-    this.path = row.path;
-    this.keys = JSON.parse(row.keys) as string[];
-    this.encoding = row.encoding;
-    this.count = row.count;
+  constructor(source: ColumnSource) {
+    if (source.encoding < ENC_DICT8 || source.encoding > ENC_HASH) throw new IndexDamagedError(`a search column in an unknown encoding ${source.encoding}`);
+    if (source.dict !== null && crc32(source.dict) !== source.dictCrc) throw new IndexDamagedError('a search dictionary whose checksum does not match');
+    this.source = source;
+    this.path = source.path;
+    this.keys = JSON.parse(source.keys) as string[];
+    this.encoding = source.encoding;
+    this.count = source.count;
   }
 
-  /** Memory the column takes once decoded (about). */
+  /** Memory the column may take once decoded (about, and the same whatever has been decoded yet). */
   get bytes(): number {
-    const r = this.row;
-    return r.data.byteLength * (r.encoding === ENC_INT ? 4 : 1) + 2 * (r.positions?.byteLength ?? 0) + 3 * (r.dict?.length ?? 0) + 128;
+    const perLeaf = [1, 2, 8, 8][this.encoding]!;
+    return this.count * (perLeaf + 4) + 6 * (this.source.dict?.length ?? 0) + 128;
+  }
+
+  private leaves(): { positions: Uint8Array | null; data: Uint8Array } {
+    if (!this.blobs) {
+      const b = this.source.blobs();
+      if (blobCrc(b.positions, b.data) !== b.crc) throw new IndexDamagedError('a search column whose checksum does not match');
+      this.blobs = b;
+    }
+    return this.blobs;
   }
 
   private exact(bytes: number): ArrayBuffer {
-    if (this.row.data.length !== bytes) throw new IndexDamagedError('a search column of the wrong length');
-    return new Uint8Array(this.row.data).buffer as ArrayBuffer; // a copy: SQLite's Buffer may sit at any offset
+    const data = this.leaves().data;
+    if (data.length !== bytes) throw new IndexDamagedError('a search column of the wrong length');
+    return new Uint8Array(data).buffer as ArrayBuffer; // a copy: SQLite's Buffer may sit at any offset
   }
 
   /** Each leaf's offset in the segment; null: leaf k is event k. */
   get positions(): Uint16Array | null {
     if (this.decoded.positions === undefined) {
-      const p = this.row.positions;
+      const p = this.leaves().positions;
       let out: Uint16Array | null = null;
       if (p) varints(p, this.count, (out = new Uint16Array(this.count)), 'positions');
       this.decoded.positions = out;
@@ -404,30 +450,28 @@ export class Column {
     return this.decoded.ids;
   }
 
+  /** DICT*: the tokens of the dictionary, NUL-separated (what a text is looked for in). */
+  get dictText(): string {
+    const d = this.source.dict;
+    if (d === null || this.encoding > ENC_DICT16) throw new IndexDamagedError('a search column without its dictionary');
+    return d;
+  }
+
   /** DICT*: the distinct tokens, "<token digit><raw text>". */
   get entries(): string[] {
-    if (!this.decoded.entries) {
-      let e: unknown = null;
-      try {
-        e = JSON.parse(this.row.dict ?? 'null');
-      } catch {
-        // said below
-      }
-      if (!Array.isArray(e)) throw new IndexDamagedError('a search column without its dictionary');
-      this.decoded.entries = e as string[];
-    }
-    return this.decoded.entries;
+    return (this.decoded.entries ??= this.dictText.split(DICT_SEPARATOR));
   }
 
   /** INT: the base's decimal text. */
   get base(): string {
-    if (this.row.dict === null || !/^-?[0-9]+$/.test(this.row.dict)) throw new IndexDamagedError('an integer search column without its base');
-    return this.row.dict;
+    const d = this.source.dict;
+    if (d === null || !/^-?[0-9]+$/.test(d)) throw new IndexDamagedError('an integer search column without its base');
+    return d;
   }
 
   /** INT: each leaf's offset from the base. */
   get offsets(): Float64Array {
-    if (!this.decoded.offsets) varints(this.row.data, this.count, (this.decoded.offsets = new Float64Array(this.count)), 'zigzag');
+    if (!this.decoded.offsets) varints(this.leaves().data, this.count, (this.decoded.offsets = new Float64Array(this.count)), 'zigzag');
     return this.decoded.offsets;
   }
 
@@ -438,7 +482,7 @@ export class Column {
 
   /** HASH: the characters the raw tokens use. */
   get charset(): Uint8Array {
-    const c = this.row.charset;
+    const c = this.source.charset;
     if (!c || c.length !== 17) throw new IndexDamagedError('a hashed search column without its character set');
     return c;
   }

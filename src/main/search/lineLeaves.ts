@@ -18,7 +18,7 @@ export const TOKEN_LITERAL = 2;
 export const TOKEN_EMPTY = 3;
 
 /** Paths deeper than this are not filed: the event's segment is searched by reading it. */
-export const MAX_PATH_DEPTH = 32;
+const MAX_PATH_DEPTH = 32;
 
 export interface LeafSink {
   /**

@@ -25,7 +25,7 @@ function remember<T>(cache: Map<string, T>, key: string, limit: number, make: ()
 }
 
 /** A thread's matches (searched once per log, thread and query). */
-export function threadMatches(log: IndexedLog, threadNo: number, q: CompiledQuery, deadline: Deadline): ThreadMatches {
+function threadMatches(log: IndexedLog, threadNo: number, q: CompiledQuery, deadline: Deadline): ThreadMatches {
   let cache = byLog.get(log);
   if (!cache) byLog.set(log, (cache = new Map()));
   return remember(cache, `${threadNo}\u0000${q.text}`, THREAD_QUERIES, () => searchThread(log, threadNo, q, deadline));

@@ -22,7 +22,7 @@ function bruteFilter(rows: number[], total: number, context: number): ({ row: nu
 
 describe('a query in a pair view', () => {
   // Rows of a view where ours has an extra event at 3: canary's 3.. are one row further down.
-  const mapper = { total: 11, rowOf: (side: 'canary' | 'ours', p: number) => (side === 'ours' || p < 3 ? p : p + 1) };
+  const mapper = { total: 11, rowsOf: (side: 'canary' | 'ours', ps: Int32Array) => ps.map((p) => (side === 'ours' || p < 3 ? p : p + 1)) };
 
   it('lists the rows where either side matches, once each, with the sides', () => {
     const m = new PairMatches(11, found([1, 3, 7]), found([1, 4, 5]), mapper);
@@ -47,7 +47,7 @@ describe('a query in a pair view', () => {
   });
 
   it('merges the ruler marks to its resolution', () => {
-    const m = new PairMatches(1000, found([10, 11, 12, 500]), found([]), { total: 1000, rowOf: (_s, p) => p });
+    const m = new PairMatches(1000, found([10, 11, 12, 500]), found([]), { total: 1000, rowsOf: (_s, ps) => ps });
     expect(m.marks(100)).toEqual([
       { row: 10, rows: 3 },
       { row: 500, rows: 1 },

@@ -8,20 +8,18 @@ import type { ThreadMatches } from './threadSearch';
 export const CANARY = 1;
 export const OURS = 2;
 
-/** Where a side's event is in the view (the view's rows are in each side's position order). */
+/** Where a side's events are in the view (the view's rows are in each side's position order). */
 export interface RowMapper {
   readonly total: number;
-  rowOf(side: 'canary' | 'ours', position: number): number;
+  /** The rows of ascending positions of one side. */
+  rowsOf(side: 'canary' | 'ours', positions: Int32Array): Int32Array;
 }
 
 /** One entry of the filtered list: a row of the view, or a gap standing for the rows [from, to) left out. */
 export type FilterEntry = { row: number } | { gap: [number, number] };
 
 function rowsOf(rows: RowMapper, side: 'canary' | 'ours', m: ThreadMatches | null): Int32Array {
-  if (!m) return new Int32Array(0);
-  const out = new Int32Array(m.positions.length);
-  for (let k = 0; k < out.length; k++) out[k] = rows.rowOf(side, m.positions[k]!);
-  return out;
+  return m ? rows.rowsOf(side, m.positions) : new Int32Array(0);
 }
 
 /** The index of the first element of a sorted array that is >= x. */

@@ -3,7 +3,7 @@
 // next search of the same thread answers from memory.
 import type { IndexedLog } from '../diff/indexedLog';
 import { IndexDamagedError } from '../store/db';
-import { searchColumnById, searchColumnHeads, searchSegmentsOf, type SearchColumnHead, type SearchSegmentRow } from '../store/searchIndex';
+import { searchColumnBlobs, searchColumnDict, searchColumnHeads, searchSegmentsOf, type SearchColumnHead, type SearchSegmentRow } from '../store/searchIndex';
 import { Column, SEGMENT_EVENTS } from './columns';
 import { hasSearchIndex } from './searchIndexJob';
 
@@ -65,9 +65,19 @@ export class SearchReader {
       this.columns.set(head.columnId, c);
       return c;
     }
-    const row = searchColumnById(this.log.db, head.columnId);
-    if (!row) throw new IndexDamagedError(`the search index has no column ${head.columnId}`);
-    c = new Column(row);
+    const db = this.log.db;
+    const dict = searchColumnDict(db, head.columnId);
+    if (!dict) throw new IndexDamagedError(`the search index has no column ${head.columnId}`);
+    c = new Column({
+      ...head,
+      ...dict,
+      // The leaves are read when first needed (a text search reads most columns' dictionaries only).
+      blobs: () => {
+        const b = searchColumnBlobs(db, head.columnId);
+        if (!b) throw new IndexDamagedError(`the search index has no column ${head.columnId}`);
+        return b;
+      },
+    });
     this.columns.set(head.columnId, c);
     this.bytes += c.bytes;
     for (const [id, old] of this.columns) {

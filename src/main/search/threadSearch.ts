@@ -6,7 +6,8 @@
 import type { IndexedLog } from '../diff/indexedLog';
 import { useHashSecretOf } from '../ingest/valueHash';
 import { hashSecret } from '../store/logIndex';
-import { SEGMENT_EVENTS } from './columns';
+import { charsetAdmits, ENC_HASH, ENC_INT, SEGMENT_EVENTS } from './columns';
+import type { SearchColumnHead } from '../store/searchIndex';
 import { fieldLevels, fragmentLevels, MAYBE, NONE, SURE } from './columnMatch';
 import type { CompiledQuery, CompiledTerm } from './compiledQuery';
 import { searchReaderOf, type SearchReader } from './searchReader';
@@ -30,6 +31,22 @@ export interface Deadline {
 /** Events read ahead at once when checking candidates. */
 const READ_AHEAD = 256;
 
+const headKeys = new WeakMap<SearchColumnHead, string[]>();
+
+/**
+ * Whether a column can hold a fragment of a text, told from its head alone: an
+ * integer column only digits, a hashed one only its characters. The others are
+ * read (a column read is decoded once and kept; most are never read for a text).
+ */
+function mightHold(h: SearchColumnHead, fragment: string): boolean {
+  let keys = headKeys.get(h);
+  if (!keys) headKeys.set(h, (keys = (JSON.parse(h.keys) as string[]).map((k) => k.toLowerCase())));
+  if (keys.some((k) => k.includes(fragment))) return true;
+  if (h.encoding === ENC_INT) return /^[-0-9]+$/.test(fragment);
+  if (h.encoding === ENC_HASH) return h.charset !== null && charsetAdmits(h.charset, fragment);
+  return true;
+}
+
 function termLevels(
   reader: SearchReader,
   heads: ReturnType<SearchReader['thread']>['heads'][number],
@@ -47,7 +64,7 @@ function termLevels(
     let first = true;
     for (const f of t.fragments) {
       const fm = first ? map : new Uint8Array(events);
-      for (const h of heads) fragmentLevels(reader.column(h), f, fm);
+      for (const h of heads) if (mightHold(h, f)) fragmentLevels(reader.column(h), f, fm);
       if (overflow) for (let i = 0; i < events; i++) if (fm[i] === NONE) fm[i] = MAYBE;
       if (!first) for (let i = 0; i < events; i++) if (fm[i]! < map[i]!) map[i] = fm[i]!;
       first = false;

@@ -25,7 +25,7 @@ const ASCII_INT = /^[ \t\n\r\v\f]*[+-]?(0[xX](_?[0-9a-fA-F])+|0[oO](_?[0-7])+|0[
 const NOT_INT_ASCII = /[^\u0080-\uffff0-9A-Za-z_+\- \t\n\r\v\f]/;
 
 /** The exact value of a JSON number token, canonical (see canonicalNumber). */
-export function numberTokenKey(raw: string): string {
+function numberTokenKey(raw: string): string {
   if (INT_LITERAL.test(raw)) return raw.length < 16 ? String(Number(raw) || 0) : BigInt(raw).toString();
   return canonicalNumber(Number(raw));
 }
@@ -89,11 +89,4 @@ export function queryMatchKey(v: QueryValue): { key: string; exact: boolean } {
     case 'null':
       return { key: 'N', exact: true };
   }
-}
-
-/** Whether a token equals a query value, exactly (what a dictionary entry is checked with). */
-export function tokenEquals(token: number, raw: string, v: QueryValue): boolean {
-  if (v.type === 'string') return token === TOKEN_STRING && decodeStringToken(raw) === v.value;
-  const k = tokenMatchKey(token, raw);
-  return k !== null && k === queryMatchKey(v).key;
 }

@@ -32,7 +32,7 @@ export class ByteWriter {
 
 /** Zigzag: signed to unsigned, small magnitudes small (|v| up to 2^51). */
 export const zigzag = (v: number): number => (v >= 0 ? 2 * v : -2 * v - 1);
-export const unzigzag = (z: number): number => (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
+const unzigzag = (z: number): number => (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
 
 /** Reads `count` varints; throws when the bytes end first or are left over (a damaged column). */
 export function readVarints(bytes: Uint8Array, count: number, out: Float64Array | Uint16Array | Uint32Array, delta: 'positions' | 'zigzag' | 'none'): void {

@@ -258,7 +258,7 @@ describe('index migration 12: the search index, beside the event index', () => {
     expect((db.prepare('SELECT count(*) AS n FROM blocks').get() as { n: number }).n).toBe(1);
     // The search index is built on the first search; its rows belong to their log.
     db.prepare(
-      "INSERT INTO search_columns (log_id, thread_no, path, keys, segment, count, encoding, data, crc) VALUES (7, 0, 'kind', '[\"kind\"]', 0, 3, 0, x'000000', 0)",
+      "INSERT INTO search_columns (log_id, thread_no, path, keys, segment, count, encoding, dict, dict_crc, data, crc) VALUES (7, 0, 'kind', '[\"kind\"]', 0, 3, 0, '0x', 0, x'000000', 0)",
     ).run();
     db.prepare('INSERT INTO search_segments (log_id, thread_no, segment, events, overflow) VALUES (7, 0, 0, 3, 0)').run();
     db.prepare('INSERT INTO search_logs (log_id, format, events, bytes, build_ms) VALUES (7, 1, 3, 3, 1)').run();

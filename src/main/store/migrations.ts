@@ -175,6 +175,8 @@ export const INDEX_MIGRATIONS: readonly string[] = [
     overflow  INTEGER NOT NULL, -- 1: some leaves are not filed (too deep, too many paths): read to search
     PRIMARY KEY (log_id, thread_no, segment)
   ) WITHOUT ROWID;
+  -- dict comes before the blobs: a text search reads the dictionaries of every column and the
+  -- blobs of only those that hold the text (a row is read up to the last column asked for).
   CREATE TABLE search_columns (
     column_id INTEGER PRIMARY KEY,
     log_id    INTEGER NOT NULL REFERENCES logs (log_id) ON DELETE CASCADE,
@@ -184,11 +186,12 @@ export const INDEX_MIGRATIONS: readonly string[] = [
     segment   INTEGER NOT NULL,
     count     INTEGER NOT NULL, -- leaves
     encoding  INTEGER NOT NULL, -- search/columns.ts ENC_*
+    charset   BLOB,
+    dict      TEXT,             -- the distinct raw tokens, NUL-separated (an integer column: its base)
+    dict_crc  INTEGER NOT NULL,
     positions BLOB,             -- NULL: one leaf per event of the segment
     data      BLOB NOT NULL,
-    dict      TEXT,
-    charset   BLOB,
-    crc       INTEGER NOT NULL
+    crc       INTEGER NOT NULL  -- of positions and data
   );
   CREATE UNIQUE INDEX search_columns_by_path ON search_columns (log_id, thread_no, path, keys, segment);
   `,

@@ -18,10 +18,12 @@ export interface SearchColumnRow {
   /** Varint deltas of the leaves' offsets in the segment; null: one leaf per event of the segment. */
   positions: Uint8Array | null;
   data: Uint8Array;
-  /** Dictionary encodings: JSON list of tokens ("<token digit><raw text>"). */
+  /** Dictionary encodings: the tokens ("<token digit><raw text>"), NUL-separated; integers: the base. */
   dict: string | null;
+  dictCrc: number;
   /** Hashed encoding: 17 bytes, a bit per ASCII character (lower-cased) in the raw tokens, bit 128 for any other. */
   charset: Uint8Array | null;
+  /** Of positions and data. */
   crc: number;
 }
 
@@ -62,14 +64,14 @@ const blob = (b: Uint8Array | null): Buffer | null => (b === null ? null : Buffe
 /** Write a batch of a log's columns and segments, in one transaction; returns the bytes they take. */
 export function writeSearchColumns(db: Db, logId: number, columns: readonly SearchColumnRow[], segments: readonly SearchSegmentRow[]): number {
   const col = db.prepare(
-    `INSERT INTO search_columns (log_id, thread_no, path, keys, segment, count, encoding, positions, data, dict, charset, crc)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO search_columns (log_id, thread_no, path, keys, segment, count, encoding, charset, dict, dict_crc, positions, data, crc)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const seg = db.prepare('INSERT INTO search_segments (log_id, thread_no, segment, events, overflow) VALUES (?, ?, ?, ?, ?)');
   let bytes = 0;
   db.transaction(() => {
     for (const c of columns) {
-      col.run(logId, c.threadNo, c.path, c.keys, c.segment, c.count, c.encoding, blob(c.positions), blob(c.data), c.dict, blob(c.charset), c.crc);
+      col.run(logId, c.threadNo, c.path, c.keys, c.segment, c.count, c.encoding, blob(c.charset), c.dict, c.dictCrc, blob(c.positions), blob(c.data), c.crc);
       bytes += c.data.byteLength + (c.positions?.byteLength ?? 0) + (c.dict?.length ?? 0) + c.path.length + c.keys.length + 40;
     }
     for (const s of segments) seg.run(logId, s.threadNo, s.segment, s.events, s.overflow ? 1 : 0);
@@ -88,53 +90,37 @@ export function finishSearchIndex(db: Db, logId: number, stats: { format: number
   );
 }
 
-/** A stored column without its contents: what a search chooses from. */
+/** A stored column without its contents: what a search chooses from (whether to read it). */
 export interface SearchColumnHead {
   columnId: number;
   segment: number;
   path: string;
   keys: string;
+  count: number;
+  encoding: number;
+  charset: Uint8Array | null;
 }
 
 /** Every column of a thread, in segment order (contents left out). */
 export function searchColumnHeads(db: Db, logId: number, threadNo: number): SearchColumnHead[] {
   return db
-    .prepare(`SELECT column_id AS columnId, segment, path, keys FROM search_columns WHERE log_id = ? AND thread_no = ? ORDER BY segment, path, keys`)
+    .prepare(
+      `SELECT column_id AS columnId, segment, path, keys, count, encoding, charset FROM search_columns
+       WHERE log_id = ? AND thread_no = ? ORDER BY segment, path, keys`,
+    )
     .all(logId, threadNo) as SearchColumnHead[];
 }
 
-interface RawColumn {
-  thread_no: number;
-  segment: number;
-  path: string;
-  keys: string;
-  count: number;
-  encoding: number;
-  positions: Buffer | null;
-  data: Buffer;
-  dict: string | null;
-  charset: Buffer | null;
-  crc: number;
+/** A column's dictionary (or base), without its blobs (stored after it: not read). */
+export function searchColumnDict(db: Db, columnId: number): { dict: string | null; dictCrc: number } | undefined {
+  return db.prepare('SELECT dict, dict_crc AS dictCrc FROM search_columns WHERE column_id = ?').get(columnId) as
+    { dict: string | null; dictCrc: number } | undefined;
 }
 
-/** One stored column, whole. */
-export function searchColumnById(db: Db, columnId: number): SearchColumnRow | undefined {
-  const r = db.prepare('SELECT * FROM search_columns WHERE column_id = ?').get(columnId) as RawColumn | undefined;
-  return (
-    r && {
-      threadNo: r.thread_no,
-      segment: r.segment,
-      path: r.path,
-      keys: r.keys,
-      count: r.count,
-      encoding: r.encoding,
-      positions: r.positions,
-      data: r.data,
-      dict: r.dict,
-      charset: r.charset,
-      crc: r.crc,
-    }
-  );
+/** A column's leaves: their positions and values. */
+export function searchColumnBlobs(db: Db, columnId: number): { positions: Buffer | null; data: Buffer; crc: number } | undefined {
+  return db.prepare('SELECT positions, data, crc FROM search_columns WHERE column_id = ?').get(columnId) as
+    { positions: Buffer | null; data: Buffer; crc: number } | undefined;
 }
 
 /** A thread's segments, in order. */

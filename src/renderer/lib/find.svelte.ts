@@ -20,7 +20,7 @@ function newJobId(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(16)), (x) => x.toString(16).padStart(2, '0')).join('');
 }
 
-export class FindState {
+class FindState {
   open = $state(false);
   text = $state('');
   /** Show only the matching rows (with context). */
@@ -47,7 +47,6 @@ export class FindState {
   private viewer: PairViewer | null = null;
   /** What `result` answers: the viewer, its view and the query. */
   private resultFor: { viewer: PairViewer; view: string; query: string } | null = null;
-  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never shown
   private readonly prepared = new Set<string>();
   private prepareJob: string | null = null;
   private runTimer: ReturnType<typeof setTimeout> | null = null;

@@ -9,7 +9,7 @@ import { workbench } from './workbench.svelte';
 const PAGE = 50;
 const HITS_PER_PAIR = 5;
 
-export class SearchAcross {
+class SearchAcross {
   open = $state(false);
   /** The query the list answers. */
   query = $state('');

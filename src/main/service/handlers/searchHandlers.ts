@@ -6,7 +6,7 @@ import type { AcrossPairView, FilterEntryView, FindView, MatchSides, RowView, Vi
 import type { IndexedLog } from '../../diff/indexedLog';
 import { compileQuery, QueryInputError, type CompiledQuery } from '../../search/compiledQuery';
 import { pairMatches } from '../../search/matchCache';
-import { CANARY, OURS, type PairMatches } from '../../search/pairMatches';
+import { CANARY, OURS, type PairMatches, type RowMapper } from '../../search/pairMatches';
 import { ensureSearchIndex, SearchBuildCancelled } from '../../search/searchIndexJob';
 import { NoSearchIndex } from '../../search/searchReader';
 import type { Deadline } from '../../search/threadSearch';
@@ -60,16 +60,14 @@ export function searchHandlers(
 
   const matches = (s: OpenSession, pairKey: string, view: ViewMode, q: CompiledQuery, until: Deadline): PairMatches => {
     const p = ctx.pair(s, pairKey);
+    const model = p.alignment.rows(view);
+    const rows: RowMapper = {
+      total: model.total,
+      // Aligned: one walk over the alignment's segments for all of a side's matches; by position: row = position.
+      rowsOf: (side, ps) => (view === 'aligned' ? p.alignment.aligned.rowsOfSorted(side, ps) : ps.map((x) => model.rowOf(side, x))),
+    };
     return guard(() =>
-      pairMatches(
-        p.alignment,
-        view,
-        { log: p.c.log, threadNo: p.c.thread.threadNo },
-        { log: p.o.log, threadNo: p.o.thread.threadNo },
-        q,
-        p.alignment.rows(view),
-        until,
-      ),
+      pairMatches(p.alignment, view, { log: p.c.log, threadNo: p.c.thread.threadNo }, { log: p.o.log, threadNo: p.o.thread.threadNo }, q, rows, until),
     );
   };
 
