@@ -280,6 +280,26 @@ describe('search against an independent scan (python3)', () => {
     db.close();
   }, 180_000);
 
+  it('stops reading lines when its time is up, says where, and gives exactly what it decided', async () => {
+    const canary = join(dir, 'stop-c.jsonl');
+    generatePair(canary, join(dir, 'stop-o.jsonl'), { seed: 'search-stop', eventsPerThread: 3000, threads: 1, profile: 'realistic', divergences: 0 });
+    const db = openDb(join(dir, 'stop.sqlite'));
+    const il = await indexed(db, canary, ':memory:');
+    // A regex is always read to be decided; a name is decided by the index alone.
+    const query = '/Nt(Read|Write)File/ kind:kernel.return';
+    const p = parseQuery(query);
+    if (!p.ok) throw new Error(p.message);
+    const want = pythonMatches(canary, [p.terms as QueryTerm[]])[0]![0]!;
+    const cut = searchThread(il, 0, compileQuery(query), { at: Date.now() - 1 });
+    expect(cut.complete).toBe(false);
+    expect(cut.read).toBe(0);
+    expect(Array.from(cut.positions).filter((x) => x < cut.checkedTo)).toEqual(want.filter((x) => x < cut.checkedTo));
+    const whole = searchThread(il, 0, compileQuery(query), { at: Date.now() + 1e9 });
+    expect(whole).toMatchObject({ complete: true, checkedTo: il.threads[0]!.eventCount });
+    expect(Array.from(whole.positions)).toEqual(want);
+    db.close();
+  });
+
   const built = existsSync(join(APP_ROOT, 'out', 'main', 'searchWorker.js'));
   it.skipIf(!built)('builds the same index in a worker thread as in this thread', async () => {
     const canary = join(dir, 'w-c.jsonl');

@@ -58,7 +58,7 @@ export function searchHandlers(
     }
   };
 
-  const matches = (s: OpenSession, pairKey: string, view: ViewMode, q: CompiledQuery, until: Deadline): PairMatches => {
+  const matches = (s: OpenSession, pairKey: string, view: ViewMode, q: CompiledQuery, until: Deadline, retry = false): PairMatches => {
     const p = ctx.pair(s, pairKey);
     const model = p.alignment.rows(view);
     const rows: RowMapper = {
@@ -67,7 +67,7 @@ export function searchHandlers(
       rowsOf: (side, ps) => (view === 'aligned' ? p.alignment.aligned.rowsOfSorted(side, ps) : ps.map((x) => model.rowOf(side, x))),
     };
     return guard(() =>
-      pairMatches(p.alignment, view, { log: p.c.log, threadNo: p.c.thread.threadNo }, { log: p.o.log, threadNo: p.o.thread.threadNo }, q, rows, until),
+      pairMatches(p.alignment, view, { log: p.c.log, threadNo: p.c.thread.threadNo }, { log: p.o.log, threadNo: p.o.thread.threadNo }, q, rows, until, retry),
     );
   };
 
@@ -126,7 +126,8 @@ export function searchHandlers(
       const s = ctx.session(sessionId);
       const q = compile(query);
       if (q.terms.length === 0) return { query: '', rows: 0, canary: 0, ours: 0, complete: true, note: null, marks: [] };
-      const m = matches(s, pairKey, view, q, deadline());
+      // A count is asked when a query is typed or the view changes: a search cut short before gets this request's time.
+      const m = matches(s, pairKey, view, q, deadline(), true);
       return {
         query: q.text,
         rows: m.count,
