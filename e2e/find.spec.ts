@@ -7,7 +7,8 @@
 // at once. Expected rows come from the logs themselves (JSON.parse of their
 // lines) and the alignment `lockstep diff --format json` writes.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { DEMO, expect, ROOT, screenshot, test } from './fixtures';
@@ -209,4 +210,42 @@ test('a bad regular expression is said at once, and the keys typed after it stil
   await expect(page.getByRole('alert')).toHaveCount(0);
   await expect(count(page)).toContainText(/of|matches/);
   await expect(selectedRow(page)).toContainText(/Nt(Read|Write)File/);
+});
+
+test('the first search of a large pair builds its search index with a progress bar; Esc cancels it, / builds it again', async ({ page, serve }) => {
+  test.setTimeout(600_000);
+  // Two logs of 300,000 events in one thread: the build takes long enough to be seen and cancelled.
+  const dir = mkdtempSync(join(tmpdir(), 'lockstep-e2e-find-'));
+  const gen = spawnSync(
+    process.execPath,
+    [join(ROOT, 'bin/lockstep'), 'generate', '--out-dir', dir, '--events', '300000', '--threads', '1', '--divergences', '0'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  expect(gen.status, gen.stderr).toBe(0);
+  await page.goto(serve.url);
+  await expect(pairRow(page, '6')).toBeVisible(); // first start: the demo
+  await page.getByRole('button', { name: 'Open logs…' }).click();
+  await page.getByLabel(/^canary/i).fill(join(dir, 'canary.jsonl'));
+  await page.getByLabel(/^ours/i).fill(join(dir, 'ours.jsonl'));
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await page.getByRole('table', { name: 'Thread pairs' }).locator('tbody tr').first().click();
+  await expect(page.getByRole('listbox')).toBeVisible();
+
+  await page.keyboard.press('/');
+  await page.keyboard.type('name:NtReadFile');
+  const building = page.getByRole('status').filter({ hasText: 'Building the search index of these logs' });
+  await expect(building).toBeVisible();
+  await screenshot(page, 'find-d1-building');
+  // Esc: the build stops and the box closes; the list has the keys again.
+  await page.keyboard.press('Escape');
+  await expect(findInput(page)).toHaveCount(0);
+  await expect(building).toHaveCount(0);
+  await page.keyboard.press('End');
+  // / again: built this time, to the end, and the query answered.
+  await page.keyboard.press('/');
+  await expect(findInput(page)).toHaveValue('name:NtReadFile');
+  await expect(count(page)).toContainText(/matches|of/, { timeout: 180_000 });
+  rmSync(dir, { recursive: true, force: true });
 });
