@@ -87,21 +87,23 @@ def matches(terms, line, ev):
                 return False
     return True
 
-threads = {}
-with open(inp['log'], 'r', encoding='utf-8') as f:
-    f.readline()
-    for line in f:
-        line = line.rstrip('\n')
-        if not line:
-            continue
-        ev = json.loads(line)
-        threads.setdefault(ev['tid'], []).append((line, ev))
+def scan(log):
+    threads = {}
+    with open(log, 'r', encoding='utf-8') as f:
+        f.readline()
+        for line in f:
+            line = line.rstrip('\n')
+            if not line:
+                continue
+            ev = json.loads(line)
+            threads.setdefault(ev['tid'], []).append((line, ev))
+    out = []
+    for q in inp['queries']:
+        terms = compile_terms(q)
+        out.append([[i for i, (line, ev) in enumerate(evs) if matches(terms, line, ev)] for evs in threads.values()])
+    return out
 
-out = []
-for q in inp['queries']:
-    terms = compile_terms(q)
-    out.append([[i for i, (line, ev) in enumerate(evs) if matches(terms, line, ev)] for evs in threads.values()])
-json.dump(out, open(sys.argv[2], 'w'))
+json.dump([scan(log) for log in inp['logs']], open(sys.argv[2], 'w'))
 `;
 
 function valueForPython(v: QueryValue): unknown {
@@ -114,7 +116,12 @@ function termForPython(t: QueryTerm): unknown {
   return { type: 'regex', pattern: t.pattern, flags: t.flags };
 }
 
+/** Per log, per query, per thread (in order of first appearance), the positions of the matching events. */
+export function pythonMatchesOfLogs(logs: string[], queries: QueryTerm[][]): number[][][][] {
+  return runPython<number[][][][]>(SCAN, { logs, queries: queries.map((q) => q.map(termForPython)) });
+}
+
 /** Per query, per thread (in order of first appearance), the positions of the matching events. */
 export function pythonMatches(log: string, queries: QueryTerm[][]): number[][][] {
-  return runPython<number[][][]>(SCAN, { log, queries: queries.map((q) => q.map(termForPython)) });
+  return pythonMatchesOfLogs([log], queries)[0]!;
 }

@@ -8,7 +8,7 @@ import { Column, SEGMENT_EVENTS } from './columns';
 import { hasSearchIndex } from './searchIndexJob';
 
 /** Decoded columns kept per open log. */
-const CACHE_BYTES = 96 << 20;
+const CACHE_BYTES = 64 << 20;
 
 export class NoSearchIndex extends Error {
   constructor(readonly label: string) {
