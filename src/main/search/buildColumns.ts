@@ -4,12 +4,17 @@
 // columns of its thread's segment (segmentBuilder.ts). Finished segments go to
 // a sink: the index in this thread, or messages to the thread that owns it
 // when a worker builds (searchWorker.ts). Reads the index, never writes it.
+// A compressed log is read from its decompressed copy, as the viewer reads it
+// (diff/indexedLog.ts, docs/compressed-logs.md): the index's offsets are
+// offsets in the decompressed bytes.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { fingerprintFile } from '../ingest/fingerprint';
 import { useHashSecret } from '../ingest/valueHash';
 import { pyJsonLoads } from '../py/parse';
 import type { Db } from '../store/db';
 import { BLOCK_SIZE } from '../store/eventBlock';
 import { hashSecret, listThreads, readBlock, type LogRow } from '../store/logIndex';
+import { readBackCopyDir, readBackCopyPath, readBackCopyReady } from '../store/readBackCopies';
 import type { SearchColumnRow, SearchSegmentRow } from '../store/searchIndex';
 import { SEGMENT_EVENTS } from './columns';
 import { isLineError, scanLeaves } from './lineLeaves';
@@ -155,6 +160,14 @@ export function buildSearchColumns(db: Db, log: LogRow, path: string, sink: Sear
   const changed = (what: string, line: number | null = null): SearchSourceChanged => new SearchSourceChanged(what, line);
   const st = statSync(path);
   if (st.size !== log.size || st.mtimeMs !== log.mtimeMs) throw changed(`it is not the file that was indexed (${log.size} bytes then, ${st.size} now)`);
+  let readPath = path;
+  if (log.compression !== null) {
+    // The log's own bytes must be the ones indexed (a rewrite changes a compressed stream up to its checksum at
+    // the end, which the fingerprint reads); the events come from its copy, which must be whole.
+    if (fingerprintFile(path).fingerprint !== log.fingerprint) throw changed('its compressed bytes are not the ones indexed');
+    if (!readBackCopyReady(db, log)) throw changed(`its decompressed copy in ${readBackCopyDir(db)} was cleared`);
+    readPath = readBackCopyPath(db, log.logId);
+  }
 
   const heap = new CursorHeap();
   for (const t of listThreads(db, log.logId)) if (t.eventCount > 0) heap.push(new ThreadCursor(db, log.logId, t.threadNo, t.eventCount));
@@ -179,7 +192,7 @@ export function buildSearchColumns(db: Db, log: LogRow, path: string, sink: Sear
     if (pendingBytes >= BATCH_BYTES) flush();
   };
 
-  const fd = openSync(path, 'r');
+  const fd = openSync(readPath, 'r');
   let buf = Buffer.allocUnsafe(CHUNK);
   let winStart = 0;
   let winLength = 0;
@@ -222,14 +235,15 @@ export function buildSearchColumns(db: Db, log: LogRow, path: string, sink: Sear
         const now = Date.now();
         if (now - lastProgress >= 100) {
           lastProgress = now;
-          hooks.onProgress?.({ bytesDone: off + len, bytesTotal: log.size, events, elapsedMs: now - started });
+          hooks.onProgress?.({ bytesDone: off + len, bytesTotal: log.contentSize, events, elapsedMs: now - started });
         }
       }
     }
     const after = statSync(path);
     if (after.size !== log.size || after.mtimeMs !== log.mtimeMs) throw changed('it changed while it was read for the search index');
+    if (!readBackCopyReady(db, log)) throw changed(`its decompressed copy in ${readBackCopyDir(db)} was cleared while it was read`);
     flush();
-    hooks.onProgress?.({ bytesDone: log.size, bytesTotal: log.size, events, elapsedMs: Date.now() - started });
+    hooks.onProgress?.({ bytesDone: log.contentSize, bytesTotal: log.contentSize, events, elapsedMs: Date.now() - started });
     return { events };
   } finally {
     closeSync(fd);
