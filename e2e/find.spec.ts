@@ -7,7 +7,7 @@
 // at once. Expected rows come from the logs themselves (JSON.parse of their
 // lines) and the alignment `lockstep diff --format json` writes.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
@@ -248,4 +248,38 @@ test('the first search of a large pair builds its search index with a progress b
   await expect(findInput(page)).toHaveValue('name:NtReadFile');
   await expect(count(page)).toContainText(/matches|of/, { timeout: 180_000 });
   rmSync(dir, { recursive: true, force: true });
+});
+
+test('a gzip pair is searched as the plain pair is: the same count, the same first match', async ({ page, serve }) => {
+  // The search index of a compressed log reads its decompressed copy (docs/compressed-logs.md).
+  const dir = mkdtempSync(join(tmpdir(), 'lockstep-e2e-find-gz-'));
+  try {
+    for (const [from, to] of [
+      [DEMO.canary, join(dir, 'canary.jsonl.gz')],
+      [DEMO.ours, join(dir, 'ours.jsonl.gz')],
+    ] as const) {
+      const r = spawnSync('gzip', ['-c', from], { maxBuffer: 1 << 30 });
+      expect(r.status).toBe(0);
+      writeFileSync(to, r.stdout);
+    }
+    await page.goto(serve.url);
+    await expect(pairRow(page, '6')).toBeVisible(); // first start: the demo
+    await page.getByRole('button', { name: 'Open logs…' }).click();
+    await page.getByLabel(/^canary/i).fill(join(dir, 'canary.jsonl.gz'));
+    await page.getByLabel(/^ours/i).fill(join(dir, 'ours.jsonl.gz'));
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    await expect(page.getByRole('banner')).toContainText('canary.jsonl.gz');
+    await pairRow(page, '6').click();
+    await expect(page.getByRole('listbox')).toBeVisible();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('/');
+    await page.keyboard.type(NT_READ_RETURNS, { delay: 0 });
+    await expect(count(page)).toHaveText(`1 of ${expectedRows.length}`);
+    await expect(count(page)).toHaveAttribute('title', `canary ${canaryMatches.length} · ours ${oursMatches.length} events`);
+    expect(await selected(page)).toBe(expectedRows[0]);
+    await expect(selectedRow(page)).toContainText('NtReadFile');
+    await screenshot(page, 'find-e1-gzip-pair');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
