@@ -50,23 +50,11 @@ function entriesHolding(c: Column, fragment: string): number[] {
   return out;
 }
 
-/**
- * Raise `map` at each leaf's event to the level `table` gives the leaf's entry
- * (max). `only`: the events still in question (an earlier term left few), looked
- * at alone where leaf k is event k.
- */
-function raiseByEntry(c: Column, table: Uint8Array, map: Uint8Array, only: Int32Array | null = null): void {
+/** Raise `map` at each leaf's event to the level `table` gives the leaf's entry (max). */
+function raiseByEntry(c: Column, table: Uint8Array, map: Uint8Array): void {
   const ids = c.ids;
   const pos = c.positions;
   const n = c.count;
-  if (pos === null && only !== null) {
-    for (let j = 0; j < only.length; j++) {
-      const k = only[j]!;
-      const l = table[ids[k]!]!;
-      if (l > map[k]!) map[k] = l;
-    }
-    return;
-  }
   if (pos === null) {
     for (let k = 0; k < n; k++) {
       const l = table[ids[k]!]!;
@@ -90,13 +78,10 @@ function raiseByEquality(
   ifEqual: number,
   ifNot: number,
   map: Uint8Array,
-  only: Int32Array | null = null,
 ): void {
   const pos = c.positions;
-  const sparse = only !== null && pos === null;
-  const n = sparse ? only.length : c.count;
-  for (let j = 0; j < n; j++) {
-    const k = sparse ? only[j]! : j;
+  const n = c.count;
+  for (let k = 0; k < n; k++) {
     const equal = words === 1 ? values[k] === t0 : values[2 * k] === t0 && values[2 * k + 1] === t1;
     const l = equal ? ifEqual : ifNot;
     if (l === NONE) continue;
@@ -122,8 +107,8 @@ function offsetFrom(base: string, digits: string): number | null {
   return off >= -(2n ** 51n) && off <= 2n ** 51n ? Number(off) : null;
 }
 
-/** A field term (=, !=) on one of its column's segments (`only`: the events still in question, or all). */
-export function fieldLevels(c: Column, t: Extract<CompiledTerm, { type: 'field' }>, map: Uint8Array, only: Int32Array | null = null): void {
+/** A field term (=, !=) on one of its column's segments. */
+export function fieldLevels(c: Column, t: Extract<CompiledTerm, { type: 'field' }>, map: Uint8Array): void {
   // A list index ([3]) is looked for among all the items ([*]): the event is read to know which.
   const sure = t.specificIndex ? MAYBE : SURE;
   // What a leaf that surely equals the value gives, and one that surely differs; != is the complement.
@@ -137,19 +122,18 @@ export function fieldLevels(c: Column, t: Extract<CompiledTerm, { type: 'field' 
         const want = t.value.value;
         stringsOf(c).forEach((s, id) => (table[id] = s === want ? ifEqual : ifNot));
       } else matchKeysOf(c).forEach((k, id) => (table[id] = k === t.matchKey ? ifEqual : ifNot));
-      if (!table.includes(SURE) && !table.includes(MAYBE)) return; // no token of this segment can: nothing to look at
-      return raiseByEntry(c, table, map, only);
+      return raiseByEntry(c, table, map);
     }
     case ENC_INT: {
       const target = t.intDigits === null ? null : offsetFrom(c.base, t.intDigits);
       if (target === null) return ifNot === NONE ? undefined : raiseAll(c, ifNot, map);
-      return raiseByEquality(c, c.offsets, 1, target, 0, ifEqual, ifNot, map, only);
+      return raiseByEquality(c, c.offsets, 1, target, 0, ifEqual, ifNot, map);
     }
     case ENC_HASH: {
       matchKeyHash(t.matchKey, hashScratch, 0);
       // A hash names its match key; a quoted "0x10" shares its key with 16 and is read to be told apart.
       const equal = t.exactKey ? ifEqual : MAYBE;
-      return raiseByEquality(c, c.hashes, 2, hashScratch[0]!, hashScratch[1]!, equal, ifNot, map, only);
+      return raiseByEquality(c, c.hashes, 2, hashScratch[0]!, hashScratch[1]!, equal, ifNot, map);
     }
   }
   throw new RangeError(`unknown column encoding ${c.encoding}`);

@@ -53,11 +53,10 @@ function termLevels(
   t: CompiledTerm,
   events: number,
   overflow: boolean,
-  only: Int32Array | null,
 ): Uint8Array {
   const map = new Uint8Array(events);
   if (t.type === 'field') {
-    for (const h of heads) if (h.path === t.columnPath) fieldLevels(reader.column(h), t, map, only);
+    for (const h of heads) if (h.path === t.columnPath) fieldLevels(reader.column(h), t, map);
   } else if (t.fragments.length === 0) {
     map.fill(MAYBE); // nothing to look for in the index: every line is read
   } else {
@@ -79,24 +78,11 @@ function termLevels(
   return map;
 }
 
-/** The events a term's levels leave in question (not NONE). */
-function inQuestion(levels: Uint8Array): Int32Array {
-  let n = 0;
-  for (let i = 0; i < levels.length; i++) if (levels[i] !== NONE) n++;
-  const out = new Int32Array(n);
-  for (let i = 0, j = 0; j < n; i++) if (levels[i] !== NONE) out[j++] = i;
-  return out;
-}
-
-/** Field terms first: they are cheap and narrow the events the others look at. */
-const TERM_ORDER = { field: 0, text: 1, regex: 2 } as const;
-
 /** The events of a thread that match `q` (a query with at least one term). */
 export function searchThread(log: IndexedLog, threadNo: number, q: CompiledQuery, deadline: Deadline): ThreadMatches {
   const reader = searchReaderOf(log);
   const { segments, heads } = reader.thread(threadNo);
   useHashSecretOf(hashSecret(log.db)); // hashed columns are keyed by the index's secret
-  const terms = [...q.terms].sort((a, b) => TERM_ORDER[a.type] - TERM_ORDER[b.type]);
   let out = new Int32Array(1024);
   let found = 0;
   const push = (pos: number): void => {
@@ -114,15 +100,11 @@ export function searchThread(log: IndexedLog, threadNo: number, q: CompiledQuery
   for (const seg of segments) {
     const base = seg.segment * SEGMENT_EVENTS;
     let levels: Uint8Array | null = null;
-    let only: Int32Array | null = null;
-    for (const t of terms) {
-      const tl = termLevels(reader, heads[seg.segment]!, t, seg.events, seg.overflow, only);
+    for (const t of q.terms) {
+      const tl = termLevels(reader, heads[seg.segment]!, t, seg.events, seg.overflow);
       if (levels === null) levels = tl;
       else for (let i = 0; i < seg.events; i++) if (tl[i]! < levels[i]!) levels[i] = tl[i]!;
-      const left = inQuestion(levels);
-      if (left.length === 0) break;
-      // Few events left: the next terms look at those alone (where a column has one leaf per event).
-      only = left.length < seg.events / 16 ? left : null;
+      if (!levels.includes(SURE) && !levels.includes(MAYBE)) break;
     }
     if (levels === null) continue;
     for (let i = 0; i < seg.events; i++) {
