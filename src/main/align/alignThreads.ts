@@ -13,7 +13,7 @@
 // other). All of it under a work budget proportional to the streams: past it
 // the alignment stops at the end of the last long equal run and says so
 // ("not realigned after …: the streams differ too much") rather than run away.
-import { keysEqual, runLength, type KeyReader } from './keyReader';
+import { keysEqual, runLength, runLengthBack, type KeyReader } from './keyReader';
 import { myersSearch, Trace, type LocalHunk } from './myers';
 import type { Alignment, Hunk, HunkOp } from '../store/alignments';
 
@@ -98,8 +98,7 @@ function minimalScript(a: KeyReader, b: KeyReader, maxD: number, work: { count: 
   const N = a.length;
   const M = b.length;
   const p = runLength(a, 0, b, 0, Math.min(N, M));
-  let sfx = 0;
-  while (sfx < Math.min(N, M) - p && keysEqual(a, N - 1 - sfx, b, M - 1 - sfx)) sfx++;
+  const sfx = runLengthBack(a, N, b, M, Math.min(N, M) - p);
   const n = N - p - sfx;
   const m = M - p - sfx;
   const list = new HunkList();
@@ -120,8 +119,7 @@ function walk(a: KeyReader, b: KeyReader, limits: AlignLimits, work: { count: nu
   const budget = limits.workPerEvent * (N0 + M0) + limits.workBase;
   // The common suffix is equal: the walk ends where it starts (a truncated ours, events added at the end).
   const pre = runLength(a, 0, b, 0, Math.min(N0, M0));
-  let sfx = 0;
-  while (sfx < Math.min(N0, M0) - pre && keysEqual(a, N0 - 1 - sfx, b, M0 - 1 - sfx)) sfx++;
+  const sfx = runLengthBack(a, N0, b, M0, Math.min(N0, M0) - pre);
   work.count += pre + sfx;
   const N = N0 - sfx;
   const M = M0 - sfx;

@@ -1,9 +1,12 @@
 // One thread's event keys, as the alignment reads them: by position, a block
 // at a time from the index, canonicalized or not. Only the keys and flags of
 // a block are kept (16 + 1 bytes an event), a bounded number of blocks at once.
+// Equal runs are measured a chunk at a time where both sides' chunks line up
+// (store/keyChunks.ts), key by key elsewhere.
 import type { Db } from '../store/db';
 import { BLOCK_SIZE, effectiveKeys, FLAG_FORCE_EXACT, KEY_WORDS } from '../store/eventBlock';
 import { readBlock } from '../store/logIndex';
+import { ChunkIndex } from './chunkIndex';
 
 interface CachedBlock {
   no: number;
@@ -21,6 +24,8 @@ export class KeyReader {
   private recent2: CachedBlock | null = null;
   /** Blocks read from the index (for the benchmark and tests). */
   reads = 0;
+  /** The thread's chunks, or null: every key compared one by one (tests compare both ways). */
+  readonly chunks: ChunkIndex | null;
 
   constructor(
     private readonly db: Db,
@@ -29,7 +34,10 @@ export class KeyReader {
     /** Events in the thread. */
     readonly length: number,
     private readonly canonicalize: boolean,
-  ) {}
+    opts: { chunks: boolean } = { chunks: true },
+  ) {
+    this.chunks = opts.chunks ? new ChunkIndex(db, logId, threadNo, length, canonicalize) : null;
+  }
 
   block(no: number): CachedBlock {
     const r = this.recent;
@@ -83,13 +91,11 @@ export function keysEqual(a: KeyReader, i: number, b: KeyReader, j: number): boo
   return ka[p] === kb[q] && ka[p + 1] === kb[q + 1] && ka[p + 2] === kb[q + 2] && ka[p + 3] === kb[q + 3];
 }
 
-/**
- * How many positions from (i, j) on are equal on both sides (at most `limit`):
- * a block at a time, the common case of long equal runs.
- */
-export function runLength(a: KeyReader, i: number, b: KeyReader, j: number, limit: number): number {
-  let n = 0;
-  const end = Math.min(limit, a.length - i, b.length - j);
+/** Runs shorter than this are compared key by key: looking chunks up costs more than it saves. */
+const CHUNKS_FROM = 2 * 256;
+
+/** Equal positions from (i + n, j + n) on, counted from n, up to `end`: key by key. */
+function keyRun(a: KeyReader, i: number, b: KeyReader, j: number, n: number, end: number): number {
   while (n < end) {
     const ba = a.block(Math.floor((i + n) / BLOCK_SIZE));
     const bb = b.block(Math.floor((j + n) / BLOCK_SIZE));
@@ -108,4 +114,64 @@ export function runLength(a: KeyReader, i: number, b: KeyReader, j: number, limi
     n += stop;
   }
   return n;
+}
+
+/** Equal positions going back from (i - 1 - n, j - 1 - n), counted from n, up to `end`: key by key. */
+function keyRunBack(a: KeyReader, i: number, b: KeyReader, j: number, n: number, end: number): number {
+  for (; n < end; n++) if (!keysEqual(a, i - 1 - n, b, j - 1 - n)) return n;
+  return n;
+}
+
+/**
+ * How many positions from (i, j) on are equal on both sides (at most
+ * `limit`). Where both sides have a chunk starting at the same offset, of the
+ * same length and hash, the whole chunk is equal and skipped unread; between
+ * such places the keys are compared one by one, a block at a time.
+ */
+export function runLength(a: KeyReader, i: number, b: KeyReader, j: number, limit: number): number {
+  const end = Math.min(limit, a.length - i, b.length - j);
+  const ca = a.chunks;
+  const cb = b.chunks;
+  if (end < CHUNKS_FROM || !ca || !cb) return keyRun(a, i, b, j, 0, end);
+  // Most calls (Myers' probes) stop at once: one comparison before any chunk is looked up.
+  if (!keysEqual(a, i, b, j)) return 0;
+  let n = 0;
+  for (;;) {
+    if (ca.seekStart(i + n) && cb.seekStart(j + n)) {
+      while (ca.sameAs(cb) && n + ca.size <= end) {
+        n += ca.size;
+        if (!ca.next() || !cb.next()) break;
+      }
+    }
+    if (n >= end) return end;
+    // Key by key up to where canary's next chunk starts: there the chunks may line up.
+    const t = Math.min(end, ca.nextStart(i + n + 1) - i);
+    const k = keyRun(a, i, b, j, n, t);
+    if (k < t || t === end) return k;
+    n = t;
+  }
+}
+
+/** How many positions going back from (i - 1, j - 1) are equal on both sides (at most `limit`): the same, from the ends. */
+export function runLengthBack(a: KeyReader, i: number, b: KeyReader, j: number, limit: number): number {
+  const end = Math.min(limit, i, j);
+  const ca = a.chunks;
+  const cb = b.chunks;
+  if (end < CHUNKS_FROM || !ca || !cb) return keyRunBack(a, i, b, j, 0, end);
+  if (!keysEqual(a, i - 1, b, j - 1)) return 0;
+  let n = 0;
+  for (;;) {
+    if (ca.seekEnd(i - n) && cb.seekEnd(j - n)) {
+      while (ca.sameAs(cb) && n + ca.size <= end) {
+        n += ca.size;
+        if (!ca.prev() || !cb.prev()) break;
+      }
+    }
+    if (n >= end) return end;
+    // Key by key back to where a chunk of canary's ends (or starts) before this place.
+    const t = Math.min(end, i - ca.prevBoundary(i - n - 1));
+    const k = keyRunBack(a, i, b, j, n, t);
+    if (k < t || t === end) return k;
+    n = t;
+  }
 }

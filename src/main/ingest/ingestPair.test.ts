@@ -55,6 +55,11 @@ describe.skipIf(!built)('ingest in workers', () => {
       let same = 0;
       for (let i = 0; i < a.length; i++) if (row(a[i]!) === row(b[i]!)) same++;
       expect(same).toBe(b.length);
+      // And the same chunk summaries, cut across each thread's blocks.
+      const cq = "SELECT thread_no || '/' || block_no || '/' || hex(data) AS r FROM block_chunks WHERE log_id = ? ORDER BY thread_no, block_no";
+      const ca = (wdb.prepare(cq).all(log.logId) as { r: string }[]).map((x) => x.r);
+      expect(ca.length).toBeGreaterThan(200);
+      expect(ca).toEqual((tdb.prepare(cq).all(t.logId) as { r: string }[]).map((x) => x.r));
     }
     wdb.close();
     tdb.close();

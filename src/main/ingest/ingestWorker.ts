@@ -18,11 +18,11 @@ class PostingSink implements LogSink {
   private pending: BlockRecord[] = [];
   private readonly buffers: Buffer[] = [];
 
-  addBlock(threadNo: number, blockNo: number, builder: Parameters<LogSink['addBlock']>[2]): void {
+  addBlock(threadNo: number, blockNo: number, builder: Parameters<LogSink['addBlock']>[2], chunks: Parameters<LogSink['addBlock']>[3]): void {
     const slot = this.pending.length;
     let buf = this.buffers[slot];
     if (!buf || buf.length < builder.blobSize()) this.buffers[slot] = buf = Buffer.allocUnsafe(builder.blobSize());
-    this.pending.push(blockRecord(threadNo, blockNo, builder, buf));
+    this.pending.push(blockRecord(threadNo, blockNo, builder, chunks, buf));
     if (this.pending.length >= BATCH) this.flush();
   }
 

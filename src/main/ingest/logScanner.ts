@@ -8,6 +8,7 @@ import { JsonDecodeError, pyJsonLoads } from '../py/parse';
 import { PyError, pyEq, pyHashKey, pyLe, pyTruthy, pyTypeName, type PyDict, type PyValue } from '../py/value';
 import { ALLOCATOR_RETURN_FNS } from '../rules/referenceRules';
 import { BLOCK_SIZE, EventBlockBuilder, FLAG_ALLOCATOR, FLAG_FORCE_EXACT, FLAG_IDX_INEXACT, KEY_WORDS } from '../store/eventBlock';
+import { ChunkCutter } from '../store/keyChunks';
 import type { ThreadRow } from '../store/logIndex';
 import type { LogSink } from '../store/logWriter';
 import { EventScanner } from './eventScanner';
@@ -34,6 +35,7 @@ interface ThreadState {
   canonCrash: { line: number; message: string } | null;
   allocCounters: Map<string, number>;
   builder: EventBlockBuilder;
+  chunks: ChunkCutter;
   blockNo: number;
   sketch: ThreadSketch;
 }
@@ -314,6 +316,7 @@ export class LogScanner {
         canonCrash: null,
         allocCounters: new Map(),
         builder: new EventBlockBuilder(),
+        chunks: new ChunkCutter(),
         blockNo: 0,
         sketch: new ThreadSketch(),
       };
@@ -423,7 +426,7 @@ export class LogScanner {
     th.row.lastIdx = Number.isNaN(idxNum) ? null : idxNum;
     th.row.eventCount = pos + 1;
     this.events++;
-    if (b.count === BLOCK_SIZE) this.writer.addBlock(th.row.threadNo, th.blockNo++, b);
+    if (b.count === BLOCK_SIZE) this.writer.addBlock(th.row.threadNo, th.blockNo++, b, th.chunks);
   }
 
   /** The thread's stream summary for the similarity mapping: its calls by name, its entry point. */
@@ -445,7 +448,7 @@ export class LogScanner {
   finish(contentSize: number): void {
     if (!this.sawHeader) this.fail(null, 'empty file');
     for (const th of this.order) if (th.orderError) throw th.orderError;
-    for (const th of this.order) if (th.builder.count > 0) this.writer.addBlock(th.row.threadNo, th.blockNo++, th.builder);
+    for (const th of this.order) if (th.builder.count > 0) this.writer.addBlock(th.row.threadNo, th.blockNo++, th.builder, th.chunks);
     const crash = this.order.find((t) => t.canonCrash !== null)?.canonCrash ?? null;
     this.writer.addThreadFeatures(this.order.map((t) => featureRecord(t.sketch.features(t.row.threadNo))));
     this.writer.finish(

@@ -180,6 +180,18 @@ export function readBlock(db: Db, logId: number, threadNo: number, blockNo: numb
   return decodeBlock(r.data);
 }
 
+/** The chunk rows (keyChunks.ts) of blocks [fromBlock, toBlock] of a thread, in block order. */
+const readChunkStatements = new WeakMap<Db, Statement>();
+
+export function readChunkRows(db: Db, logId: number, threadNo: number, fromBlock: number, toBlock: number): { blockNo: number; data: Buffer }[] {
+  let stmt = readChunkStatements.get(db);
+  if (!stmt) {
+    stmt = db.prepare('SELECT block_no AS blockNo, data FROM block_chunks WHERE log_id = ? AND thread_no = ? AND block_no BETWEEN ? AND ? ORDER BY block_no');
+    readChunkStatements.set(db, stmt);
+  }
+  return stmt.all(logId, threadNo, fromBlock, toBlock) as { blockNo: number; data: Buffer }[];
+}
+
 export interface LogStats {
   eventCount: number;
   lineCount: number;

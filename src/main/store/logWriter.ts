@@ -5,6 +5,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from './db';
 import { effectiveKeys, summarize, type EventBlockBuilder } from './eventBlock';
+import type { ChunkCutter } from './keyChunks';
 import type { FileFingerprint, LogStats, ThreadRow } from './logIndex';
 import { readBackCopyDir, readBackCopyPath, readBackCopyUsage, removeReadBackCopy } from './readBackCopies';
 import { writeThreadFeatures, type ThreadFeatureRecord } from './threadFeatures';
@@ -75,6 +76,7 @@ export function setHashSecret(db: Db, secret: Uint8Array): void {
 function deleteLog(db: Db, logId: number): void {
   db.transaction(() => {
     db.prepare('DELETE FROM alignments WHERE canary_log = ? OR ours_log = ?').run(logId, logId);
+    db.prepare('DELETE FROM block_chunks WHERE log_id = ?').run(logId);
     db.prepare('DELETE FROM blocks WHERE log_id = ?').run(logId);
     db.prepare('DELETE FROM threads WHERE log_id = ?').run(logId);
     db.prepare('DELETE FROM logs WHERE log_id = ?').run(logId);
@@ -123,33 +125,38 @@ export interface BlockRecord {
   sumRaw: string;
   flags: number;
   data: Uint8Array;
+  /** The chunks (keyChunks.ts) that end in this block, packed; null when none does. */
+  chunks: Uint8Array | null;
 }
 
 /** Where an ingest puts what it produces: the index directly, or a worker's messages to the thread that owns it. */
 export interface LogSink {
-  addBlock(threadNo: number, blockNo: number, builder: EventBlockBuilder): void;
+  /** The thread's next block; `chunks` cuts the thread's keys into chunks as its blocks go by. */
+  addBlock(threadNo: number, blockNo: number, builder: EventBlockBuilder, chunks: ChunkCutter): void;
   /** Each thread's stream summary (store/threadFeatures.ts), given once, just before finish. */
   addThreadFeatures(records: ThreadFeatureRecord[]): void;
   finish(threads: ThreadRow[], stats: LogStats): void;
 }
 
 /** Pack a thread's block (and empty the builder); `into` is reused for the BLOB when given. */
-export function blockRecord(threadNo: number, blockNo: number, builder: EventBlockBuilder, into?: Buffer): BlockRecord {
+export function blockRecord(threadNo: number, blockNo: number, builder: EventBlockBuilder, chunks: ChunkCutter, into?: Buffer): BlockRecord {
   const b = builder.block;
   const n = b.count;
   let flags = 0;
   for (let i = 0; i < n; i++) flags |= b.flags[i]!;
   const first = b.idx[0]!;
   const last = b.idx[n - 1]!;
+  const canon = effectiveKeys(b, true, n);
   return {
     threadNo,
     blockNo,
     count: n,
     firstIdx: Number.isNaN(first) ? null : first,
     lastIdx: Number.isNaN(last) ? null : last,
-    sumCanon: summarize(effectiveKeys(b, true, n), b.idx, n),
+    sumCanon: summarize(canon, b.idx, n),
     sumRaw: summarize(b.keyRaw, b.idx, n),
     flags,
+    chunks: chunks.cut(b.keyRaw, canon, b.keyMasked, b.flags, n),
     data: builder.take(into),
   };
 }
@@ -161,6 +168,7 @@ export class LogWriter implements LogSink {
   /** BLOB buffers reused across batches: a long ingest allocates no new memory per block. */
   private readonly buffers: Buffer[] = [];
   private readonly insertBlock;
+  private readonly insertChunks;
 
   constructor(
     private readonly db: Db,
@@ -170,10 +178,11 @@ export class LogWriter implements LogSink {
       `INSERT INTO blocks (log_id, thread_no, block_no, event_count, first_idx, last_idx, sum_canon, sum_raw, any_flags, data)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    this.insertChunks = db.prepare('INSERT INTO block_chunks (log_id, thread_no, block_no, data) VALUES (?, ?, ?, ?)');
   }
 
-  addBlock(threadNo: number, blockNo: number, builder: EventBlockBuilder): void {
-    this.addRecord(blockRecord(threadNo, blockNo, builder, this.buffer(this.pending.length, builder.blobSize())));
+  addBlock(threadNo: number, blockNo: number, builder: EventBlockBuilder, chunks: ChunkCutter): void {
+    this.addRecord(blockRecord(threadNo, blockNo, builder, chunks, this.buffer(this.pending.length, builder.blobSize())));
   }
 
   addThreadFeatures(records: ThreadFeatureRecord[]): void {
@@ -201,6 +210,7 @@ export class LogWriter implements LogSink {
         for (const r of rows) {
           const data = Buffer.isBuffer(r.data) ? r.data : Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
           this.insertBlock.run(this.logId, r.threadNo, r.blockNo, r.count, r.firstIdx, r.lastIdx, r.sumCanon, r.sumRaw, r.flags, data);
+          if (r.chunks) this.insertChunks.run(this.logId, r.threadNo, r.blockNo, r.chunks);
         }
       })
       .immediate();

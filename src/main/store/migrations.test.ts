@@ -65,7 +65,9 @@ describe('migrations', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     const log = getLog(db, 1)!;
     expect(log).toMatchObject({ path: '/a.jsonl', size: 1234, eventCount: 3, compression: null, contentSize: 1234 });
-    // A plain log needs no decompressed copy: its index is reused as it was.
+    // A plain log needs no decompressed copy: its index is reused as it was (but for step 13, which has
+    // every log indexed again for its chunk summaries: that is its own test's business).
+    db.prepare('DELETE FROM stale_logs').run();
     expect(findReusableLog(db, { path: '/a.jsonl', size: 1234, mtimeMs: 5, fingerprint: 'f', compression: null })?.logId).toBe(1);
     expect(() => db.prepare("UPDATE logs SET compression = 'xz' WHERE log_id = 1").run()).toThrow(/CHECK/);
     db.close();
@@ -99,6 +101,36 @@ describe('migrations', () => {
     expect(after.pragma('user_version', { simple: true })).toBe(0);
     after.close();
     expect(tables(path)).toEqual(['threads']);
+  });
+});
+
+describe('index migration 13: chunk summaries for the alignment', () => {
+  it('adds the table and indexes again, on next use, the logs indexed without chunks, their blocks and alignments going with them', () => {
+    const path = join(dir, 'index-v12.sqlite');
+    const raw = new Database(path);
+    for (const step of MIGRATIONS.slice(0, 12)) raw.exec(step);
+    raw.pragma('user_version = 12');
+    raw.prepare("INSERT INTO logs (log_id, path, size, mtime_ms, fingerprint, state, event_count) VALUES (1, '/a.jsonl', 10, 1, 'f', 'complete', 1)").run();
+    raw.prepare("INSERT INTO threads (log_id, thread_no, tid_key, tid_json, event_count, first_line) VALUES (1, 0, 'i:6', '6', 1, 2)").run();
+    raw
+      .prepare("INSERT INTO blocks (log_id, thread_no, block_no, event_count, sum_canon, sum_raw, any_flags, data) VALUES (1, 0, 0, 1, 'x', 'x', 0, x'00')")
+      .run();
+    raw
+      .prepare(
+        "INSERT INTO alignments (canary_log, canary_thread, ours_log, ours_thread, keys, version, aligned, cost, hunks) VALUES (1, 0, 1, 0, 'k', 1, 1, 0, x'')",
+      )
+      .run();
+    raw.close();
+    expect(tables(path)).not.toContain('block_chunks');
+    const db = openDb(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(tables(path)).toContain('block_chunks');
+    expect(findReusableLog(db, { path: '/a.jsonl', size: 10, mtimeMs: 1, fingerprint: 'f', compression: null })).toBeUndefined();
+    expect(removeAbandonedLogs(db)).toBe(1);
+    for (const t of ['logs', 'threads', 'blocks', 'alignments', 'block_chunks']) {
+      expect((db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n, t).toBe(0);
+    }
+    db.close();
   });
 });
 
@@ -250,12 +282,15 @@ describe('index migration 12: the search index, beside the event index', () => {
     raw
       .prepare("INSERT INTO blocks (log_id, thread_no, block_no, event_count, sum_canon, sum_raw, any_flags, data) VALUES (7, 0, 0, 3, 'a', 'b', 0, x'00')")
       .run();
+    // Step 12 alone (step 13 has every log indexed again for its chunk summaries: its own test).
+    raw.exec(MIGRATIONS[11]!);
+    raw.pragma('user_version = 12');
+    expect(raw.prepare('SELECT log_id, state, event_count FROM logs').all()).toEqual([{ log_id: 7, state: 'complete', event_count: 3 }]);
+    expect((raw.prepare('SELECT count(*) AS n FROM stale_logs').get() as { n: number }).n).toBe(0);
+    expect((raw.prepare('SELECT count(*) AS n FROM blocks').get() as { n: number }).n).toBe(1);
     raw.close();
     const db = openDb(path);
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    expect(db.prepare('SELECT log_id, state, event_count FROM logs').all()).toEqual([{ log_id: 7, state: 'complete', event_count: 3 }]);
-    expect((db.prepare('SELECT count(*) AS n FROM stale_logs').get() as { n: number }).n).toBe(0);
-    expect((db.prepare('SELECT count(*) AS n FROM blocks').get() as { n: number }).n).toBe(1);
     // The search index is built on the first search; its rows belong to their log.
     db.prepare(
       "INSERT INTO search_columns (log_id, thread_no, path, keys, segment, count, encoding, dict, dict_crc, data, crc) VALUES (7, 0, 'kind', '[\"kind\"]', 0, 3, 0, '0x', 0, x'000000', 0)",

@@ -195,6 +195,19 @@ export const INDEX_MIGRATIONS: readonly string[] = [
   );
   CREATE UNIQUE INDEX search_columns_by_path ON search_columns (log_id, thread_no, path, keys, segment);
   `,
+  // 13: position-independent summaries of each thread's keys (store/keyChunks.ts), stored with the
+  // block each chunk ends in, apart from the blocks so that the alignment reads them without the
+  // blocks' data. Logs indexed before have none: indexed again on next use (their alignments go with them).
+  `
+  CREATE TABLE block_chunks (
+    log_id    INTEGER NOT NULL REFERENCES logs (log_id) ON DELETE CASCADE,
+    thread_no INTEGER NOT NULL,
+    block_no  INTEGER NOT NULL,
+    data      BLOB NOT NULL, -- the chunks that end in this block (keyChunks.ts)
+    PRIMARY KEY (log_id, thread_no, block_no)
+  ) WITHOUT ROWID;
+  INSERT OR IGNORE INTO stale_logs (log_id) SELECT log_id FROM logs;
+  `,
 ];
 
 export const SESSION_MIGRATIONS: readonly string[] = [
