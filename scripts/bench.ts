@@ -1,4 +1,6 @@
-// `npm run bench [-- --events N] [--threads T] [--edits E] [--runs K] [--no-reference] [--skip-warm] [--skip-unrelated] [--skip-similarity] [--only-similarity] [--skip-compressed] [--skip-search | --search-only]`
+// `npm run bench [-- --events N] [--threads T] [--edits E] [--runs K] [--no-reference] [--skip-warm] [--skip-unrelated]
+//                  [--skip-similarity] [--only-similarity] [--skip-compressed] [--skip-search | --search-only]
+//                  [--previous DIR] [--many-threads 1000,10000 | --skip-many-threads] [--many-events N]`
 //
 // Generates (once, cached in .bench/) a deterministic pair of logs with the
 // project's generator, then measures, side by side in the same run:
@@ -13,10 +15,15 @@
 //     back from decompressed copies (benchCompressed.ts),
 //   - the find box on a pair of one-thread logs of N events (benchSearch.ts):
 //     the search index's build time and size, and finds across the thread,
-// reporting the median wall time, CPU time and peak RSS over K runs, the
-// ratios against the reference, whether the reports are byte-identical, and
-// the size of the index against the logs. Figures are ratios because these
-// machines are noisy; nothing here is a pass/fail test.
+//   - many short threads: two 1M-event logs with 1000 and 10,000 threads, cold
+//     diff and --format json, peak RSS and the kept index against the logs,
+// reporting the median wall time, CPU time and peak RSS over K runs (with the
+// spread of the runs: these machines are shared), the ratios against the
+// reference, whether the reports are byte-identical, and the size of the index
+// against the logs. With --previous DIR (another checkout, built: e.g. main in
+// a git worktree), every lockstep run is also made with DIR's bin/lockstep,
+// interleaved with ours run by run, and the ratios against it are shown: the
+// previous design measured in the same run. Nothing here is a pass/fail test.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -35,6 +42,11 @@ const GENERATOR_VERSION = 2;
 
 interface Args {
   events: number;
+  /** A checkout of the previous design (built), measured in the same run. */
+  previous: string | null;
+  /** Thread counts of the many-threads section (empty: skipped), and the events of its logs. */
+  manyThreads: number[];
+  manyEvents: number;
   runs: number;
   reference: boolean;
   warm: boolean;
@@ -65,6 +77,9 @@ function parse(argv: string[]): Args {
     compressed: true,
     search: true,
     searchOnly: false,
+    previous: null,
+    manyThreads: [1000, 10_000],
+    manyEvents: 1_000_000,
   };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i]!;
@@ -80,9 +95,15 @@ function parse(argv: string[]): Args {
     else if (v === '--skip-compressed') a.compressed = false;
     else if (v === '--skip-search') a.search = false;
     else if (v === '--search-only') a.searchOnly = true;
+    else if (v === '--previous') a.previous = resolve(argv[++i]!);
+    else if (v === '--many-threads') a.manyThreads = argv[++i]!.split(',').map(Number);
+    else if (v === '--skip-many-threads') a.manyThreads = [];
+    else if (v === '--many-events') a.manyEvents = Number(argv[++i]);
     else throw new Error(`unknown option ${v}`);
   }
   if (!Number.isInteger(a.events) || a.events < 1) throw new Error('--events wants a positive integer');
+  if (a.manyThreads.some((t) => !Number.isInteger(t) || t < 1)) throw new Error('--many-threads wants thread counts, e.g. 1000,10000');
+  if (a.previous && !existsSync(join(a.previous, 'out/main/cli.js'))) throw new Error(`--previous ${a.previous}: not a built checkout (no out/main/cli.js)`);
   return a;
 }
 
@@ -116,15 +137,48 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-function summarize(ms: Measure[]): Measure {
-  return { wall: median(ms.map((m) => m.wall)), cpu: median(ms.map((m) => m.cpu)), rssMB: median(ms.map((m) => m.rssMB)), status: ms[0]!.status };
+/** The median of each figure, and how far apart the runs were (the machine is shared: noise shows here). */
+interface Summary extends Measure {
+  runs: number;
+  wallMin: number;
+  wallMax: number;
+  rssMin: number;
+  rssMax: number;
 }
 
-function editsPerThread(args: Args): number {
+function summarize(ms: Measure[]): Summary {
+  const walls = ms.map((m) => m.wall);
+  const rss = ms.map((m) => m.rssMB);
+  return {
+    wall: median(walls),
+    cpu: median(ms.map((m) => m.cpu)),
+    rssMB: median(rss),
+    status: ms[0]!.status,
+    runs: ms.length,
+    wallMin: Math.min(...walls),
+    wallMax: Math.max(...walls),
+    rssMin: Math.min(...rss),
+    rssMax: Math.max(...rss),
+  };
+}
+
+/** "12.3 (11.9–13.0)": the median and the range of the runs. */
+function spread(s: Summary): string {
+  return s.runs > 1 ? `wall ${fmt(s.wallMin)}–${fmt(s.wallMax)} s, RSS ${fmt(s.rssMin, 0)}–${fmt(s.rssMax, 0)} MB over ${s.runs} runs` : '1 run';
+}
+
+function editsPerThread(args: Pick<Args, 'edits' | 'threads'>): number {
   return args.edits ?? (args.threads === 1 ? 100 : 10);
 }
 
-function ensureLogs(args: Args): { dir: string; canary: string; ours: string; bytes: number } {
+interface Logs {
+  dir: string;
+  canary: string;
+  ours: string;
+  bytes: number;
+}
+
+function ensureLogs(args: Pick<Args, 'events' | 'threads' | 'edits'>): Logs {
   const dir = join(ROOT, '.bench', `v${GENERATOR_VERSION}-${args.events}-${args.threads}-${editsPerThread(args)}`);
   const canary = join(dir, 'canary.jsonl');
   const ours = join(dir, 'ours.jsonl');
@@ -148,6 +202,35 @@ function fmt(n: number, digits = 2): string {
   return n.toFixed(digits);
 }
 
+/** A build of Lockstep to measure: this checkout, or the --previous one. */
+interface Program {
+  name: string;
+  bin: string;
+}
+
+/**
+ * Run each command `runs` times, the programs interleaved run by run (so that
+ * a busy minute on the shared machine hits both alike); `out(p)` names the
+ * report file of each.
+ */
+function interleaved(programs: Program[], runs: number, label: string, cmd: (p: Program) => string[], out: (p: Program) => string): Map<Program, Summary> {
+  const all = new Map<Program, Measure[]>(programs.map((p) => [p, []]));
+  for (let r = 0; r < runs; r++) {
+    for (const p of programs) {
+      process.stderr.write(`${label}, ${p.name}, run ${r + 1} of ${runs}…\n`);
+      all.get(p)!.push(measure(out(p), [process.execPath, p.bin, ...cmd(p)]));
+    }
+  }
+  return new Map([...all].map(([p, ms]) => [p, summarize(ms)]));
+}
+
+/** Bytes of a kept index (with its WAL files). */
+function indexSize(db: string): number {
+  let n = 0;
+  for (const suffix of ['', '-wal', '-shm']) if (existsSync(db + suffix)) n += statSync(db + suffix).size;
+  return n;
+}
+
 async function main(): Promise<void> {
   const args = parse(process.argv.slice(2));
   if (!existsSync(join(ROOT, 'out/main/cli.js'))) throw new Error('build first: npm run build');
@@ -159,15 +242,18 @@ async function main(): Promise<void> {
     process.stdout.write(`\n${await searchSection(args, runSearch(args))}\n`);
     return;
   }
+  const current: Program = { name: 'lockstep', bin: LOCKSTEP };
+  const previous: Program | null = args.previous ? { name: 'previous', bin: join(args.previous, 'bin/lockstep') } : null;
+  const programs = previous ? [current, previous] : [current];
   const logs = ensureLogs(args);
   const gen = JSON.parse(readFileSync(join(logs.dir, 'complete'), 'utf8')) as { canaryEvents: number; oursEvents: number };
   const work = join(logs.dir, 'work');
   rmSync(work, { recursive: true, force: true });
   mkdirSync(work, { recursive: true });
   const diffArgs = ['--canary', logs.canary, '--ours', logs.ours, '--quiet'];
-  const rows: [string, Measure | null, string][] = [];
+  const rows: [string, Summary | null, string][] = [];
 
-  let ref: Measure | null = null;
+  let ref: Summary | null = null;
   let refReport: string | null = null;
   if (args.reference && existsSync(REFERENCE)) {
     process.stderr.write(`reference × ${args.runs}…\n`);
@@ -180,33 +266,74 @@ async function main(): Promise<void> {
     rows.push(['reference (python3 diff_events.py)', null, args.reference ? `not found at ${REFERENCE}` : 'skipped (--no-reference)']);
   }
 
-  process.stderr.write(`lockstep cold × ${args.runs}…\n`);
-  const cold = summarize(Array.from({ length: args.runs }, () => measure(join(work, 'cold.md'), [process.execPath, LOCKSTEP, 'diff', ...diffArgs])));
-  const coldReport = readFileSync(join(work, 'cold.md'), 'utf8');
-  rows.push(['lockstep diff, cold (new index)', cold, refReport === null ? '' : coldReport === refReport ? 'report identical' : 'REPORT DIFFERS']);
-
-  process.stderr.write(`lockstep --format json cold × ${args.runs}…\n`);
-  const json = summarize(
-    Array.from({ length: args.runs }, () => measure(join(work, 'cold.json'), [process.execPath, LOCKSTEP, 'diff', ...diffArgs, '--format', 'json'])),
+  const cold = interleaved(
+    programs,
+    args.runs,
+    'lockstep cold',
+    () => ['diff', ...diffArgs],
+    (p) => join(work, `cold-${p.name}.md`),
   );
-  const aligned = alignmentNote(join(work, 'cold.json'));
-  rows.push([
-    'lockstep diff --format json, cold (every pair aligned)',
-    json,
-    `${fmt(json.wall / cold.wall, 3)}× the cold diff's time, ${fmt(json.rssMB / cold.rssMB, 2)}× its RSS; ${aligned}`,
-  ]);
+  const json = interleaved(
+    programs,
+    args.runs,
+    'lockstep --format json cold',
+    () => ['diff', ...diffArgs, '--format', 'json'],
+    (p) => join(work, `cold-${p.name}.json`),
+  );
+  const coldReport = readFileSync(join(work, 'cold-lockstep.md'), 'utf8');
+  const vsPrevious = (m: Summary, b: Summary | undefined): string =>
+    b ? `; ${fmt(m.wall / b.wall, 3)}× the previous build's time, ${fmt(m.rssMB / b.rssMB, 2)}× its RSS` : '';
+  for (const p of programs) {
+    const prefix = p === current ? '' : 'previous build: ';
+    const c = cold.get(p)!;
+    const j = json.get(p)!;
+    const report = readFileSync(join(work, `cold-${p.name}.md`), 'utf8');
+    const same =
+      refReport === null
+        ? p === current
+          ? ''
+          : report === coldReport
+            ? 'report identical to ours'
+            : 'REPORT DIFFERS from ours'
+        : report === refReport
+          ? 'report identical'
+          : 'REPORT DIFFERS';
+    const jsonSame = p === current || !previous ? '' : sameAlignment(join(work, `cold-${p.name}.json`), join(work, 'cold-lockstep.json'));
+    rows.push([
+      `${prefix}lockstep diff, cold (new index)`,
+      c,
+      [same, spread(c)].filter(Boolean).join('; ') + (p === current ? vsPrevious(c, previous ? cold.get(previous) : undefined) : ''),
+    ]);
+    rows.push([
+      `${prefix}lockstep diff --format json, cold (every pair aligned)`,
+      j,
+      `${fmt(j.wall / c.wall, 3)}× the cold diff's time, ${fmt(j.rssMB / c.rssMB, 2)}× its RSS; ${alignmentNote(join(work, `cold-${p.name}.json`))}; ${spread(j)}` +
+        (jsonSame ? `; ${jsonSame}` : '') +
+        (p === current ? vsPrevious(j, previous ? json.get(previous) : undefined) : ''),
+    ]);
+  }
 
   // Triage across runs: the same cold aligned diff compared with a baseline (the report just written), every hunk signed.
   process.stderr.write(`lockstep --format json --baseline cold × ${args.runs}…\n`);
+  const coldJson = json.get(current)!;
   const withBaseline = summarize(
     Array.from({ length: args.runs }, () =>
-      measure(join(work, 'baseline.json'), [process.execPath, LOCKSTEP, 'diff', ...diffArgs, '--format', 'json', '--baseline', join(work, 'cold.json')]),
+      measure(join(work, 'baseline.json'), [
+        process.execPath,
+        LOCKSTEP,
+        'diff',
+        ...diffArgs,
+        '--format',
+        'json',
+        '--baseline',
+        join(work, 'cold-lockstep.json'),
+      ]),
     ),
   );
   rows.push([
     'lockstep diff --format json --baseline (its own report), cold',
     withBaseline,
-    `${fmt(withBaseline.wall / json.wall, 3)}× the cold aligned diff's time, ${fmt(withBaseline.rssMB / json.rssMB, 2)}× its RSS`,
+    `${fmt(withBaseline.wall / coldJson.wall, 3)}× the cold aligned diff's time, ${fmt(withBaseline.rssMB / coldJson.rssMB, 2)}× its RSS`,
   ]);
 
   const db = join(work, 'index.sqlite');
@@ -221,7 +348,7 @@ async function main(): Promise<void> {
     );
     const warmReport = readFileSync(join(work, 'warm.md'), 'utf8');
     rows.push(['lockstep diff, warm (kept --db index)', warm, warmReport === coldReport ? 'report identical' : 'REPORT DIFFERS']);
-    for (const suffix of ['', '-wal', '-shm']) if (existsSync(db + suffix)) indexBytes += statSync(db + suffix).size;
+    indexBytes = indexSize(db);
     signing = await measureSignatures(db, logs.canary, logs.ours);
     queries = await measureWorkbenchQueries(join(work, 'workbench'), logs.canary, logs.ours);
   }
@@ -237,19 +364,21 @@ async function main(): Promise<void> {
           process.stderr.write(`${label}…\n`);
           return summarize(Array.from({ length: runs }, () => measure(outFile, [process.execPath, LOCKSTEP, 'diff', ...extra])));
         },
-        plainCold: cold,
+        plainCold: cold.get(current)!,
         plainReport: coldReport,
         plainQueries: queries,
       })
     : [];
   const search = args.search ? await runSearch(args) : null;
+  const many = args.manyThreads.map((t) => measureManyThreads(t, args, programs));
 
   const lines: string[] = [];
   lines.push(
     `Machine: ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'cpu'}, ${Math.round(totalmem() / 2 ** 30)} GB, Node ${process.version}; ${new Date().toISOString().slice(0, 10)}`,
   );
   lines.push(
-    `Logs: ${gen.canaryEvents.toLocaleString('en')} + ${gen.oursEvents.toLocaleString('en')} events, ${(logs.bytes / 2 ** 20).toFixed(0)} MiB together (${args.threads} threads, ${editsPerThread(args)} known edits in each of ours, generator seed bench-${args.events}); medians of ${args.runs} runs`,
+    `Logs: ${gen.canaryEvents.toLocaleString('en')} + ${gen.oursEvents.toLocaleString('en')} events, ${(logs.bytes / 2 ** 20).toFixed(0)} MiB together (${args.threads} threads, ${editsPerThread(args)} known edits in each of ours, generator seed bench-${args.events}); medians of ${args.runs} runs` +
+      (previous ? `; previous build: ${args.previous}, interleaved run by run` : ''),
   );
   lines.push('');
   lines.push('| run | wall s | CPU s | peak RSS MB | wall vs reference | RSS vs reference | note |');
@@ -266,7 +395,7 @@ async function main(): Promise<void> {
   if (signing) {
     lines.push(
       `\nSignatures and clustering alone (every hunk signed, the signatures grouped; from the kept index, in-process): ${fmt(signing.seconds, 3)} s for ` +
-        `${signing.hunks} hunks in ${signing.pairs} pairs (${signing.signatures} signatures) = ${fmt((100 * signing.seconds) / json.wall, 2)}% of the cold aligned diff's time.`,
+        `${signing.hunks} hunks in ${signing.pairs} pairs (${signing.signatures} signatures) = ${fmt((100 * signing.seconds) / coldJson.wall, 2)}% of the cold aligned diff's time.`,
     );
   }
   if (indexBytes) lines.push(`\nIndex on disk: ${(indexBytes / 2 ** 20).toFixed(1)} MiB = ${fmt(indexBytes / logs.bytes, 3)}× the logs.`);
@@ -278,6 +407,22 @@ async function main(): Promise<void> {
     );
   }
   if (similarity) lines.push('', similarityLine(similarity));
+  if (many.length) {
+    lines.push('');
+    lines.push(
+      `Many short threads (two ${args.manyEvents.toLocaleString('en')}-event logs, 10 known edits per thread, \`--many-threads ${args.manyThreads.join(',')}\`; medians of ${args.runs} runs):`,
+    );
+    lines.push('');
+    lines.push('| threads | build | cold diff s | cold diff peak RSS MB | --format json s | json peak RSS MB | json / cold | index / logs | note |');
+    lines.push('|---:|---|---:|---:|---:|---:|---:|---:|---|');
+    for (const m of many) {
+      for (const r of m.rows) {
+        lines.push(
+          `| ${m.threads.toLocaleString('en')} | ${r.program.name} | ${fmt(r.cold.wall)} | ${fmt(r.cold.rssMB, 0)} | ${fmt(r.json.wall)} | ${fmt(r.json.rssMB, 0)} | ${fmt(r.json.wall / r.cold.wall, 2)}× | ${fmt(r.indexBytes / m.logBytes, 3)}× | ${r.note} |`,
+        );
+      }
+    }
+  }
   if (queries) {
     lines.push('');
     lines.push('| workbench query (kept index) | median ms | p99 ms | max ms | n |');
@@ -325,6 +470,57 @@ async function searchSection(args: Args, pending: Promise<{ bench: SearchBench; 
     ...s.queries.map((q) => `| ${q.name} | ${fmt(q.median)} | ${fmt(q.p99)} | ${fmt(q.max)} | ${q.n} | ${fmt(q.cpuMedian)} |`),
   ];
   return out.join('\n');
+}
+
+/** Whether two JSON reports hold the same alignments (every pair's hunks and verdict). */
+function sameAlignment(a: string, b: string): string {
+  const pairs = (path: string): string => JSON.stringify((JSON.parse(readFileSync(path, 'utf8')) as { pairs: unknown[] }).pairs);
+  return pairs(a) === pairs(b) ? 'same pairs and hunks as ours' : 'PAIRS OR HUNKS DIFFER from ours';
+}
+
+interface ManyThreads {
+  threads: number;
+  logBytes: number;
+  rows: { program: Program; cold: Summary; json: Summary; indexBytes: number; note: string }[];
+}
+
+/** Two 1M-event logs of many short threads: memory, the alignment of many small pairs, and the index's overhead per block. */
+function measureManyThreads(threads: number, args: Args, programs: Program[]): ManyThreads {
+  const logs = ensureLogs({ events: args.manyEvents, threads, edits: 10 });
+  const work = join(logs.dir, 'work');
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  const diffArgs = ['diff', '--canary', logs.canary, '--ours', logs.ours, '--quiet'];
+  const label = `${threads} threads`;
+  const cold = interleaved(
+    programs,
+    args.runs,
+    `${label}: cold`,
+    () => diffArgs,
+    (p) => join(work, `cold-${p.name}.md`),
+  );
+  const json = interleaved(
+    programs,
+    args.runs,
+    `${label}: --format json`,
+    () => [...diffArgs, '--format', 'json'],
+    (p) => join(work, `cold-${p.name}.json`),
+  );
+  const reference = readFileSync(join(work, 'cold-lockstep.md'), 'utf8');
+  return {
+    threads,
+    logBytes: logs.bytes,
+    rows: programs.map((p) => {
+      const db = join(work, `index-${p.name}.sqlite`);
+      measure(join(work, `keep-${p.name}.md`), [process.execPath, p.bin, ...diffArgs, '--db', db]);
+      const notes = [alignmentNote(join(work, `cold-${p.name}.json`)), `cold ${spread(cold.get(p)!)}`];
+      if (p.name !== 'lockstep') {
+        notes.push(readFileSync(join(work, `cold-${p.name}.md`), 'utf8') === reference ? 'report identical to ours' : 'REPORT DIFFERS from ours');
+        notes.push(sameAlignment(join(work, `cold-${p.name}.json`), join(work, 'cold-lockstep.json')));
+      }
+      return { program: p, cold: cold.get(p)!, json: json.get(p)!, indexBytes: indexSize(db), note: notes.join('; ') };
+    }),
+  };
 }
 
 /** What the JSON report says of the alignment: hunks, pairs realigned to the end, and the cost against what was injected. */
