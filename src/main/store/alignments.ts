@@ -1,7 +1,7 @@
 // Kept alignments (table alignments): one row per pair of threads, key
 // setting and aligner version; hunks packed five numbers each. A log's
 // alignments go with it (ON DELETE CASCADE).
-import type { Db } from './db';
+import { cached, type Db } from './db';
 
 export interface AlignmentKey {
   canaryLog: number;
@@ -71,12 +71,11 @@ function unpack(blob: Buffer, cost: number): Hunk[] | null {
 }
 
 export function getAlignment(db: Db, k: AlignmentKey): Alignment | null {
-  const r = db
-    .prepare(
-      `SELECT aligned, stopped_canary, stopped_ours, cost, hunks FROM alignments
+  const r = cached(
+    db,
+    `SELECT aligned, stopped_canary, stopped_ours, cost, hunks FROM alignments
        WHERE canary_log = ? AND canary_thread = ? AND ours_log = ? AND ours_thread = ? AND keys = ? AND version = ?`,
-    )
-    .get(k.canaryLog, k.canaryThread, k.oursLog, k.oursThread, k.keys, k.version) as
+  ).get(k.canaryLog, k.canaryThread, k.oursLog, k.oursThread, k.keys, k.version) as
     { aligned: number; stopped_canary: number | null; stopped_ours: number | null; cost: number; hunks: Buffer } | undefined;
   if (!r) return null;
   const hunks = unpack(r.hunks, r.cost);
@@ -90,7 +89,8 @@ export function getAlignment(db: Db, k: AlignmentKey): Alignment | null {
 }
 
 export function putAlignment(db: Db, k: AlignmentKey, a: Alignment): void {
-  db.prepare(
+  cached(
+    db,
     `INSERT OR REPLACE INTO alignments (canary_log, canary_thread, ours_log, ours_thread, keys, version, aligned, stopped_canary, stopped_ours, cost, hunks)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(

@@ -1,6 +1,6 @@
 // The one module that owns the SQLite driver: opening, pragmas, migrations.
 // Domain queries live beside it (logIndex.ts, sessions.ts) as named functions.
-import Database from 'better-sqlite3';
+import Database, { type Statement } from 'better-sqlite3';
 import { INDEX_MIGRATIONS, SESSION_MIGRATIONS } from './migrations';
 
 export type Db = Database.Database;
@@ -46,6 +46,21 @@ export function openDb(path: string, opts: OpenOptions = {}): Db {
   migrate(db, sessions ? SESSION_MIGRATIONS : INDEX_MIGRATIONS);
   if (!reclaimable && db.pragma('auto_vacuum', { simple: true }) !== 2 && !db.prepare('SELECT 1 FROM blocks LIMIT 1').get()) db.exec('VACUUM');
   return db;
+}
+
+const statements = new WeakMap<Db, Map<string, Statement>>();
+
+/**
+ * A statement prepared once per connection: the queries the diff and the
+ * alignment run once per block or per pair (thousands of times with many
+ * threads) would otherwise spend more time being compiled than run.
+ */
+export function cached(db: Db, sql: string): Statement {
+  let m = statements.get(db);
+  if (!m) statements.set(db, (m = new Map()));
+  let st = m.get(sql);
+  if (!st) m.set(sql, (st = db.prepare(sql)));
+  return st;
 }
 
 /** Bring the schema to the newest version, one transaction per step. */

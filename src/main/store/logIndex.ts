@@ -1,7 +1,6 @@
 // Read queries on the per-log event index (tables logs, threads, blocks), and
 // the rows they return. What writes an index lives in logWriter.ts.
-import type { Statement } from 'better-sqlite3';
-import { IndexDamagedError, type Db } from './db';
+import { cached, IndexDamagedError, type Db } from './db';
 import { decodeBlock, type EventBlock } from './eventBlock';
 import { readBackCopyReady } from './readBackCopies';
 
@@ -149,47 +148,40 @@ export function nextUnequalBlock(
 ): number | null {
   const sum = canonicalize ? 'sum_canon' : 'sum_raw';
   const ascending = from <= to;
-  const r = db
-    .prepare(
-      `SELECT x.block_no AS blockNo FROM blocks x
+  const r = cached(
+    db,
+    `SELECT x.block_no AS blockNo FROM blocks x
        LEFT JOIN blocks y ON y.log_id = @bLog AND y.thread_no = @bThread AND y.block_no = x.block_no
        WHERE x.log_id = @aLog AND x.thread_no = @aThread AND x.block_no BETWEEN @lo AND @hi
          AND (y.block_no IS NULL OR x.event_count != y.event_count OR ((x.any_flags | y.any_flags) & @flag) != 0 OR x.${sum} != y.${sum})
        ORDER BY x.block_no ${ascending ? 'ASC' : 'DESC'} LIMIT 1`,
-    )
-    .get({
-      aLog: a.logId,
-      aThread: a.threadNo,
-      bLog: b.logId,
-      bThread: b.threadNo,
-      lo: Math.min(from, to),
-      hi: Math.max(from, to),
-      flag: forceExactFlag,
-    }) as { blockNo: number } | undefined;
+  ).get({
+    aLog: a.logId,
+    aThread: a.threadNo,
+    bLog: b.logId,
+    bThread: b.threadNo,
+    lo: Math.min(from, to),
+    hi: Math.max(from, to),
+    flag: forceExactFlag,
+  }) as { blockNo: number } | undefined;
   return r ? r.blockNo : null;
 }
 
-/** The block read, prepared once per connection: the viewer and the alignment read thousands. */
-const readBlockStatements = new WeakMap<Db, Statement>();
-
 export function readBlock(db: Db, logId: number, threadNo: number, blockNo: number): EventBlock {
-  let stmt = readBlockStatements.get(db);
-  if (!stmt) readBlockStatements.set(db, (stmt = db.prepare('SELECT data FROM blocks WHERE log_id = ? AND thread_no = ? AND block_no = ?')));
-  const r = stmt.get(logId, threadNo, blockNo) as { data: Buffer } | undefined;
+  const r = cached(db, 'SELECT data FROM blocks WHERE log_id = ? AND thread_no = ? AND block_no = ?').get(logId, threadNo, blockNo) as
+    { data: Buffer } | undefined;
   if (!r) throw new IndexDamagedError(`the index has no block ${blockNo} of thread ${threadNo} in log ${logId}`);
   return decodeBlock(r.data);
 }
 
 /** The chunk rows (keyChunks.ts) of blocks [fromBlock, toBlock] of a thread, in block order. */
-const readChunkStatements = new WeakMap<Db, Statement>();
-
 export function readChunkRows(db: Db, logId: number, threadNo: number, fromBlock: number, toBlock: number): { blockNo: number; data: Buffer }[] {
-  let stmt = readChunkStatements.get(db);
-  if (!stmt) {
-    stmt = db.prepare('SELECT block_no AS blockNo, data FROM block_chunks WHERE log_id = ? AND thread_no = ? AND block_no BETWEEN ? AND ? ORDER BY block_no');
-    readChunkStatements.set(db, stmt);
-  }
-  return stmt.all(logId, threadNo, fromBlock, toBlock) as { blockNo: number; data: Buffer }[];
+  return cached(db, 'SELECT block_no AS blockNo, data FROM block_chunks WHERE log_id = ? AND thread_no = ? AND block_no BETWEEN ? AND ? ORDER BY block_no').all(
+    logId,
+    threadNo,
+    fromBlock,
+    toBlock,
+  ) as { blockNo: number; data: Buffer }[];
 }
 
 export interface LogStats {
