@@ -21,6 +21,7 @@ import { openDb } from '../store/db';
 import { alignPair, computeAlignment } from './alignPair';
 import { alignThreads, DEFAULT_LIMITS, type Alignment } from './alignThreads';
 import { KeyReader } from './keyReader';
+import { FlatPairKeys } from './pairKeys';
 
 const dir = mkdtempSync(join(tmpdir(), 'align-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -189,10 +190,13 @@ describe('alignment', () => {
         if (canon) expect(a.cost, `case ${n} thread ${p.threadIndex}`).toBeLessThanOrEqual(editCost(edits.get(p.threadIndex) ?? [], lengths[p.threadIndex]!));
         expect(a.cost, `case ${n} thread ${p.threadIndex}: minimal`).toBe(minimalCost(ce, oe));
         expect(a.aligned).toBe(true);
+        // Numbering the keys of a small pair changes nothing; their bit-parallel LCS gives the minimal cost.
+        expect(alignThreads(...readers(p, canon, true), DEFAULT_LIMITS, { flat: false })).toEqual(a);
+        expect(new FlatPairKeys(...readers(p, canon, true)).minimalCost(0, 0, ce.length, oe.length)).toBe(a.cost);
       }
       k.close();
     }
-  });
+  }, 180_000);
 
   it('on larger pairs, walked with resync and anchors: equal outside the hunks and no costlier than what was injected', () => {
     const rng = new Rng('align-large');
@@ -263,6 +267,11 @@ describe('alignment', () => {
     const o = { log: ol, thread: ol.threads[0]! };
     const a = computeAlignment(c, o, true, { ...DEFAULT_LIMITS, smallPair: 0 });
     checkAlignment(a, events(c, true), events(o, true));
+    // The same pair as a small one: no minimal script within its bound, then the same walk on numbered keys.
+    const limits = { ...DEFAULT_LIMITS, smallPair: 100_000 };
+    const flat = alignThreads(...readers({ c, o }, true, true), limits);
+    expect(flat.aligned).toBe(false);
+    expect(flat).toEqual(alignThreads(...readers({ c, o }, true, true), limits, { flat: false }));
     expect(a.aligned).toBe(false);
     {
       expect(a.stoppedAt).not.toBeNull();

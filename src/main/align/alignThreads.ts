@@ -13,14 +13,20 @@
 // other). All of it under a work budget proportional to the streams: past it
 // the alignment stops at the end of the last long equal run and says so
 // ("not realigned after …: the streams differ too much") rather than run away.
-import { keysEqual, runLength, runLengthBack, type KeyReader } from './keyReader';
+import type { KeyReader } from './keyReader';
 import { myersSearch, Trace, type LocalHunk } from './myers';
+import { FlatPairKeys, ReaderPairKeys, type PairKeys } from './pairKeys';
 import type { Alignment, Hunk, HunkOp } from '../store/alignments';
 
 export type { Alignment, Hunk };
 
-/** Bumped whenever the alignment of the same keys could come out different: kept alignments are recomputed. */
-export const ALIGNER_VERSION = 1;
+/**
+ * Bumped whenever the alignment of the same keys could come out different: kept alignments are recomputed.
+ * 2: the walk's budget no longer counts the minimal search a small pair tried first (which is no longer
+ * run at all when its cost is known to be out of reach): a small pair past its minimal bound may be walked
+ * further before the budget stops it.
+ */
+export const ALIGNER_VERSION = 2;
 
 export interface AlignLimits {
   /** Pairs up to this many events (both sides) get a minimal edit script, if it costs at most smallMaxD. */
@@ -81,24 +87,27 @@ function costOf(hunks: Hunk[]): number {
   return c;
 }
 
-/** Align two threads' key streams. */
-export function alignThreads(a: KeyReader, b: KeyReader, limits: AlignLimits = DEFAULT_LIMITS): Alignment {
-  const N = a.length;
-  const M = b.length;
-  const work = { count: 0 };
-  if (N + M <= limits.smallPair) {
-    const exact = minimalScript(a, b, limits.smallMaxD, work);
+/**
+ * Align two threads' key streams. Small pairs are read whole into numbered
+ * keys (`flat`; tests turn it off to check it changes nothing).
+ */
+export function alignThreads(a: KeyReader, b: KeyReader, limits: AlignLimits = DEFAULT_LIMITS, opts: { flat: boolean } = { flat: true }): Alignment {
+  const small = a.length + b.length <= limits.smallPair;
+  const k: PairKeys = small && opts.flat ? new FlatPairKeys(a, b) : new ReaderPairKeys(a, b);
+  if (small) {
+    // Its own count: whether it ran to its bound or was known hopeless at once, the walk's budget is the walk's.
+    const exact = minimalScript(k, limits.smallMaxD, { count: 0 });
     if (exact) return { hunks: exact, aligned: true, stoppedAt: null, cost: costOf(exact) };
   }
-  return walk(a, b, limits, work);
+  return walk(k, limits, { count: 0 });
 }
 
 /** A minimal edit script (common prefix and suffix first), or null if it costs more than maxD. */
-function minimalScript(a: KeyReader, b: KeyReader, maxD: number, work: { count: number }): Hunk[] | null {
-  const N = a.length;
-  const M = b.length;
-  const p = runLength(a, 0, b, 0, Math.min(N, M));
-  const sfx = runLengthBack(a, N, b, M, Math.min(N, M) - p);
+function minimalScript(k: PairKeys, maxD: number, work: { count: number }): Hunk[] | null {
+  const N = k.n;
+  const M = k.m;
+  const p = k.run(0, 0, Math.min(N, M));
+  const sfx = k.runBack(N, M, Math.min(N, M) - p);
   const n = N - p - sfx;
   const m = M - p - sfx;
   const list = new HunkList();
@@ -106,20 +115,23 @@ function minimalScript(a: KeyReader, b: KeyReader, maxD: number, work: { count: 
     list.push(p, p + n, p, p + m);
     return list.hunks;
   }
-  const r = myersSearch((x, y, limit) => runLength(a, p + x, b, p + y, Math.min(limit, n - x, m - y)), n, m, Infinity, new Trace(maxD), work);
+  // A search that cannot reach the corner within maxD would only show it after (maxD + 1)(maxD + 2) / 2 probes.
+  const cost = k.minimalCost(p, p, n, m);
+  if (cost !== null && cost > maxD) return null;
+  const r = myersSearch(k.from(p, p), n, m, Infinity, new Trace(maxD), work, cost);
   if (!r) return null;
   for (const h of r.hunks) list.pushLocal(h, p, p);
   return list.hunks;
 }
 
 /** The one walk along both streams that larger pairs get. */
-function walk(a: KeyReader, b: KeyReader, limits: AlignLimits, work: { count: number }): Alignment {
-  const N0 = a.length;
-  const M0 = b.length;
+function walk(k: PairKeys, limits: AlignLimits, work: { count: number }): Alignment {
+  const N0 = k.n;
+  const M0 = k.m;
   const budget = limits.workPerEvent * (N0 + M0) + limits.workBase;
   // The common suffix is equal: the walk ends where it starts (a truncated ours, events added at the end).
-  const pre = runLength(a, 0, b, 0, Math.min(N0, M0));
-  const sfx = runLengthBack(a, N0, b, M0, Math.min(N0, M0) - pre);
+  const pre = k.run(0, 0, Math.min(N0, M0));
+  const sfx = k.runBack(N0, M0, Math.min(N0, M0) - pre);
   work.count += pre + sfx;
   const N = N0 - sfx;
   const M = M0 - sfx;
@@ -135,14 +147,13 @@ function walk(a: KeyReader, b: KeyReader, limits: AlignLimits, work: { count: nu
     return { hunks: list.hunks, aligned: false, stoppedAt: { canary: good.i, ours: good.j }, cost: costOf(list.hunks) };
   };
   for (;;) {
-    const s = runLength(a, i, b, j, Math.min(N - i, M - j));
+    const s = k.run(i, j, Math.min(N - i, M - j));
     work.count += s;
     i += s;
     j += s;
     if (s >= LONG_RUN) good = { i, j, hunks: list.hunks.length };
-    // Blocks the walk has passed will not be read again.
-    a.dropBefore(Math.floor(good.i / 1024) - 1);
-    b.dropBefore(Math.floor(good.j / 1024) - 1);
+    // What the walk has passed will not be read again.
+    k.passed(good.i, good.j);
     if (i === N || j === M) {
       list.push(i, N, j, M);
       break;
@@ -150,23 +161,20 @@ function walk(a: KeyReader, b: KeyReader, limits: AlignLimits, work: { count: nu
     if (work.count > budget) return giveUp();
     if (Math.min(N - i, M - j) < limits.minSnake) {
       // Too little left on one side for a run to resynchronize on: the rest, by its minimal script where that is cheap.
-      endGame(a, i, N, b, j, M, list, work);
+      endGame(k, i, N, j, M, list, work);
       break;
     }
-    const r = myersSearch((x, y, limit) => runLength(a, i + x, b, j + y, Math.min(limit, N - i - x, M - j - y)), N - i, M - j, limits.minSnake, trace, work);
+    const r = myersSearch(k.from(i, j), N - i, M - j, limits.minSnake, trace, work);
     if (r) {
       for (const h of r.hunks) list.pushLocal(h, i, j);
       i += r.x;
       j += r.y;
       continue;
     }
-    const anchor = findAnchor(a, i, N, b, j, M, limits, work, budget);
+    const anchor = findAnchor(k, i, N, j, M, limits, work, budget);
     if (!anchor) return giveUp();
     // The region before the anchor: its minimal script where that is cheap, else one hunk.
-    const refined =
-      anchor.x + anchor.y <= 4 * limits.resyncMaxD
-        ? myersSearch((x, y, limit) => runLength(a, i + x, b, j + y, Math.min(limit, anchor.x - x, anchor.y - y)), anchor.x, anchor.y, Infinity, trace, work)
-        : null;
+    const refined = anchor.x + anchor.y <= 4 * limits.resyncMaxD ? myersSearch(k.from(i, j), anchor.x, anchor.y, Infinity, trace, work) : null;
     if (refined) for (const h of refined.hunks) list.pushLocal(h, i, j);
     else list.push(i, i + anchor.x, j, j + anchor.y);
     i += anchor.x;
@@ -183,7 +191,7 @@ const END_GAME_CELLS = 1 << 23;
  * longest common subsequence by the textbook table when it is small enough,
  * else one hunk (worse than minimal by at most twice the short side).
  */
-function endGame(a: KeyReader, i: number, N: number, b: KeyReader, j: number, M: number, list: HunkList, work: { count: number }): void {
+function endGame(k: PairKeys, i: number, N: number, j: number, M: number, list: HunkList, work: { count: number }): void {
   const n = N - i;
   const m = M - j;
   if ((n + 1) * (m + 1) > END_GAME_CELLS) {
@@ -195,7 +203,7 @@ function endGame(a: KeyReader, i: number, N: number, b: KeyReader, j: number, M:
   const L = new Uint8Array((n + 1) * w);
   for (let x = n - 1; x >= 0; x--) {
     for (let y = m - 1; y >= 0; y--) {
-      L[x * w + y] = keysEqual(a, i + x, b, j + y) ? L[(x + 1) * w + y + 1]! + 1 : Math.max(L[(x + 1) * w + y]!, L[x * w + y + 1]!);
+      L[x * w + y] = k.equal(i + x, j + y) ? L[(x + 1) * w + y + 1]! + 1 : Math.max(L[(x + 1) * w + y]!, L[x * w + y + 1]!);
     }
   }
   work.count += n * m;
@@ -203,7 +211,7 @@ function endGame(a: KeyReader, i: number, N: number, b: KeyReader, j: number, M:
   let y = 0;
   let open: { x: number; y: number } | null = null;
   while (x < n || y < m) {
-    if (x < n && y < m && keysEqual(a, i + x, b, j + y) && L[x * w + y] === L[(x + 1) * w + y + 1]! + 1) {
+    if (x < n && y < m && k.equal(i + x, j + y) && L[x * w + y] === L[(x + 1) * w + y + 1]! + 1) {
       if (open) list.push(i + open.x, i + x, j + open.y, j + y);
       open = null;
       x++;
@@ -226,10 +234,9 @@ const ROLL = 0x01000193;
  * words find candidates; the keys themselves decide.
  */
 function findAnchor(
-  a: KeyReader,
+  k: PairKeys,
   i: number,
   N: number,
-  b: KeyReader,
   j: number,
   M: number,
   limits: AlignLimits,
@@ -243,24 +250,14 @@ function findAnchor(
     const n = Math.min(W, N - i);
     const m = Math.min(W, M - j);
     if (n >= K && m >= K) {
-      const found = anchorIn(a, i, n, b, j, m, K, pK, work);
+      const found = anchorIn(k, i, n, j, m, K, pK, work);
       if (found) return found;
     }
     if ((n < W && m < W) || W >= limits.anchorWindow || work.count > budget) return null;
   }
 }
 
-function anchorIn(
-  a: KeyReader,
-  i: number,
-  n: number,
-  b: KeyReader,
-  j: number,
-  m: number,
-  K: number,
-  pK: number,
-  work: { count: number },
-): { x: number; y: number } | null {
+function anchorIn(k: PairKeys, i: number, n: number, j: number, m: number, K: number, pK: number, work: { count: number }): { x: number; y: number } | null {
   let size = 1;
   while (size < 2 * m) size *= 2;
   const mask = size - 1;
@@ -269,8 +266,8 @@ function anchorIn(
   // Every K-event window of ours' side, first occurrence kept (the nearest).
   let h = 0;
   for (let y = 0; y < m; y++) {
-    h = (Math.imul(h, ROLL) + b.word0(j + y)) | 0;
-    if (y >= K) h = (h - Math.imul(b.word0(j + y - K), pK)) | 0;
+    h = (Math.imul(h, ROLL) + k.oursWord0(j + y)) | 0;
+    if (y >= K) h = (h - Math.imul(k.oursWord0(j + y - K), pK)) | 0;
     if (y < K - 1) continue;
     const start = y - K + 1;
     let slot = (h ^ (h >>> 15)) & mask;
@@ -284,8 +281,8 @@ function anchorIn(
   let best: { x: number; y: number } | null = null;
   h = 0;
   for (let x = 0; x < n; x++) {
-    h = (Math.imul(h, ROLL) + a.word0(i + x)) | 0;
-    if (x >= K) h = (h - Math.imul(a.word0(i + x - K), pK)) | 0;
+    h = (Math.imul(h, ROLL) + k.canaryWord0(i + x)) | 0;
+    if (x >= K) h = (h - Math.imul(k.canaryWord0(i + x - K), pK)) | 0;
     if (x < K - 1) continue;
     const start = x - K + 1;
     if (best && start >= best.x + best.y) break;
@@ -293,7 +290,7 @@ function anchorIn(
     while (pos[slot] !== -1) {
       if (hashes[slot] === h) {
         const y = pos[slot]!;
-        if ((!best || start + y < best.x + best.y) && runLength(a, i + start, b, j + y, K) === K) best = { x: start, y };
+        if ((!best || start + y < best.x + best.y) && k.run(i + start, j + y, K) === K) best = { x: start, y };
         break;
       }
       slot = (slot + 1) & mask;

@@ -9,7 +9,7 @@
 // `minSnake` equal events (or to the end of both); the alignment uses that to
 // resynchronize after a difference without looking at the rest of the streams.
 
-/** Equal positions from (x, y) on, at most `limit` (coordinates of the search). */
+/** Equal positions from (x, y) on, at most `limit` (coordinates of the search; `limit` never reaches past the ranges searched). */
 export type RunLength = (x: number, y: number, limit: number) => number;
 
 /** A difference: canary [a1, a2) against ours [b1, b2), in the search's coordinates. */
@@ -30,22 +30,26 @@ export interface SearchResult {
   hunks: LocalHunk[];
 }
 
-/** Reused memory for the triangle of furthest-reaching points. */
-export class Trace {
-  private buf: Int32Array;
+/**
+ * The triangle of furthest-reaching points: one buffer for every search of
+ * the process (searches never overlap), grown as deep searches need it and
+ * kept: a thousand small pairs each growing their own from nothing spent more
+ * time allocating and copying it than searching. At most (dMax + 1)(dMax + 2)/2
+ * numbers (8 MB for the small pairs' bound of 2000).
+ */
+let shared = new Int32Array(1 << 12);
 
-  constructor(readonly dMax: number) {
-    this.buf = new Int32Array(16);
-  }
+export class Trace {
+  constructor(readonly dMax: number) {}
 
   ensure(d: number): Int32Array {
     const need = ((d + 1) * (d + 2)) / 2;
-    if (this.buf.length < need) {
-      const next = new Int32Array(Math.min(((this.dMax + 1) * (this.dMax + 2)) / 2, Math.max(need, this.buf.length * 2)));
-      next.set(this.buf);
-      this.buf = next;
+    if (shared.length < need) {
+      const next = new Int32Array(Math.min(((this.dMax + 1) * (this.dMax + 2)) / 2, Math.max(need, shared.length * 2)));
+      next.set(shared); // the earlier steps of the running search
+      shared = next;
     }
-    return this.buf;
+    return shared;
   }
 }
 
@@ -55,37 +59,91 @@ const DEAD = -0x40000000;
 const at = (d: number, k: number): number => (d * (d + 1)) / 2 + ((k + d) >> 1);
 
 /**
+ * The two streams as numbered keys (align/pairKeys.ts FlatPairKeys): canary's
+ * position x is a[ao + x], ours' y is b[bo + y]; equal numbers, equal events.
+ * The search then compares them in place instead of calling back per probe.
+ */
+export interface FlatKeys {
+  a: Int32Array;
+  ao: number;
+  b: Int32Array;
+  bo: number;
+}
+
+/**
  * Search from (0, 0) over canary [0, n) and ours [0, m). Returns null when no
  * goal is reached within `trace.dMax` edits. `work.count` grows with the work
  * done (the caller's budget).
+ *
+ * `cost`, when the caller knows the minimal cost of the whole ranges (and asks
+ * for the corner: minSnake Infinity), keeps the search to the diagonals a path
+ * of that cost can cross: at step d, those within cost − d of the corner's
+ * diagonal n − m. Every value read back on the way to the corner lies in that
+ * band and is computed from values in it, so the script is the same; the work
+ * shrinks from about cost² / 2 probes to about cost² / 4, and to far fewer when
+ * one side is much longer (inserted blocks), as in Wu, Manber and Myers' O(NP).
  */
-export function myersSearch(run: RunLength, n: number, m: number, minSnake: number, trace: Trace, work: { count: number }): SearchResult | null {
+export function myersSearch(
+  run: RunLength | FlatKeys,
+  n: number,
+  m: number,
+  minSnake: number,
+  trace: Trace,
+  work: { count: number },
+  cost: number | null = null,
+): SearchResult | null {
   const dMax = Math.min(trace.dMax, n + m);
-  for (let d = 0; d <= dMax; d++) {
-    const V = trace.ensure(d);
-    for (let k = -d; k <= d; k += 2) {
-      let x: number;
-      if (d === 0) x = 0;
-      else {
-        const down = k === -d || (k !== d && V[at(d - 1, k - 1)]! < V[at(d - 1, k + 1)]!);
-        x = down ? V[at(d - 1, k + 1)]! : V[at(d - 1, k - 1)]! + 1;
+  const band = cost !== null && !Number.isFinite(minSnake) ? cost : null;
+  const delta = n - m;
+  const probe = typeof run === 'function' ? run : null;
+  const A = typeof run === 'function' ? null : run.a;
+  const B = typeof run === 'function' ? null : run.b;
+  const ao = typeof run === 'function' ? 0 : run.ao;
+  const bo = typeof run === 'function' ? 0 : run.bo;
+  const limit = Number.isFinite(minSnake) ? minSnake : n + m;
+  let probes = 0;
+  try {
+    for (let d = 0; d <= dMax; d++) {
+      const V = trace.ensure(d);
+      const here = (d * (d + 1)) / 2; // step d's entries: diagonals -d, -d+2, …, d
+      const before = ((d - 1) * d) / 2;
+      const kLo = band === null ? -d : Math.max(-d, delta - (band - d));
+      const kHi = band === null ? d : Math.min(d, delta + (band - d));
+      for (let k = kLo; k <= kHi; k += 2) {
+        let x: number;
+        if (d === 0) x = 0;
+        else {
+          const left = before + ((k - 1 + d - 1) >> 1); // at(d - 1, k - 1)
+          const down = k === -d || (k !== d && V[left]! < V[left + 1]!);
+          x = down ? V[left + 1]! : V[left]! + 1;
+        }
+        let y = x - k;
+        const slot = here + ((k + d) >> 1);
+        if (x < 0 || y < 0 || x > n || y > m) {
+          V[slot] = DEAD;
+          continue;
+        }
+        let s = 0;
+        if (x < n && y < m) {
+          const e = Math.min(limit, n - x, m - y);
+          if (A !== null) {
+            const p = ao + x;
+            const q = bo + y;
+            while (s < e && A[p + s] === B![q + s]) s++;
+          } else s = probe!(x, y, e);
+        }
+        probes += 1 + s;
+        x += s;
+        y += s;
+        V[slot] = x;
+        if (x === n && y === m) return finish(V, d, n, m, 'corner');
+        if (s >= minSnake) return finish(V, d, x - s, y - s, 'snake');
       }
-      let y = x - k;
-      if (x < 0 || y < 0 || x > n || y > m) {
-        V[at(d, k)] = DEAD;
-        continue;
-      }
-      const limit = Number.isFinite(minSnake) ? minSnake : n + m;
-      const s = x < n && y < m ? run(x, y, limit) : 0;
-      work.count += 1 + s;
-      x += s;
-      y += s;
-      V[at(d, k)] = x;
-      if (x === n && y === m) return finish(V, d, n, m, 'corner');
-      if (s >= minSnake) return finish(V, d, x - s, y - s, 'snake');
     }
+    return null;
+  } finally {
+    work.count += probes;
   }
-  return null;
 }
 
 /** Read the path back from the goal, as hunks. */
