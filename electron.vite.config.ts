@@ -3,8 +3,8 @@ import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
 // One build for every host: the Electron shell (index), the CLI (cli), the
-// ingest worker and the search index worker share the core in src/main; the
-// renderer is the same page for Electron and for `lockstep serve`.
+// ingest worker, the alignment worker and the search index worker share the core in
+// src/main; the renderer is the same page for Electron and for `lockstep serve`.
 export default defineConfig({
   main: {
     build: {
@@ -15,6 +15,7 @@ export default defineConfig({
           cli: resolve(__dirname, 'src/main/cli/index.ts'),
           ingestWorker: resolve(__dirname, 'src/main/ingest/ingestWorker.ts'),
           searchWorker: resolve(__dirname, 'src/main/search/searchWorker.ts'),
+          alignWorker: resolve(__dirname, 'src/main/align/alignWorker.ts'),
         },
       },
     },

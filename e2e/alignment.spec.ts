@@ -5,7 +5,7 @@
 // nothing scrolls sideways. Expectations come from the alignment the CLI
 // writes (lockstep diff --format json) and from the logs themselves.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
@@ -216,3 +216,55 @@ for (const width of [1024, 1440]) {
     await screenshot(page, `align-d1-summary-beside-bookmarks-${width}`);
   });
 }
+
+test('a large new session is aligned in the background with its own progress bar, then opens', async ({ page, serve }) => {
+  test.setTimeout(600_000);
+  // Many threads with many known edits: every pair aligned, for a few seconds, in the host's alignment worker.
+  const dir = mkdtempSync(join(tmpdir(), 'lockstep-e2e-aligning-'));
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/lockstep'), 'generate', '--out-dir', dir, '--events', '300000', '--threads', '300', '--edits', '30'], {
+    encoding: 'utf8',
+  });
+  expect(r.status, r.stderr).toBe(0);
+  await page.goto(serve.url);
+  await expect(page.getByRole('heading', { name: 'Per-thread summary' })).toBeVisible();
+  const variants = [
+    { width: 1440, height: 900, theme: 'light' },
+    { width: 1440, height: 900, theme: 'dark' },
+    { width: 1024, height: 700, theme: 'light' },
+    { width: 1024, height: 700, theme: 'dark' },
+  ] as const;
+  for (const [n, v] of variants.entries()) {
+    // A copy with a time of its own is a log the index does not know: indexed and aligned anew.
+    const sub = join(dir, `copy-${n}`);
+    mkdirSync(sub);
+    for (const f of ['canary.jsonl', 'ours.jsonl']) {
+      copyFileSync(join(dir, f), join(sub, f));
+      utimesSync(join(sub, f), new Date(), new Date(Date.now() - (n + 1) * 60_000));
+    }
+    await page.setViewportSize({ width: v.width, height: v.height });
+    await page.evaluate((t) => (document.documentElement.dataset.theme = t), v.theme);
+    await page.getByRole('button', { name: 'Open logs…' }).click();
+    await page.getByLabel(/^canary/i).fill(join(sub, 'canary.jsonl'));
+    await page.getByLabel(/^ours/i).fill(join(sub, 'ours.jsonl'));
+    await page.getByRole('button', { name: 'Open', exact: true }).click();
+    // The alignment's bar shows once both logs are indexed (checked every frame: it lasts a few seconds).
+    await page.waitForFunction(() => document.querySelector('[role="progressbar"][aria-label="alignment"]') !== null, null, {
+      polling: 'raf',
+      timeout: 120_000,
+    });
+    const bar = page.getByRole('progressbar', { name: 'alignment' });
+    // Some pairs done, the rest to go: the picture of a bar under way.
+    await page.waitForFunction(
+      () => Number(document.querySelector('[role="progressbar"][aria-label="alignment"]')?.getAttribute('aria-valuenow') ?? 100) > 0,
+      null,
+      { polling: 'raf', timeout: 120_000 },
+    );
+    await expect(page.getByText('aligning threads…')).toBeVisible();
+    await expect(page.getByLabel('pairs to align')).toContainText(/of \d+ pairs/);
+    await screenshot(page, `align-e1-aligning-${v.width}-${v.theme}`);
+    // Still aligning after the picture: it shows what it claims to.
+    expect(Number(await bar.getAttribute('aria-valuenow'))).toBeLessThan(100);
+    await expect(page.getByRole('heading', { name: 'Per-thread summary' })).toBeVisible({ timeout: 120_000 });
+  }
+  rmSync(dir, { recursive: true, force: true });
+});

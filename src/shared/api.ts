@@ -558,10 +558,27 @@ export interface SearchProgressEvent {
   elapsedMs: number;
 }
 
+/**
+ * Aligning the pairs of a session whose alignments the index does not keep yet
+ * (in a worker: the host keeps answering). From an open (its jobId), or from a
+ * remap or a setting change of an open session (its sessionId, jobId null).
+ */
+export interface AlignProgressEvent {
+  jobId: string | null;
+  sessionId: string | null;
+  pairsDone: number;
+  pairsTotal: number;
+  /** Events (both sides) of the pairs to align, and how many are behind. */
+  eventsDone: number;
+  eventsTotal: number;
+  elapsedMs: number;
+}
+
 export interface Events {
   'ingest/progress': IngestProgressEvent;
   /** Building the search index of a log (search/prepare). */
   'search/progress': SearchProgressEvent;
+  'align/progress': AlignProgressEvent;
   /** The recent sessions changed (one was opened or saved): the Electron shell rebuilds Open recent from it. */
   'sessions/recent': { recent: RecentEntry[] };
   /** A log of an open session is not what was indexed any more (rewritten in place, replaced, cut): index it again. */

@@ -4,7 +4,7 @@
 // pair; another setting, other keys).
 import type { ThreadSide } from '../diff/firstDivergence';
 import { getAlignment, putAlignment, type AlignmentKey } from '../store/alignments';
-import { alignThreads, ALIGNER_VERSION, DEFAULT_LIMITS, type AlignLimits, type Alignment } from './alignThreads';
+import { alignThreads, ALIGNER_VERSION, DEFAULT_LIMITS, type AlignLimits, type AlignOptions, type Alignment } from './alignThreads';
 import { KeyReader } from './keyReader';
 
 /** What the keys of an alignment were derived with (the rules' fingerprint, once rules are editable). */
@@ -24,18 +24,33 @@ function keyOf(c: ThreadSide, o: ThreadSide, canonicalize: boolean): AlignmentKe
 }
 
 /** Align without keeping the result (tests, benchmarks). */
-export function computeAlignment(c: ThreadSide, o: ThreadSide, canonicalize: boolean, limits: AlignLimits = DEFAULT_LIMITS): Alignment {
+export function computeAlignment(
+  c: ThreadSide,
+  o: ThreadSide,
+  canonicalize: boolean,
+  limits: AlignLimits = DEFAULT_LIMITS,
+  opts: AlignOptions = {},
+): Alignment {
   const a = new KeyReader(c.log.db, c.log.log.logId, c.thread.threadNo, c.thread.eventCount, canonicalize);
   const b = new KeyReader(o.log.db, o.log.log.logId, o.thread.threadNo, o.thread.eventCount, canonicalize);
-  return alignThreads(a, b, limits);
+  return alignThreads(a, b, limits, opts);
+}
+
+/** The pair's alignment if the index keeps one for these keys and this aligner. */
+export function keptAlignment(c: ThreadSide, o: ThreadSide, canonicalize: boolean): Alignment | null {
+  return getAlignment(c.log.db, keyOf(c, o, canonicalize));
+}
+
+/** Keep a pair's alignment (computed here or in a worker) in the index. */
+export function keepAlignment(c: ThreadSide, o: ThreadSide, canonicalize: boolean, a: Alignment): void {
+  putAlignment(c.log.db, keyOf(c, o, canonicalize), a);
 }
 
 /** The pair's alignment: kept in the index, computed on first use. */
 export function alignPair(c: ThreadSide, o: ThreadSide, canonicalize: boolean): Alignment {
-  const key = keyOf(c, o, canonicalize);
-  const kept = getAlignment(c.log.db, key);
+  const kept = keptAlignment(c, o, canonicalize);
   if (kept) return kept;
   const fresh = computeAlignment(c, o, canonicalize);
-  putAlignment(c.log.db, key, fresh);
+  keepAlignment(c, o, canonicalize, fresh);
   return fresh;
 }

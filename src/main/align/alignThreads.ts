@@ -87,19 +87,26 @@ function costOf(hunks: Hunk[]): number {
   return c;
 }
 
-/**
- * Align two threads' key streams. Small pairs are read whole into numbered
- * keys (`flat`; tests turn it off to check it changes nothing).
- */
-export function alignThreads(a: KeyReader, b: KeyReader, limits: AlignLimits = DEFAULT_LIMITS, opts: { flat: boolean } = { flat: true }): Alignment {
+export interface AlignOptions {
+  /** Small pairs are read whole into numbered keys (tests turn it off to check it changes nothing). */
+  flat?: boolean;
+  /** Told now and then how far the walk of a large pair has come: events of both sides behind it. */
+  progress?: (eventsDone: number) => void;
+}
+
+/** Events the walk passes between two progress reports. */
+const PROGRESS_EVERY = 1 << 18;
+
+/** Align two threads' key streams. */
+export function alignThreads(a: KeyReader, b: KeyReader, limits: AlignLimits = DEFAULT_LIMITS, opts: AlignOptions = {}): Alignment {
   const small = a.length + b.length <= limits.smallPair;
-  const k: PairKeys = small && opts.flat ? new FlatPairKeys(a, b) : new ReaderPairKeys(a, b);
+  const k: PairKeys = small && opts.flat !== false ? new FlatPairKeys(a, b) : new ReaderPairKeys(a, b);
   if (small) {
     // Its own count: whether it ran to its bound or was known hopeless at once, the walk's budget is the walk's.
     const exact = minimalScript(k, limits.smallMaxD, { count: 0 });
     if (exact) return { hunks: exact, aligned: true, stoppedAt: null, cost: costOf(exact) };
   }
-  return walk(k, limits, { count: 0 });
+  return walk(k, limits, { count: 0 }, opts.progress);
 }
 
 /** A minimal edit script (common prefix and suffix first), or null if it costs more than maxD. */
@@ -125,7 +132,7 @@ function minimalScript(k: PairKeys, maxD: number, work: { count: number }): Hunk
 }
 
 /** The one walk along both streams that larger pairs get. */
-function walk(k: PairKeys, limits: AlignLimits, work: { count: number }): Alignment {
+function walk(k: PairKeys, limits: AlignLimits, work: { count: number }, progress?: (eventsDone: number) => void): Alignment {
   const N0 = k.n;
   const M0 = k.m;
   const budget = limits.workPerEvent * (N0 + M0) + limits.workBase;
@@ -146,7 +153,9 @@ function walk(k: PairKeys, limits: AlignLimits, work: { count: number }): Alignm
     list.push(good.i, N0, good.j, M0);
     return { hunks: list.hunks, aligned: false, stoppedAt: { canary: good.i, ours: good.j }, cost: costOf(list.hunks) };
   };
+  let reported = 0;
   for (;;) {
+    if (progress && i + j - reported >= PROGRESS_EVERY) progress((reported = i + j));
     const s = k.run(i, j, Math.min(N - i, M - j));
     work.count += s;
     i += s;

@@ -18,7 +18,7 @@ import { listBookmarks, portableBookmark, type BookmarkRow } from '../store/book
 import { cutNotices } from '../report/reportContext';
 import { draftOf, recentSessions, upsertSession, type StoredPairReason, type StoredPlace } from '../store/sessions';
 import type { SimilarityMapping } from '../diff/similarityMap';
-import { alignPair } from '../align/alignPair';
+import { alignPairs } from '../align/alignPairs';
 import { sides } from '../align/pairAlignment';
 import { PairAlignment } from './pairRows';
 import { SessionTriage, storedChoice } from './sessionTriage';
@@ -44,6 +44,8 @@ export interface OpenSession {
   logNotes: string[];
   /** Signatures, their groups, the baseline and the comparison with it. */
   triage: SessionTriage;
+  /** The change of mapping or settings under way (changes run one after the other). */
+  changing: Promise<void>;
 }
 
 /** The reference's main() for the session's settings; no mapping is not fatal here (the user can pair by hand). */
@@ -64,19 +66,64 @@ function computeDiff(s: Pick<OpenSession, 'canary' | 'ours' | 'canonicalize' | '
   }
 }
 
+/** What recomputing a session needs of the workbench: where the index is, and the progress channel. */
+export interface RecomputeContext {
+  readonly dbPath: string;
+  readonly opts: { readonly nativeBinding?: string };
+  emit<E extends 'align/progress'>(event: E, payload: Events[E]): void;
+}
+
+/** A change of mapping or setting to recompute the session for (what is absent stays). */
+export interface SessionChange {
+  canonicalize?: boolean;
+  tidPairs?: TidPair[] | null;
+}
+
 /**
- * The session's summary and every pair's alignment for its current mapping
- * and settings. Alignments are kept in the index: a pair the change did not
- * touch is read back, not computed again.
+ * The session's summary and every pair's alignment for its mapping and
+ * settings with `change` applied. Alignments are kept in the index: a pair the
+ * change did not touch is read back; the others are aligned in a worker, with
+ * 'align/progress', while the host answers other requests. The session takes
+ * the change all at once when everything is ready: a request answered
+ * meanwhile sees the session as it was.
  */
-export function recompute(s: OpenSession): void {
-  s.result = computeDiff(s);
-  s.alignments = new Map();
-  for (const p of s.result.pairs) {
-    const { c, o } = sides(p, s.canary, s.ours);
-    s.alignments.set(p.canaryThread.tidKey, new PairAlignment(alignPair(c, o, s.canonicalize), p.canaryTotal, p.oursTotal));
-  }
+export async function recompute(
+  ctx: RecomputeContext,
+  s: OpenSession,
+  change: SessionChange = {},
+  job: { jobId: string | null; signal?: AbortSignal } = { jobId: null },
+): Promise<void> {
+  const canonicalize = change.canonicalize ?? s.canonicalize;
+  const tidPairs = change.tidPairs !== undefined ? change.tidPairs : s.tidPairs;
+  const result = computeDiff({ canary: s.canary, ours: s.ours, canonicalize, tidPairs });
+  const started = Date.now();
+  const aligned = await alignPairs(
+    result.pairs.map((p) => sides(p, s.canary, s.ours)),
+    canonicalize,
+    ctx.dbPath,
+    {
+      ...(job.signal ? { signal: job.signal } : {}),
+      ...(ctx.opts.nativeBinding ? { nativeBinding: ctx.opts.nativeBinding } : {}),
+      onProgress: (p) => ctx.emit('align/progress', { jobId: job.jobId, sessionId: job.jobId === null ? s.id : null, ...p, elapsedMs: Date.now() - started }),
+    },
+  );
+  const alignments = new Map<string, PairAlignment>();
+  result.pairs.forEach((p, i) => alignments.set(p.canaryThread.tidKey, new PairAlignment(aligned[i]!, p.canaryTotal, p.oursTotal)));
+  s.canonicalize = canonicalize;
+  s.tidPairs = tidPairs;
+  s.result = result;
+  s.alignments = alignments;
   s.triage.reset();
+}
+
+/** Run a change of the session's mapping or settings after the ones under way: each reads what the one before left. */
+export function serially<T>(s: OpenSession, change: () => Promise<T>): Promise<T> {
+  const run = s.changing.then(change, change);
+  s.changing = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  return run;
 }
 
 function tidMapJson(pairs: TidPair[] | null): [string, string][] | null {
@@ -249,14 +296,14 @@ export function recentEntries(sessionsDb: Db): RecentEntry[] {
 }
 
 /** What opening a session needs of the workbench. */
-export interface OpenContext {
+export interface OpenContext extends RecomputeContext {
   readonly db: Db;
   readonly dbPath: string;
   readonly sessionsDb: Db;
   readonly sessions: Map<string, OpenSession>;
   readonly jobs: Map<string, AbortController>;
   readonly cancelledEarly: Map<string, number>;
-  emit<E extends 'ingest/progress' | 'sessions/recent'>(event: E, payload: Events[E]): void;
+  emit<E extends 'ingest/progress' | 'sessions/recent' | 'align/progress'>(event: E, payload: Events[E]): void;
 }
 
 /** The session's settings to restore (a saved session, a session file), or none for a new one. */
@@ -307,8 +354,6 @@ export async function openLogs(ctx: OpenContext, jobId: string, canaryPath: stri
       ctx.emit('ingest/progress', { jobId, side, phase: 'comparing', bytesDone: log.size, bytesTotal: log.size, events: log.eventCount, elapsedMs: 0 });
     }
     const id = saved.sessionId ?? randomUUID();
-    const previous = ctx.sessions.get(id);
-    if (previous) closeSession(previous);
     const s: OpenSession = {
       id,
       name: saved.name ?? `${shortName(canaryPath)} ↔ ${shortName(oursPath)}`,
@@ -323,6 +368,7 @@ export async function openLogs(ctx: OpenContext, jobId: string, canaryPath: stri
       place: saved.place ?? null,
       logNotes: [],
       triage: new SessionTriage(storedChoice(ctx.sessionsDb, id)),
+      changing: Promise.resolve(),
     };
     for (const [side, log, path] of [
       ['canary', pair.canary, canaryPath],
@@ -336,7 +382,10 @@ export async function openLogs(ctx: OpenContext, jobId: string, canaryPath: stri
       }
     }
     s.logNotes.push(...cutNotices(s));
-    recompute(s);
+    await recompute(ctx, s, {}, { jobId, signal: abort.signal });
+    // The same session open before (opened again) answered requests until now.
+    const previous = ctx.sessions.get(id);
+    if (previous) closeSession(previous);
     ctx.sessions.set(id, s);
     persistSession(s, ctx.sessionsDb);
     s.triage.attach(s, ctx.sessionsDb, () => ctx.sessions.get(id) === s);

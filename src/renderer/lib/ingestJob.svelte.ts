@@ -1,6 +1,7 @@
 // One 'session/open' in flight: its client-made job id, and the latest
-// 'ingest/progress' of each log, from which the bars derive rate and time left.
-import type { IngestProgressEvent, Side } from '../../shared/api';
+// 'ingest/progress' of each log, from which the bars derive rate and time left,
+// then the 'align/progress' of the pairs the index had no alignment for.
+import type { AlignProgressEvent, IngestProgressEvent, Side } from '../../shared/api';
 import { backend } from './backend';
 
 export interface SideProgress {
@@ -62,6 +63,9 @@ export class IngestJob {
   readonly canary = $derived(sideProgress(this.latest.canary, this.reused.canary));
   readonly ours = $derived(sideProgress(this.latest.ours, this.reused.ours));
   readonly comparing = $derived(this.latest.canary?.phase === 'comparing' || this.latest.ours?.phase === 'comparing');
+  /** The alignment of the pairs the index keeps none for (null: none to align, or not started). */
+  align = $state.raw<AlignProgressEvent | null>(null);
+  private readonly offAlign: () => void;
 
   constructor(
     readonly canaryPath: string,
@@ -74,6 +78,9 @@ export class IngestJob {
       const before = this.latest[p.side];
       this.latest = { ...this.latest, [p.side]: p.phase === 'comparing' && before ? { ...p, elapsedMs: before.elapsedMs } : p };
       if (p.phase === 'reused') this.reused = { ...this.reused, [p.side]: true };
+    });
+    this.offAlign = backend.on('align/progress', (p) => {
+      if (p.jobId === this.id) this.align = p;
     });
   }
 
@@ -92,5 +99,6 @@ export class IngestJob {
   dispose(): void {
     this.settled = true;
     this.off();
+    this.offAlign();
   }
 }

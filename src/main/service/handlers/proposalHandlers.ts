@@ -1,7 +1,7 @@
 // The similarity mapping in the workbench: proposed with every pair's reason
 // and confidence beside the mapping in effect, and applied in one step (kept
 // with the session, undone like any other change to the mapping).
-import type { MapProposal, PairExplanation, ProposedPair, UnpairedProposal } from '../../../shared/api';
+import type { MapChange, MapProposal, PairExplanation, ProposedPair, UnpairedProposal } from '../../../shared/api';
 import { percent, similarityMapping, type SimilarityMapping, type SimilarityPair, type UnpairedThread } from '../../diff/similarityMap';
 import type { TidPair } from '../../diff/tidMap';
 import { pyStr } from '../../py/format';
@@ -9,7 +9,7 @@ import { pyCompare } from '../../py/value';
 import { showControls } from '../../../shared/visibleControls';
 import type { Handlers, WorkbenchContext } from '../context';
 import { changeMapping } from '../mapChange';
-import type { OpenSession } from '../openSession';
+import { serially, type OpenSession } from '../openSession';
 import { threadView } from '../views';
 
 /** Lines of words an apply returns beyond its summary line. */
@@ -83,31 +83,36 @@ export function proposalHandlers(ctx: WorkbenchContext): Handlers<'map/propose' 
   return {
     'map/propose': ({ sessionId }) => proposalView(ctx.session(sessionId)),
 
+    // After the changes under way: the lines compare with the mapping they leave.
     'map/apply-proposal': ({ sessionId }) => {
       const s = ctx.session(sessionId);
-      const m = proposalOf(s);
-      const now = currentPartners(s);
-      const pairs: TidPair[] = m.pairs.map((p) => ({
-        canaryTid: p.canary.tid,
-        oursTid: p.ours.tid,
-        reason: { by: 'similarity', similarity: p.similarity, confidence: p.confidence, unsure: p.unsure, why: p.reason },
-      }));
-      const lines: string[] = [];
-      for (const p of m.pairs) {
-        const was = now.get(p.canary.tidKey);
-        if (was && was.tidKey === p.ours.tidKey) continue;
-        const c = `canary ${pyStr(p.canary.tid)}`;
-        const o = `ours ${pyStr(p.ours.tid)}`;
-        lines.push(`${c} is now paired with ${o}${was ? ` (was ours ${pyStr(was.tid)})` : ''}: ${p.reason} (confidence ${percent(p.confidence)})`);
-      }
-      const proposed = new Set(m.pairs.map((p) => p.canary.tidKey));
-      for (const p of s.result.pairs) {
-        if (!proposed.has(p.canaryThread.tidKey)) lines.push(`canary ${pyStr(p.canaryTid)} is no longer compared (the similarity mapping leaves it unpaired)`);
-      }
-      const unsure = m.pairs.filter((p) => p.unsure).length;
-      const head = `applied the similarity mapping: ${m.pairs.length} pairs, ${lines.length} changed, ${unsure} unsure`;
-      const shown = lines.length > MAX_CHANGE_LINES ? [...lines.slice(0, MAX_CHANGE_LINES), `… and ${lines.length - MAX_CHANGE_LINES} more`] : lines;
-      return changeMapping(s, ctx.sessionsDb, pairs, [head, ...shown].map(showControls), 'applied the similarity mapping');
+      return serially(s, () => applyProposal(s));
     },
   };
+
+  function applyProposal(s: OpenSession): Promise<MapChange> {
+    const m = proposalOf(s);
+    const now = currentPartners(s);
+    const pairs: TidPair[] = m.pairs.map((p) => ({
+      canaryTid: p.canary.tid,
+      oursTid: p.ours.tid,
+      reason: { by: 'similarity', similarity: p.similarity, confidence: p.confidence, unsure: p.unsure, why: p.reason },
+    }));
+    const lines: string[] = [];
+    for (const p of m.pairs) {
+      const was = now.get(p.canary.tidKey);
+      if (was && was.tidKey === p.ours.tidKey) continue;
+      const c = `canary ${pyStr(p.canary.tid)}`;
+      const o = `ours ${pyStr(p.ours.tid)}`;
+      lines.push(`${c} is now paired with ${o}${was ? ` (was ours ${pyStr(was.tid)})` : ''}: ${p.reason} (confidence ${percent(p.confidence)})`);
+    }
+    const proposed = new Set(m.pairs.map((p) => p.canary.tidKey));
+    for (const p of s.result.pairs) {
+      if (!proposed.has(p.canaryThread.tidKey)) lines.push(`canary ${pyStr(p.canaryTid)} is no longer compared (the similarity mapping leaves it unpaired)`);
+    }
+    const unsure = m.pairs.filter((p) => p.unsure).length;
+    const head = `applied the similarity mapping: ${m.pairs.length} pairs, ${lines.length} changed, ${unsure} unsure`;
+    const shown = lines.length > MAX_CHANGE_LINES ? [...lines.slice(0, MAX_CHANGE_LINES), `… and ${lines.length - MAX_CHANGE_LINES} more`] : lines;
+    return changeMapping(ctx, s, pairs, [head, ...shown].map(showControls), 'applied the similarity mapping');
+  }
 }

@@ -11,7 +11,7 @@ import { locateSessionLogs } from '../../sessions/sessionLogs';
 import { importBookmarks } from '../../store/bookmarks';
 import { findSessionByPaths, setSessionPlace } from '../../store/sessions';
 import { RequestError, type Handlers, type WorkbenchContext } from '../context';
-import { closeSession, openLogs, persistSession, recentEntries, recompute, sessionFileOf, sessionView } from '../openSession';
+import { closeSession, openLogs, persistSession, recentEntries, recompute, serially, sessionFileOf, sessionView } from '../openSession';
 
 function pairKeyOfTidJson(tid: string): string {
   try {
@@ -101,10 +101,11 @@ export function sessionHandlers(
 
     'session/canonicalize': ({ sessionId, canonicalize }) => {
       const s = ctx.session(sessionId);
-      s.canonicalize = canonicalize;
-      recompute(s);
-      persistSession(s, ctx.sessionsDb);
-      return sessionView(s, ctx.sessionsDb);
+      return serially(s, async () => {
+        await recompute(ctx, s, { canonicalize });
+        persistSession(s, ctx.sessionsDb);
+        return sessionView(s, ctx.sessionsDb);
+      });
     },
 
     'session/save-as': ({ sessionId, path }) => {

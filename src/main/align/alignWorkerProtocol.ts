@@ -1,0 +1,28 @@
+// Messages between the thread that answers requests and an alignment worker.
+// The worker reads the index on its own connection (read only) and aligns the
+// pairs it is given, one after the other; the owner keeps the results.
+import type { Alignment } from '../store/alignments';
+
+/** One pair to align: both threads, by log and thread number, with their lengths. */
+export interface PairToAlign {
+  canaryLog: number;
+  canaryThread: number;
+  canaryEvents: number;
+  oursLog: number;
+  oursThread: number;
+  oursEvents: number;
+}
+
+export interface AlignRequest {
+  dbPath: string;
+  /** better-sqlite3's binding for the running runtime (Electron's differs from Node's). */
+  nativeBinding?: string;
+  canonicalize: boolean;
+  pairs: PairToAlign[];
+}
+
+export type AlignReply =
+  /** Pair `index` is being walked: `eventsDone` of its events (both sides) are behind the walk. */
+  | { type: 'progress'; index: number; eventsDone: number }
+  | { type: 'aligned'; index: number; alignment: Alignment }
+  | { type: 'failed'; message: string; stack: string; code: string | null; damaged: boolean };

@@ -1,0 +1,119 @@
+// The alignment of a newly opened session (and of a remap) runs in a worker:
+// the host's thread keeps answering while it runs, progress is pushed, a cancel
+// stops it, and what it finds is what an alignment in this thread finds.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AlignProgressEvent, RequestArg, RequestName, RequestResult } from '../../shared/api';
+import { computeAlignment } from '../align/alignPair';
+import { backInStep } from '../align/pairAlignment';
+import { diffLogs } from '../diff/diffLogs';
+import { IndexedLog } from '../diff/indexedLog';
+import { generatePair, plannedEdits } from '../generator/generateLogs';
+import { ingestLog } from '../ingest/ingestLog';
+import { openDb } from '../store/db';
+import { Workbench } from './workbench';
+
+const ROOT = resolve(__dirname, '../../..');
+const built = existsSync(join(ROOT, 'out/main/alignWorker.js'));
+const dir = mkdtempSync(join(tmpdir(), 'align-off-thread-'));
+const canary = join(dir, 'canary.jsonl');
+const ours = join(dir, 'ours.jsonl');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+beforeAll(() => {
+  // 40 pairs of ~8000 events with known edits: well past what is aligned in the host's own thread.
+  const shape = { seed: 'off-thread', eventsPerThread: 8000, threads: 40, profile: 'realistic' as const };
+  generatePair(canary, ours, { ...shape, divergences: 0, edits: plannedEdits(shape, 10) });
+});
+
+async function call<K extends RequestName>(w: Workbench, name: K, arg: RequestArg<K>): Promise<RequestResult<K>> {
+  const r = await w.handle(name, arg);
+  if (!r.ok) throw new Error(`${name}: ${r.error.code}: ${r.error.message}`);
+  return r.value as RequestResult<K>;
+}
+
+describe.skipIf(!built)('the alignment of a session, off the thread that answers requests', () => {
+  it('lets the host answer while a new session is aligned, pushes progress, and finds what this thread finds', async () => {
+    const w = new Workbench({ dataDir: join(dir, 'data-open'), host: 'browser', version: 'test', demo: null });
+    try {
+      const progress: AlignProgressEvent[] = [];
+      // Set from a callback the event loop runs only when nothing holds the thread.
+      let loopRanDuringAlignment = false;
+      let answeredDuringAlignment: Promise<unknown> | null = null;
+      let opened = false;
+      w.onEvent((name, payload) => {
+        if (name !== 'align/progress') return;
+        progress.push(payload as AlignProgressEvent);
+        if (progress.length === 1) {
+          setImmediate(() => (loopRanDuringAlignment = !opened));
+          answeredDuringAlignment = call(w, 'app/info', {}).then(() => !opened);
+        }
+      });
+      const s = await call(w, 'session/open', { jobId: 'big', canaryPath: canary, oursPath: ours });
+      opened = true;
+      expect(loopRanDuringAlignment).toBe(true);
+      expect(await answeredDuringAlignment).toBe(true);
+
+      expect(progress.every((p) => p.jobId === 'big' && p.sessionId === null)).toBe(true);
+      const last = progress[progress.length - 1]!;
+      expect(last.pairsTotal).toBe(s.pairs.length);
+      expect(last.pairsDone).toBe(last.pairsTotal);
+      expect(last.eventsDone).toBe(last.eventsTotal);
+      expect(progress.some((p) => p.pairsDone < p.pairsTotal)).toBe(true);
+
+      // The same alignments as this thread computes, pair by pair.
+      const db = openDb(join(dir, 'reference.sqlite'));
+      const cl = new IndexedLog(db, ingestLog(db, canary, canary).log, canary);
+      const ol = new IndexedLog(db, ingestLog(db, ours, ours).log, ours);
+      const result = diffLogs(cl, ol, { canonicalize: true });
+      expect(s.pairs.map((p) => p.key)).toEqual(result.pairs.map((p) => p.canaryThread.tidKey));
+      for (const p of result.pairs) {
+        const a = computeAlignment({ log: cl, thread: p.canaryThread }, { log: ol, thread: p.oursThread }, true);
+        const v = s.pairs.find((x) => x.key === p.canaryThread.tidKey)!.alignment;
+        expect({ aligned: v.aligned, cost: v.cost, hunks: v.hunks, stoppedAt: v.stoppedAt, backInStep: v.backInStep }).toEqual({
+          aligned: a.aligned,
+          cost: a.cost,
+          hunks: a.hunks.length,
+          stoppedAt: a.stoppedAt,
+          backInStep: backInStep(a, p.canaryTotal, p.oursTotal),
+        });
+      }
+      cl.close();
+      ol.close();
+      db.close();
+
+      // Kept: opening it again aligns nothing.
+      progress.length = 0;
+      await call(w, 'session/close', { sessionId: s.id });
+      await call(w, 'session/open', { jobId: 'again', canaryPath: canary, oursPath: ours });
+      expect(progress).toEqual([]);
+
+      // The other setting is aligned in the worker too, for this open session (no job).
+      const raw = await call(w, 'session/canonicalize', { sessionId: s.id, canonicalize: false });
+      expect(raw.canonicalize).toBe(false);
+      expect(progress.length).toBeGreaterThan(0);
+      expect(progress.every((p) => p.jobId === null && p.sessionId === s.id)).toBe(true);
+    } finally {
+      w.close();
+    }
+  }, 180_000);
+
+  it('stops when the open is cancelled during the alignment, and opens nothing', async () => {
+    const w = new Workbench({ dataDir: join(dir, 'data-cancel'), host: 'browser', version: 'test', demo: null });
+    try {
+      let cancel: Promise<unknown> | null = null;
+      w.onEvent((name) => {
+        if (name === 'align/progress' && !cancel) cancel = call(w, 'session/cancel', { jobId: 'c' });
+      });
+      const r = await w.handle('session/open', { jobId: 'c', canaryPath: canary, oursPath: ours });
+      expect(cancel).not.toBeNull();
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.code).toBe('cancelled');
+      expect((await call(w, 'app/info', {})).recent).toEqual([]);
+    } finally {
+      w.close();
+    }
+  }, 180_000);
+});
