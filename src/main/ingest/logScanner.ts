@@ -8,6 +8,7 @@ import { JsonDecodeError, pyJsonLoads } from '../py/parse';
 import { PyError, pyEq, pyHashKey, pyLe, pyTruthy, pyTypeName, type PyDict, type PyValue } from '../py/value';
 import { ALLOCATOR_RETURN_FNS } from '../rules/referenceRules';
 import { BLOCK_SIZE, EventBlockBuilder, FLAG_ALLOCATOR, FLAG_FORCE_EXACT, FLAG_IDX_INEXACT, KEY_WORDS } from '../store/eventBlock';
+import { EventArena, type PendingEvents } from '../store/eventArena';
 import { ChunkCutter } from '../store/keyChunks';
 import type { ThreadRow } from '../store/logIndex';
 import type { LogSink } from '../store/logWriter';
@@ -34,7 +35,8 @@ interface ThreadState {
   orderError: LogInputError | null;
   canonCrash: { line: number; message: string } | null;
   allocCounters: Map<string, number>;
-  builder: EventBlockBuilder;
+  /** Its events not packed into a block yet. */
+  pending: PendingEvents;
   chunks: ChunkCutter;
   blockNo: number;
   sketch: ThreadSketch;
@@ -110,6 +112,10 @@ export function exactEventKey(ev: PyDict, out: Uint32Array): void {
 
 export class LogScanner {
   private readonly threads = new Map<string, ThreadState>();
+  /** Every thread's pending events, in one arena: many short threads cost what they hold. */
+  private readonly arena = new EventArena();
+  /** Where a full (or last) block is gathered to be packed. */
+  private readonly packing = new EventBlockBuilder(BLOCK_SIZE);
   private readonly order: ThreadState[] = [];
   private lastTid = NaN;
   private lastThread: ThreadState | null = null;
@@ -315,7 +321,7 @@ export class LogScanner {
         orderError: null,
         canonCrash: null,
         allocCounters: new Map(),
-        builder: new EventBlockBuilder(),
+        pending: this.arena.thread(),
         chunks: new ChunkCutter(),
         blockNo: 0,
         sketch: new ThreadSketch(),
@@ -394,9 +400,9 @@ export class LogScanner {
     } else keyMasked.set(keyRaw);
     this.sketch(th, keys);
 
-    const b = th.builder;
-    const s = b.slot();
-    const blk = b.block;
+    const p = th.pending;
+    const s = p.slot();
+    const blk = p.columns;
     blk.offset[s] = offset;
     blk.length[s] = end - start;
     blk.line[s] = lineNo;
@@ -426,7 +432,13 @@ export class LogScanner {
     th.row.lastIdx = Number.isNaN(idxNum) ? null : idxNum;
     th.row.eventCount = pos + 1;
     this.events++;
-    if (b.count === BLOCK_SIZE) this.writer.addBlock(th.row.threadNo, th.blockNo++, b, th.chunks);
+    if (p.count === BLOCK_SIZE) this.pack(th);
+  }
+
+  /** The thread's pending events as its next block, to the sink. */
+  private pack(th: ThreadState): void {
+    th.pending.moveTo(this.packing);
+    this.writer.addBlock(th.row.threadNo, th.blockNo++, this.packing, th.chunks);
   }
 
   /** The thread's stream summary for the similarity mapping: its calls by name, its entry point. */
@@ -448,7 +460,7 @@ export class LogScanner {
   finish(contentSize: number): void {
     if (!this.sawHeader) this.fail(null, 'empty file');
     for (const th of this.order) if (th.orderError) throw th.orderError;
-    for (const th of this.order) if (th.builder.count > 0) this.writer.addBlock(th.row.threadNo, th.blockNo++, th.builder, th.chunks);
+    for (const th of this.order) if (th.pending.count > 0) this.pack(th);
     const crash = this.order.find((t) => t.canonCrash !== null)?.canonCrash ?? null;
     this.writer.addThreadFeatures(this.order.map((t) => featureRecord(t.sketch.features(t.row.threadNo))));
     this.writer.finish(

@@ -67,7 +67,12 @@ function views(buf: ArrayBuffer, n: number, capacity: number): EventBlock {
   };
 }
 
-/** Collects one thread's events; grows from small so that many short threads stay cheap. */
+/** Columns for `capacity` events (count 0) over a fresh buffer. */
+export function eventColumns(capacity: number): EventBlock {
+  return views(new ArrayBuffer(layout(capacity).size), 0, capacity);
+}
+
+/** Collects a block's events and packs them (the ingest gathers each thread's pending events from its arena into one: eventArena.ts); grows when made small. */
 export class EventBlockBuilder {
   block: EventBlock;
   private capacity: number;
@@ -86,6 +91,22 @@ export class EventBlockBuilder {
   /** Bytes of the BLOB take() makes now. */
   blobSize(): number {
     return layout(this.block.count).size;
+  }
+
+  /** Append `n` events of `src` from its slot `from` (columns copied as they are). */
+  append(src: EventBlock, from: number, n: number): void {
+    while (this.block.count + n > this.capacity) this.grow(Math.min(this.capacity * 2, BLOCK_SIZE));
+    const b = this.block;
+    const at = b.count;
+    b.offset.set(src.offset.subarray(from, from + n), at);
+    b.idx.set(src.idx.subarray(from, from + n), at);
+    b.keyRaw.set(src.keyRaw.subarray(KEY_WORDS * from, KEY_WORDS * (from + n)), KEY_WORDS * at);
+    b.keyMasked.set(src.keyMasked.subarray(KEY_WORDS * from, KEY_WORDS * (from + n)), KEY_WORDS * at);
+    b.length.set(src.length.subarray(from, from + n), at);
+    b.line.set(src.line.subarray(from, from + n), at);
+    b.ordinal.set(src.ordinal.subarray(from, from + n), at);
+    b.flags.set(src.flags.subarray(from, from + n), at);
+    b.count = at + n;
   }
 
   /** Make room for one more event and return its slot. */
