@@ -100,6 +100,37 @@ describe.skipIf(!built)('the alignment of a session, off the thread that answers
     }
   }, 180_000);
 
+  it('answers a request while its one large pair is still being aligned', async () => {
+    // One pair, so that no alignment in this thread could yield between pairs and pass for one off it:
+    // ~300k events a side walk past the worker's progress step (2^18 events) before the pair is done.
+    const big = { canary: join(dir, 'large-canary.jsonl'), ours: join(dir, 'large-ours.jsonl') };
+    const shape = { seed: 'off-thread-large', eventsPerThread: 300_000, threads: 1, profile: 'realistic' as const };
+    generatePair(big.canary, big.ours, { ...shape, divergences: 0, edits: plannedEdits(shape, 100) });
+    const w = new Workbench({ dataDir: join(dir, 'data-large'), host: 'browser', version: 'test', demo: null });
+    try {
+      const progress: AlignProgressEvent[] = [];
+      // Asked as the alignment starts; answered with how many progress events had come by then.
+      let answered: Promise<number> | null = null;
+      w.onEvent((name, payload) => {
+        if (name !== 'align/progress') return;
+        progress.push(payload as AlignProgressEvent);
+        answered ??= call(w, 'app/info', {}).then(() => progress.length);
+      });
+      const s = await call(w, 'session/open', { jobId: 'large', canaryPath: big.canary, oursPath: big.ours });
+      expect(s.pairs).toHaveLength(1);
+      expect(answered).not.toBeNull();
+      const before = await answered!;
+      // Aligned in this thread, the request would be answered only once the pair is done: every
+      // progress event, the last one's included, would have come before the answer.
+      const after = progress.slice(before);
+      expect(after.some((p) => p.pairsDone === 0 && p.eventsDone > 0 && p.eventsDone < p.eventsTotal)).toBe(true);
+      expect(progress.at(-1)).toMatchObject({ pairsDone: 1, pairsTotal: 1 });
+      expect(s.pairs[0]!.alignment.aligned).toBe(true);
+    } finally {
+      w.close();
+    }
+  }, 180_000);
+
   it('stops when the open is cancelled during the alignment, and opens nothing', async () => {
     const w = new Workbench({ dataDir: join(dir, 'data-cancel'), host: 'browser', version: 'test', demo: null });
     try {
