@@ -16,14 +16,15 @@ import type {
 import { backInStep, hunkCounts, type AlignedDifference } from '../align/pairAlignment';
 import type { FieldDifference } from '../diff/compareEvents';
 import type { PairResult } from '../diff/diffLogs';
-import type { IndexedLog, ThreadInfo } from '../diff/indexedLog';
+import type { ThreadInfo } from '../diff/indexedLog';
+import type { RuledLog } from '../diff/ruledLog';
 import { jsonDumps, pyStr } from '../py/format';
 import { isDict, PyError, type PyDict } from '../py/value';
 import { renderEvent } from '../report/renderEvent';
 import { showControls } from '../../shared/visibleControls';
 import type { PairAlignment } from './pairRows';
 
-export function logView(side: Side, log: IndexedLog): LogView {
+export function logView(side: Side, log: RuledLog): LogView {
   return {
     side,
     path: log.path,

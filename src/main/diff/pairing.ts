@@ -1,0 +1,62 @@
+// Value pairing (docs/rules.md): at events that are otherwise equal, the
+// canary value and the ours value of a paired field are paired; from then on
+// a value matches only its partner, in both directions. Where the reference
+// numbers allocator returns per thread (so one extra allocation in ours shifts
+// every later ordinal, and every later return differs), pairing asks only
+// that the two engines use their values consistently.
+import type { DerivedThread } from './deriveKeys';
+
+/** Where a paired value breaks its pairing. */
+export interface PairingConflict {
+  /** The paired field's index (CompiledRules.paired). */
+  field: number;
+  /** The value canary's is paired with already (as a key), or null; likewise ours'. */
+  canaryPartner: string | null;
+  oursPartner: string | null;
+}
+
+const key = (w: Uint32Array, at: number): string => `${w[at]},${w[at + 1]},${w[at + 2]},${w[at + 3]}`;
+
+/** The pairs of one pair of threads, built along the comparison in order. */
+export class Pairing {
+  private readonly c2o = new Map<string, string>();
+  private readonly o2c = new Map<string, string>();
+
+  /**
+   * Check canary stream position i against ours j (events equal apart from
+   * their paired values, so their paired fields are the same ones) and, when
+   * every value is consistent with the pairs so far, record the new pairs.
+   */
+  check(dc: DerivedThread, i: number, dov: DerivedThread, j: number): PairingConflict | null {
+    const a0 = dc.pairedStart![i]!;
+    const a1 = dc.pairedStart![i + 1]!;
+    const b0 = dov.pairedStart![j]!;
+    if (a1 === a0) return null;
+    const added: string[] = [];
+    for (let k = 0; a0 + k < a1; k++) {
+      const a = key(dc.pairedValues!, 4 * (a0 + k));
+      const b = key(dov.pairedValues!, 4 * (b0 + k));
+      const pa = this.c2o.get(a);
+      const pb = this.o2c.get(b);
+      if (pa === undefined && pb === undefined) {
+        this.c2o.set(a, b);
+        this.o2c.set(b, a);
+        added.push(a, b);
+        continue;
+      }
+      if (pa === b) continue;
+      // Undo what this event added: an event that breaks a pairing makes no pairs.
+      for (let x = 0; x < added.length; x += 2) {
+        this.c2o.delete(added[x]!);
+        this.o2c.delete(added[x + 1]!);
+      }
+      return { field: dc.pairedField![a0 + k]!, canaryPartner: pa ?? null, oursPartner: pb ?? null };
+    }
+    return null;
+  }
+}
+
+/** Whether an event has paired values. */
+export function hasPaired(d: DerivedThread, i: number): boolean {
+  return d.pairedStart !== null && d.pairedStart[i + 1]! > d.pairedStart[i]!;
+}

@@ -1,0 +1,179 @@
+// An indexed log as a comparison sees it: its threads as streams under the
+// rules (events of ignored kinds left out), each event's key under them, and
+// each event read back canonicalized as the rules rewrite it. Under the
+// reference's rules it is the indexed log itself, with every fast path of the
+// index (block summaries, kept keys); under others the keys are derived from
+// the index's field blocks (deriveKeys.ts), once per thread and rule set.
+import { isDict, type PyDict } from '../py/value';
+import { CompiledRules, KeyDeriver, LogFields, type DerivedThread, type Sentinel } from './deriveKeys';
+import type { Comparison } from './comparison';
+import type { IndexedLog, ThreadInfo } from './indexedLog';
+
+/** Rule sets whose derived keys a log keeps at once (the session's, and the one before it). */
+const KEPT_SETTINGS = 3;
+
+interface DerivedSet {
+  deriver: KeyDeriver;
+  threads: Map<number, DerivedThread>;
+}
+
+const fieldsOf = new WeakMap<IndexedLog, LogFields>();
+const derivedOf = new WeakMap<IndexedLog, Map<string, DerivedSet>>();
+
+function derivedSet(base: IndexedLog, cmp: Comparison): DerivedSet {
+  let bySetting = derivedOf.get(base);
+  if (!bySetting) derivedOf.set(base, (bySetting = new Map()));
+  let set = bySetting.get(cmp.setting);
+  if (set) {
+    bySetting.delete(cmp.setting); // most recently used last
+  } else {
+    let fields = fieldsOf.get(base);
+    if (!fields) fieldsOf.set(base, (fields = new LogFields(base.db, base.log.logId, base.secret)));
+    set = { deriver: new KeyDeriver(fields, new CompiledRules(cmp)), threads: new Map() };
+    if (bySetting.size >= KEPT_SETTINGS) bySetting.delete(bySetting.keys().next().value!);
+  }
+  bySetting.set(cmp.setting, set);
+  return set;
+}
+
+export class RuledLog {
+  private set: DerivedSet | null = null;
+  private streams: ThreadInfo[] | null = null;
+  private readonly byKey = new Map<string, ThreadInfo>();
+
+  constructor(
+    readonly base: IndexedLog,
+    readonly cmp: Comparison,
+  ) {}
+
+  get db(): IndexedLog['db'] {
+    return this.base.db;
+  }
+  get log(): IndexedLog['log'] {
+    return this.base.log;
+  }
+  get label(): string {
+    return this.base.label;
+  }
+  get path(): string {
+    return this.base.path;
+  }
+
+  /** The threads as streams: their events less the ignored kinds. */
+  get threads(): ThreadInfo[] {
+    if (this.streams) return this.streams;
+    const rules = this.cmp.rules;
+    if (this.cmp.reference || rules.ignoreKinds.length === 0) this.streams = this.base.threads;
+    else {
+      // The automatic mapping reads the first kernel.call of what is left.
+      const callsGone = rules.ignoreKinds.includes('kernel.call');
+      this.streams = this.base.threads.map((t) => ({
+        ...t,
+        eventCount: this.derived(t.threadNo)!.length,
+        ...(callsGone ? { firstCallName: undefined, firstCallNameJson: null, firstCallCrash: null, firstCallLine: null } : {}),
+      }));
+    }
+    for (const t of this.streams) this.byKey.set(t.tidKey, t);
+    return this.streams;
+  }
+
+  threadByKey(tidKey: string): ThreadInfo | undefined {
+    if (!this.streams) void this.threads;
+    return this.byKey.get(tidKey);
+  }
+
+  /** The rules compiled (by kind, as trees of fields) for the exact comparison and the pairing. */
+  get rules(): CompiledRules {
+    this.set ??= derivedSet(this.base, this.cmp);
+    return this.set.deriver.rules;
+  }
+
+  /** A thread's stream under the rules (null under the reference's: the index's blocks serve). */
+  derived(threadNo: number): DerivedThread | null {
+    if (this.cmp.reference) return null;
+    this.set ??= derivedSet(this.base, this.cmp);
+    let d = this.set.threads.get(threadNo);
+    if (!d) {
+      const t = this.base.threads.find((x) => x.threadNo === threadNo);
+      d = this.set.deriver.derive(threadNo, t?.eventCount ?? 0);
+      this.set.threads.set(threadNo, d);
+    }
+    return d;
+  }
+
+  /** Whether a thread's stream is derived already (nothing to wait for). */
+  isDerived(threadNo: number): boolean {
+    if (this.cmp.reference) return true;
+    this.set ??= derivedSet(this.base, this.cmp);
+    return this.set.threads.has(threadNo);
+  }
+
+  /** The position in the thread of a stream position. */
+  threadPos(threadNo: number, pos: number): number {
+    const p = this.cmp.reference || this.cmp.rules.ignoreKinds.length === 0 ? null : this.derived(threadNo)!.positions;
+    return p ? p[pos]! : pos;
+  }
+
+  /** The stream position of the first kept event at or after a position in the thread. */
+  streamPos(threadNo: number, threadPos: number): number {
+    const p = this.cmp.reference || this.cmp.rules.ignoreKinds.length === 0 ? null : this.derived(threadNo)!.positions;
+    if (!p) return threadPos;
+    let lo = 0;
+    let hi = p.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (p[mid]! < threadPos) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The event at a stream position, exactly as json.loads reads it, rewritten as the rules canonicalize it. */
+  event(threadNo: number, pos: number): PyDict {
+    if (this.cmp.reference) return this.base.event(threadNo, pos, this.cmp.canonicalize);
+    const ev = this.base.event(threadNo, this.threadPos(threadNo, pos), false);
+    const marks = this.derived(threadNo)!.sentinels.get(pos);
+    if (marks) for (const m of marks) applySentinel(ev, m);
+    return ev;
+  }
+
+  lineNumber(threadNo: number, pos: number): number {
+    return this.base.lineNumber(threadNo, this.threadPos(threadNo, pos));
+  }
+
+  lineLength(threadNo: number, pos: number): number {
+    return this.base.lineLength(threadNo, this.threadPos(threadNo, pos));
+  }
+
+  prefetch(threadNo: number, from: number, to: number): void {
+    if (to <= from) return;
+    this.base.prefetch(threadNo, this.threadPos(threadNo, from), this.threadPos(threadNo, to - 1) + 1);
+  }
+
+  /** The stream position of the first event whose tid_event_idx is >= idx. */
+  positionOfIdx(threadNo: number, idx: number): number {
+    return this.streamPos(threadNo, this.base.positionOfIdx(threadNo, idx));
+  }
+
+  /** tid_event_idx at a stream position, as the index holds it (NaN where not a number). */
+  idxAt(threadNo: number, pos: number): number {
+    const [b, i] = this.base.locate(threadNo, this.threadPos(threadNo, pos));
+    return b.idx[i]!;
+  }
+
+  close(): void {
+    this.base.close();
+  }
+}
+
+/** Write a canonicalized value into an event read back (as the reference rewrites payload["return_value"]). */
+function applySentinel(ev: PyDict, s: Sentinel): void {
+  let d: unknown = ev;
+  for (let i = 0; i < s.path.length - 1; i++) {
+    if (!isDict(d as PyDict)) return;
+    d = (d as PyDict).get(s.path[i]!);
+  }
+  if (!isDict(d as PyDict)) return;
+  const last = s.path[s.path.length - 1]!;
+  if ((d as PyDict).has(last) || s.always) (d as PyDict).set(last, s.value);
+}
