@@ -3,8 +3,9 @@
 // words its own. The events come canonicalized (RuledLog.event); here the
 // rules leave out skipped fields at any depth, tid_event_idx or the payload
 // where a rule says so, and paired values, which the pairing compares
-// (pairing.ts). A value inside a field is described as it was compared:
-// without what the rules leave out of it.
+// (pairing.ts): only their presence is compared here, as in the keys. A value
+// inside a field is described as it was compared: without what the rules
+// leave out of it, a paired value as <paired>.
 import { pyRepr } from '../py/format';
 import { isDict, pyEq, PyError, pyHashKey, pyTypeName, type PyDict, type PyValue } from '../py/value';
 import type { FieldDifference } from './compareEvents';
@@ -17,14 +18,21 @@ function attributeError(v: PyValue | undefined, attr: string): PyError {
 /** Whether a field's value is left to the pairing (a paired field, present and not None). */
 const pairedHere = (node: RuleNode | undefined, v: PyValue | undefined): boolean => !!node?.canon?.pairing && v !== undefined && v !== null;
 
-/** A value as the comparison sees it: the skipped and paired fields inside it left out. */
-function pruned(v: PyValue | undefined, node: RuleNode | undefined): PyValue | undefined {
+/**
+ * What a paired value is compared as: only that it is there (the pairing
+ * compares the value itself), as the derived key holds only its presence.
+ */
+const PAIRED = '<paired>';
+
+/** A value as the comparison sees it: the skipped fields inside it left out, the paired ones as PAIRED. */
+function compared(v: PyValue | undefined, node: RuleNode | undefined): PyValue | undefined {
+  if (pairedHere(node, v)) return PAIRED;
   if (!node || node.children.size === 0 || !isDict(v)) return v;
   const out = new Map<string, PyValue>();
   for (const [k, x] of v) {
     const sub = node.children.get(k);
-    if (sub?.skip || pairedHere(sub, x)) continue;
-    out.set(k, pruned(x, sub) as PyValue);
+    if (sub?.skip) continue;
+    out.set(k, compared(x, sub) as PyValue);
   }
   return out;
 }
@@ -37,17 +45,15 @@ function comparePayload(root: RuleNode, pc: PyValue | undefined, po: PyValue | u
     if (node?.skip) continue;
     seen.add(k);
     if (!isDict(po)) throw attributeError(po, 'get');
-    const rawO = po.get(k);
-    if (pairedHere(node, raw) && pairedHere(node, rawO)) continue;
-    const vc = pruned(raw, node);
-    const vo = pruned(rawO, node);
+    const vc = compared(raw, node);
+    const vo = compared(po.get(k), node);
     if (!pyEq(vc, vo)) return { field: 'payload', key: k, description: `payload.${k}: canary=${pyRepr(vc)} ours=${pyRepr(vo)}` };
   }
   if (!isDict(po)) throw attributeError(po, 'keys');
   for (const [k, raw] of po) {
     const node = root.children.get(k);
     if (node?.skip || seen.has(k)) continue;
-    if (raw !== null) return { field: 'payload', key: k, oursOnly: true, description: `payload.${k}: canary=<absent> ours=${pyRepr(pruned(raw, node))}` };
+    if (raw !== null) return { field: 'payload', key: k, oursOnly: true, description: `payload.${k}: canary=<absent> ours=${pyRepr(compared(raw, node)!)}` };
   }
   return null;
 }
@@ -87,7 +93,7 @@ export function comparedValues(rules: CompiledRules, ec: PyDict, eo: PyDict, key
   const node = root.children.get(key);
   const vc = isDict(pc) && pc.has(key) ? pc.get(key) : undefined;
   const vo = isDict(po) && po.has(key) ? po.get(key) : undefined;
-  return [pruned(vc, node), pruned(vo, node)];
+  return [compared(vc, node), compared(vo, node)];
 }
 
 /** The value at a field's path in an event (undefined where absent). */

@@ -74,7 +74,8 @@ describe('keys derived from the field index', () => {
       const ref = diffLogs(new RuledLog(c, referenceComparison(canonicalize)), new RuledLog(o, referenceComparison(canonicalize)), {});
       const cmp = comparisonOf(canonicalize, NO_OP);
       const ruled = diffLogs(new RuledLog(c, cmp), new RuledLog(o, cmp), {});
-      const brief = (r: typeof ref): unknown => r.pairs.map((p) => [p.canaryTid, p.matched, p.divergence?.position ?? null, p.divergence?.difference.description]);
+      const brief = (r: typeof ref): unknown =>
+        r.pairs.map((p) => [p.canaryTid, p.matched, p.divergence?.position ?? null, p.divergence?.difference.description]);
       expect(brief(ruled)).toEqual(brief(ref));
       expect(ref.pairs.some((p) => p.divergence)).toBe(true);
     }

@@ -147,7 +147,8 @@ function walkDerived(
   for (let pos = start; pos < to; pos++) {
     let difference: FieldDifference | null = null;
     if (!sameDerived(dc, pos, dov, pos, false)) difference = compareExact(c, pos, o, pos);
-    if (difference === null && pairing && (dc.flags[pos]! & DFLAG_PAIRED) !== 0) {
+    // Equal keys mean the same paired fields, in the same order: only then are their values paired.
+    if (difference === null && pairing && (dc.flags[pos]! & DFLAG_PAIRED) !== 0 && sameAt(dc.keys, pos, 0, dov.keys, pos, 0)) {
       const conflict = pairing.check(dc, pos, dov, pos);
       if (conflict) {
         difference = describeConflict(c, pos, o, pos, conflict);
