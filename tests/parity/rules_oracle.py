@@ -103,9 +103,9 @@ def is_allocator_return(ev):
 
 
 def view(v, node, paired, path):
-    """A value as compared: skipped fields out, paired ones (present, not None) as PAIRED and set aside."""
+    """A value as compared: skipped fields out, paired ones (present, not None) as PAIRED and set aside with their domain."""
     if node is not None and node["canon"] is not None and node["canon"][1] and v is not None:
-        paired.append((path, v))
+        paired.append((path, node["canon"][0], v))
         return PAIRED
     if node is None or not node["kids"] or not isinstance(v, dict):
         return v
@@ -122,10 +122,12 @@ def top_tree(ev, plan):
     tree = plan["tree"]
     if inp["canonicalize"] and rules["allocatorPairing"] and is_allocator_return(ev):
         tree = dict(tree)
-        for slot, key in enumerate(["return_value", "status"]):
+        # An allocator's returns pair among themselves, as the reference numbers them per allocator.
+        domain = ("alloc", ev["payload"]["name"])
+        for key in ["return_value", "status"]:
             if key in tree and tree[key]["skip"]:
                 continue
-            tree[key] = {"skip": False, "canon": (-1 - slot, True, key), "kids": {}}
+            tree[key] = {"skip": False, "canon": (domain, True, key), "kids": {}}
     return tree
 
 
@@ -151,10 +153,10 @@ def compare(ec, eo):
         if k not in vc_all and vo is not None:
             return "payload", []
     # Equal apart from the paired values: the same paired fields on both sides.
-    bc = dict(pairs_c)
-    bo = dict(pairs_o)
+    bc = {p: (d, v) for p, d, v in pairs_c}
+    bo = {p: (d, v) for p, d, v in pairs_o}
     assert set(bc) == set(bo), (bc, bo)
-    return None, [(bc[p], bo[p]) for p in sorted(bc)]
+    return None, [(bc[p][0], bc[p][1], bo[p][1]) for p in sorted(bc)]
 
 
 def ident(v):
@@ -175,8 +177,8 @@ class Pairing:
 
     def check(self, values):
         added = []
-        for a, b in values:
-            a, b = ident(a), ident(b)
+        for domain, a, b in values:
+            a, b = (domain, ident(a)), (domain, ident(b))
             pa = self.c2o.get(a)
             pb = self.o2c.get(b)
             if pa is None and pb is None:

@@ -53,9 +53,14 @@ export interface DerivedThread {
   idx: Float64Array;
   /** Canonicalized values by stream position. */
   sentinels: Map<number, Sentinel[]>;
-  /** Paired values: for stream position p, entries [pairedStart[p], pairedStart[p + 1]) of pairedField and pairedValues (4 words each). */
+  /** Paired values: for stream position p, entries [pairedStart[p], pairedStart[p + 1]) of pairedField, pairedDomain and pairedValues (4 words each). */
   pairedStart: Int32Array | null;
   pairedField: Uint16Array | null;
+  /**
+   * Where a value is paired: among the returns of its allocator (as the
+   * reference numbers them per allocator), or among the values of its rule.
+   */
+  pairedDomain: Uint32Array | null;
   pairedValues: Uint32Array | null;
 }
 
@@ -244,10 +249,14 @@ function entriesBuffer(n: number): Uint32Array {
   return scratchEntries.words;
 }
 
+/** Pairing domains of allocators come after those of the rules (one per rule). */
+const ALLOCATOR_DOMAIN = 1 << 16;
+
 /** Derives threads of one log under one comparison. */
 export class KeyDeriver {
   private readonly plans: KindPlan[];
   private readonly allocatorNames = new Map<string, string>();
+  private readonly allocatorIndex = new Map<string, number>();
   private readonly nameKey: number;
 
   constructor(
@@ -260,6 +269,7 @@ export class KeyDeriver {
     for (const name of rules.allocators) {
       hashPyValue(name, w);
       this.allocatorNames.set(wordsKey(w, 0), name);
+      this.allocatorIndex.set(name, this.allocatorIndex.size);
     }
     this.nameKey = fields.keyId('name');
   }
@@ -340,6 +350,7 @@ export class KeyDeriver {
       sentinels,
       pairedStart: pairedStart && pairedStart.subarray(0, out + 1),
       pairedField: paired ? pairs.fields.subarray(0, pairs.n) : null,
+      pairedDomain: paired ? pairs.domains.subarray(0, pairs.n) : null,
       pairedValues: paired ? pairs.values.subarray(0, 4 * pairs.n) : null,
     };
   }
@@ -396,7 +407,7 @@ export class KeyDeriver {
         const i = items.findIndex((it) => it.key === key);
         // A skipped field is not compared at all, not even by its pairing.
         if (i < 0 || items[i]!.isNull || plan.root.children.get(key)?.skip) continue;
-        st.pairs.add(field, items[i]!.value);
+        st.pairs.add(field, ALLOCATOR_DOMAIN + this.allocatorIndex.get(name)!, items[i]!.value);
         st.pairMarks.push(field);
         items.splice(i, 1);
       }
@@ -430,7 +441,7 @@ export class KeyDeriver {
     if (canon && !item.isNull) {
       if (canon.pairing) {
         if (skip) return false;
-        st.pairs.add(canon.slot, item.value);
+        st.pairs.add(canon.slot, canon.slot, item.value);
         st.pairMarks.push(canon.slot);
         return false;
       }
@@ -486,18 +497,23 @@ interface EventState {
 class PairedValues {
   n = 0;
   fields = new Uint16Array(64);
+  domains = new Uint32Array(64);
   values = new Uint32Array(256);
 
-  add(field: number, v: Uint32Array): void {
+  add(field: number, domain: number, v: Uint32Array): void {
     if (this.n === this.fields.length) {
       const f = new Uint16Array(2 * this.n);
       f.set(this.fields);
       this.fields = f;
+      const d = new Uint32Array(2 * this.n);
+      d.set(this.domains);
+      this.domains = d;
       const w = new Uint32Array(8 * this.n);
       w.set(this.values);
       this.values = w;
     }
     this.fields[this.n] = field;
+    this.domains[this.n] = domain;
     this.values[4 * this.n] = v[0]!;
     this.values[4 * this.n + 1] = v[1]!;
     this.values[4 * this.n + 2] = v[2]!;

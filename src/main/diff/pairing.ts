@@ -1,6 +1,8 @@
 // Value pairing (docs/rules.md): at events that are otherwise equal, the
 // canary value and the ours value of a paired field are paired; from then on
-// a value matches only its partner, in both directions. Where the reference
+// a value matches only its partner, in both directions, within its domain
+// (the returns of one allocator, as the reference numbers them per
+// allocator; the values of one pair rule). Where the reference
 // numbers allocator returns per thread (so one extra allocation in ours shifts
 // every later ordinal, and every later return differs), pairing asks only
 // that the two engines use their values consistently.
@@ -15,7 +17,8 @@ export interface PairingConflict {
   oursPartner: string | null;
 }
 
-const key = (w: Uint32Array, at: number): string => `${w[at]},${w[at + 1]},${w[at + 2]},${w[at + 3]}`;
+/** A value in its pairing domain (an allocator's returns, a rule's field). */
+const key = (domain: number, w: Uint32Array, at: number): string => `${domain}:${w[at]},${w[at + 1]},${w[at + 2]},${w[at + 3]}`;
 
 /** The pairs of one pair of threads, built along the comparison in order. */
 export class Pairing {
@@ -34,8 +37,8 @@ export class Pairing {
     if (a1 === a0) return null;
     const added: string[] = [];
     for (let k = 0; a0 + k < a1; k++) {
-      const a = key(dc.pairedValues!, 4 * (a0 + k));
-      const b = key(dov.pairedValues!, 4 * (b0 + k));
+      const a = key(dc.pairedDomain![a0 + k]!, dc.pairedValues!, 4 * (a0 + k));
+      const b = key(dov.pairedDomain![b0 + k]!, dov.pairedValues!, 4 * (b0 + k));
       const pa = this.c2o.get(a);
       const pb = this.o2c.get(b);
       if (pa === undefined && pb === undefined) {
