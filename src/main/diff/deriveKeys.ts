@@ -249,6 +249,9 @@ function entriesBuffer(n: number): Uint32Array {
   return scratchEntries.words;
 }
 
+/** Blocks derived between two yields of KeyDeriver.steps. */
+const STEP_BLOCKS = 32;
+
 /** Pairing domains of allocators come after those of the rules (one per rule). */
 const ALLOCATOR_DOMAIN = 1 << 16;
 
@@ -280,6 +283,19 @@ export class KeyDeriver {
   }
 
   derive(threadNo: number, eventCount: number): DerivedThread {
+    const steps = this.steps(threadNo, eventCount);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+    }
+  }
+
+  /**
+   * The derivation of a thread, a few blocks at a time: yields the blocks
+   * done so far (so that a caller can report progress and let other work in
+   * between), returns the stream.
+   */
+  *steps(threadNo: number, eventCount: number): Generator<number, DerivedThread> {
     const f = this.fields;
     useHashSecretOf(f.secret);
     const blocks = Math.ceil(eventCount / BLOCK_SIZE);
@@ -297,6 +313,10 @@ export class KeyDeriver {
     const allocOrdinals = new Map<string, number>();
     let out = 0;
     for (let k = 0; k < blocks; k++) {
+      if (k > 0 && k % STEP_BLOCKS === 0) {
+        yield k;
+        useHashSecretOf(f.secret); // whatever ran in between may have used another secret
+      }
       const b = readBlock(f.db, f.logId, threadNo, k);
       const fb = fieldBlocks[k];
       if (!fb || fb.count !== b.count) throw new IndexDamagedError(`the field block ${k} of thread ${threadNo} does not match its events`);

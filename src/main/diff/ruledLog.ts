@@ -5,6 +5,7 @@
 // index (block summaries, kept keys); under others the keys are derived from
 // the index's field blocks (deriveKeys.ts), once per thread and rule set.
 import { isDict, type PyDict } from '../py/value';
+import { BLOCK_SIZE } from '../store/eventBlock';
 import { CompiledRules, KeyDeriver, LogFields, type DerivedThread, type Sentinel } from './deriveKeys';
 import type { Comparison } from './comparison';
 import type { IndexedLog, ThreadInfo } from './indexedLog';
@@ -99,6 +100,39 @@ export class RuledLog {
       this.set.threads.set(threadNo, d);
     }
     return d;
+  }
+
+  /**
+   * Derive the streams of these threads now, a few blocks at a time, letting
+   * other work run in between: `onProgress` hears events done of the total;
+   * an abort stops between steps (what was derived stays kept).
+   */
+  async prepare(threadNos: number[], onProgress: (done: number, total: number) => void, signal?: AbortSignal): Promise<void> {
+    if (this.cmp.reference) return;
+    this.set ??= derivedSet(this.base, this.cmp);
+    const set = this.set;
+    const count = (n: number): number => this.base.threads.find((t) => t.threadNo === n)?.eventCount ?? 0;
+    const total = threadNos.reduce((a, n) => a + count(n), 0);
+    let done = 0;
+    for (const n of threadNos) {
+      if (set.threads.has(n)) {
+        done += count(n);
+        continue;
+      }
+      const steps = set.deriver.steps(n, count(n));
+      for (;;) {
+        const r = steps.next();
+        if (r.done) {
+          set.threads.set(n, r.value);
+          break;
+        }
+        onProgress(done + r.value * BLOCK_SIZE, total);
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (signal?.aborted) return;
+      }
+      done += count(n);
+      onProgress(done, total);
+    }
   }
 
   /** Whether a thread's stream is derived already (nothing to wait for). */

@@ -28,7 +28,7 @@ import { alignPair } from '../align/alignPair';
 import { sides } from '../align/pairAlignment';
 import { PairAlignment } from './pairRows';
 import { SessionTriage, storedChoice } from './sessionTriage';
-import { logView, pairView, threadView } from './views';
+import { logView, pairView, rulesView, threadView } from './views';
 
 export interface OpenSession {
   id: string;
@@ -96,6 +96,46 @@ export function recompute(s: OpenSession): void {
     s.alignments.set(p.canaryThread.tidKey, new PairAlignment(alignPair(c, o), p.canaryTotal, p.oursTotal));
   }
   s.triage.reset();
+}
+
+/**
+ * Recompute under new rules, in steps, with progress: each thread's keys
+ * derived from the index, then the summary, then every pair's alignment (kept
+ * in the index per rule set: a rule set seen before is read back). An abort
+ * leaves the session as it was.
+ */
+export async function recomputeUnder(
+  s: OpenSession,
+  canonicalize: boolean,
+  rules: RuleSet,
+  onProgress: (phase: 'deriving' | 'aligning', done: number, total: number) => void,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const cmp = comparisonOf(canonicalize, rules);
+  const canary = new RuledLog(s.canary.base, cmp);
+  const ours = new RuledLog(s.ours.base, cmp);
+  const cn = canary.base.threads.map((t) => t.threadNo);
+  const on = ours.base.threads.map((t) => t.threadNo);
+  const total = canary.base.log.eventCount + ours.base.log.eventCount;
+  await canary.prepare(cn, (done) => onProgress('deriving', done, total), signal);
+  if (signal.aborted) return false;
+  await ours.prepare(on, (done) => onProgress('deriving', canary.base.log.eventCount + done, total), signal);
+  if (signal.aborted) return false;
+  const next = { ...s, canary, ours, canonicalize, rules: cmp.rules };
+  next.result = computeDiff(next);
+  const alignments = new Map<string, PairAlignment>();
+  const pairs = next.result.pairs;
+  for (let k = 0; k < pairs.length; k++) {
+    onProgress('aligning', k, pairs.length);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (signal.aborted) return false;
+    const p = pairs[k]!;
+    const { c, o } = sides(p, canary, ours);
+    alignments.set(p.canaryThread.tidKey, new PairAlignment(alignPair(c, o), p.canaryTotal, p.oursTotal));
+  }
+  onProgress('aligning', pairs.length, pairs.length);
+  Object.assign(s, { canary, ours, canonicalize, rules: cmp.rules, result: next.result, alignments });
+  return true;
 }
 
 function tidMapJson(pairs: TidPair[] | null): [string, string][] | null {
@@ -202,6 +242,7 @@ export function sessionView(s: OpenSession, sessionsDb: Db): SessionView {
     canary: logView('canary', s.canary),
     ours: logView('ours', s.ours),
     canonicalize: s.canonicalize,
+    rules: rulesView(s.canary.cmp, s.canary, s.ours),
     manualMap: s.tidPairs !== null,
     mapUndo: s.mapHistory.at(-1)?.label ?? null,
     pairs: r.pairs.map((p) => pairView(p, s.alignments.get(p.canaryThread.tidKey)!)),

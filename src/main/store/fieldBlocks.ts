@@ -209,3 +209,9 @@ export function readFieldBlocks(db: Db, logId: number, threadNo: number): FieldB
   });
   return rows.map((r) => decodeFieldBlock(r.data));
 }
+
+/** The kinds a log holds, as exact JSON (without reading its dictionary). */
+export function readFieldKinds(db: Db, logId: number): string[] {
+  const r = db.prepare('SELECT kinds FROM field_names WHERE log_id = ?').get(logId) as { kinds: string } | undefined;
+  return r ? (JSON.parse(r.kinds) as string[]) : [];
+}

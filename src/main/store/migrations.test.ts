@@ -250,9 +250,10 @@ describe('index migration 12: the search index, beside the event index', () => {
     raw
       .prepare("INSERT INTO blocks (log_id, thread_no, block_no, event_count, sum_canon, sum_raw, any_flags, data) VALUES (7, 0, 0, 3, 'a', 'b', 0, x'00')")
       .run();
-    raw.close();
-    const db = openDb(path);
-    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    // Step 12 alone: step 13 (each event's fields) indexes every log again, tested on its own below.
+    raw.pragma('foreign_keys = ON');
+    raw.exec(MIGRATIONS[11]!);
+    const db = raw;
     expect(db.prepare('SELECT log_id, state, event_count FROM logs').all()).toEqual([{ log_id: 7, state: 'complete', event_count: 3 }]);
     expect((db.prepare('SELECT count(*) AS n FROM stale_logs').get() as { n: number }).n).toBe(0);
     expect((db.prepare('SELECT count(*) AS n FROM blocks').get() as { n: number }).n).toBe(1);
@@ -269,5 +270,65 @@ describe('index migration 12: the search index, beside the event index', () => {
       expect((db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n).toBe(0);
     }
     db.close();
+  });
+});
+
+describe('sessions migration 7: the session keeps its rules', () => {
+  it('keeps every session, its settings and bookmarks; sessions made before are under the reference rules (NULL)', () => {
+    const path = join(dir, 'sessions-v6.sqlite');
+    const raw = new Database(path);
+    for (const step of SESSION_MIGRATIONS.slice(0, 6)) raw.exec(step);
+    raw.pragma('user_version = 6');
+    raw
+      .prepare(
+        `INSERT INTO sessions (session_id, name, canary_path, ours_path, canonicalize, tid_map, place, baseline, tid_map_reasons)
+         VALUES ('s', 'title', '/c', '/o', 0, '[["6","1"]]', '{"pairKey":"n6"}', '{"kind":"file","path":"/known.json"}', '[null]')`,
+      )
+      .run();
+    raw
+      .prepare(
+        `INSERT INTO bookmarks (bookmark_id, session_id, canary_tid, ours_tid, canary_position, ours_position, title, note) VALUES ('b', 's', '6', '1', 3, 4, 't', 'a note')`,
+      )
+      .run();
+    raw.prepare(`INSERT INTO drafts (session_id, body) VALUES ('s', '{"title":"half"}')`).run();
+    raw.close();
+    const db = openDb(path, { schema: 'sessions' });
+    expect(db.pragma('user_version', { simple: true })).toBe(SESSION_MIGRATIONS.length);
+    expect(db.prepare('SELECT session_id, name, canonicalize, tid_map, place, baseline, tid_map_reasons, rules FROM sessions').all()).toEqual([
+      {
+        session_id: 's',
+        name: 'title',
+        canonicalize: 0,
+        tid_map: '[["6","1"]]',
+        place: '{"pairKey":"n6"}',
+        baseline: '{"kind":"file","path":"/known.json"}',
+        tid_map_reasons: '[null]',
+        rules: null,
+      },
+    ]);
+    expect(findSessionByPaths(db, '/c', '/o')?.rules).toBeNull();
+    expect(db.prepare('SELECT bookmark_id, note, canary_position, ours_position FROM bookmarks').all()).toEqual([
+      { bookmark_id: 'b', note: 'a note', canary_position: 3, ours_position: 4 },
+    ]);
+    expect(db.prepare('SELECT body FROM drafts').all()).toEqual([{ body: '{"title":"half"}' }]);
+    db.close();
+  });
+});
+
+describe("index migration 13: each event's fields", () => {
+  it('indexes again, on next use, the logs indexed before fields existed, and adds the field tables', () => {
+    const path = join(dir, 'index-v12.sqlite');
+    const raw = new Database(path);
+    for (const step of MIGRATIONS.slice(0, 12)) raw.exec(step);
+    raw.pragma('user_version = 12');
+    raw.prepare(`INSERT INTO logs (path, size, mtime_ms, fingerprint, state) VALUES ('/l', 1, 1, 'f', 'complete')`).run();
+    raw.close();
+    const db = openDb(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(findReusableLog(db, { path: '/l', size: 1, mtimeMs: 1, fingerprint: 'f', compression: null })).toBeUndefined();
+    expect(removeAbandonedLogs(db)).toBe(1);
+    expect(db.prepare('SELECT count(*) AS n FROM logs').get()).toEqual({ n: 0 });
+    db.close();
+    expect(tables(path)).toEqual(expect.arrayContaining(['field_blocks', 'field_dict', 'field_names']));
   });
 });
