@@ -3,7 +3,6 @@
 // rules), or from the keys derived under other rules (diff/deriveKeys.ts).
 // Only the keys and flags of a block are kept (16 + 1 bytes an event), a
 // bounded number of blocks at once.
-import type { DerivedThread } from '../diff/deriveKeys';
 import type { ThreadSide } from '../diff/firstDivergence';
 import { BLOCK_SIZE, effectiveKeys, FLAG_FORCE_EXACT, KEY_WORDS } from '../store/eventBlock';
 import { readBlock } from '../store/logIndex';
@@ -26,11 +25,9 @@ export class KeyReader {
   reads = 0;
   /** Events in the thread's stream. */
   readonly length: number;
-  private readonly derived: DerivedThread | null;
 
   constructor(private readonly side: ThreadSide) {
     this.length = side.thread.eventCount;
-    this.derived = side.log.derived(side.thread.threadNo);
   }
 
   block(no: number): CachedBlock {
@@ -44,7 +41,7 @@ export class KeyReader {
     }
     let b = this.cache.get(no);
     if (!b) {
-      b = this.derived ? this.fromDerived(no, this.derived) : this.fromIndex(no);
+      b = this.side.log.cmp.reference ? this.fromIndex(no) : this.fromStream(no);
       if (this.cache.size >= MAX_BLOCKS) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(no, b);
     }
@@ -64,12 +61,13 @@ export class KeyReader {
     return { no, keys: keys === raw.keyRaw ? raw.keyRaw.slice(0, KEY_WORDS * raw.count) : keys, unique };
   }
 
-  private fromDerived(no: number, d: DerivedThread): CachedBlock {
-    const lo = no * BLOCK_SIZE;
-    const hi = Math.min(d.length, lo + BLOCK_SIZE);
-    const unique = new Uint8Array(hi - lo);
-    for (let i = lo; i < hi; i++) unique[i - lo] = d.flags[i]! & FLAG_FORCE_EXACT;
-    return { no, keys: d.keys.subarray(KEY_WORDS * lo, KEY_WORDS * hi), unique };
+  /** Under rules: the stream's block, the keys the rules change laid over the index's. */
+  private fromStream(no: number): CachedBlock {
+    const s = this.side.log.streamBlock(this.side.thread.threadNo, no);
+    this.reads++;
+    const unique = new Uint8Array(s.count);
+    for (let i = 0; i < s.count; i++) unique[i] = s.flags[i]! & FLAG_FORCE_EXACT;
+    return { no, keys: s.keys, unique };
   }
 
   /** The first word of the key at a position (for rolling hashes). */

@@ -3,7 +3,7 @@
 // them. Walking the runs in order builds the pairs; an event whose values
 // break a pairing becomes a replace hunk of its own (and makes no pairs).
 // Hunks make no pairs either: only events equal in everything else do.
-import { DFLAG_PAIRED } from '../diff/deriveKeys';
+import { DFLAG_PAIRED } from '../diff/derivedThread';
 import type { ThreadSide } from '../diff/firstDivergence';
 import { Pairing, type PairingConflict } from '../diff/pairing';
 import type { Alignment, Hunk } from '../store/alignments';
@@ -28,7 +28,7 @@ const walks = new WeakMap<Alignment, PairingWalk>();
 export function pairingWalk(a: Alignment, c: ThreadSide, o: ThreadSide): PairingWalk {
   const dc = c.log.derived(c.thread.threadNo);
   const dov = o.log.derived(o.thread.threadNo);
-  if (!dc?.pairedStart || !dov?.pairedStart) return { alignment: a, conflicts: new Map() };
+  if (!dc?.paired || !dov?.paired) return { alignment: a, conflicts: new Map() };
   const seen = walks.get(a);
   if (seen) return seen;
   const pairing = new Pairing();
@@ -42,16 +42,23 @@ export function pairingWalk(a: Alignment, c: ThreadSide, o: ThreadSide): Pairing
       last.op = opOf(last);
     } else hunks.push({ op: h.op, canary: [h.canary[0], h.canary[1]], ours: [h.ours[0], h.ours[1]] });
   };
-  const sameKeys = (i: number, j: number): boolean => {
-    const p = 4 * i;
-    const q = 4 * j;
-    return dc.keys[p] === dov.keys[q] && dc.keys[p + 1] === dov.keys[q + 1] && dc.keys[p + 2] === dov.keys[q + 2] && dc.keys[p + 3] === dov.keys[q + 3];
+  /** Two changed events with equal keys (only changed events have paired values): their changes' indices, or null. */
+  const pairedBoth = (i: number, j: number): [number, number] | null => {
+    const ci = dc.changeAt(i);
+    const oi = dov.changeAt(j);
+    if (ci < 0 || oi < 0 || !dc.isPaired(ci) || !dov.isPaired(oi)) return null;
+    for (let w = 0; w < 4; w++) if (dc.changedKeys[4 * ci + w] !== dov.changedKeys[4 * oi + w]) return null;
+    return [ci, oi];
   };
-  /** The equal run from (i, j) to canary position end. */
-  const run = (i: number, j: number, end: number): void => {
-    for (; i < end; i++, j++) {
-      if ((dc.flags[i]! & DFLAG_PAIRED) === 0) continue;
-      const conflict = pairing.check(dc, i, dov, j);
+  /** The equal run from (i, j) to canary position end: only its changed events can hold paired values. */
+  const run = (i0: number, j0: number, end: number): void => {
+    for (let c = dc.firstChangeFrom(i0); c < dc.changed.length && dc.changed[c]! < end; c++) {
+      if ((dc.changedFlags[c]! & DFLAG_PAIRED) === 0) continue;
+      const i = dc.changed[c]!;
+      const j = j0 + (i - i0);
+      const oi = dov.changeAt(j);
+      if (oi < 0) continue;
+      const conflict = pairing.check(dc, c, dov, oi);
       if (!conflict) continue;
       conflicts.set(i, conflict);
       push({ op: 'replace', canary: [i, i + 1], ours: [j, j + 1] });
@@ -62,8 +69,9 @@ export function pairingWalk(a: Alignment, c: ThreadSide, o: ThreadSide): Pairing
   for (const h of a.hunks) {
     run(i, j, h.canary[0]);
     // A kept alignment's own breaking events: a hunk that starts with two events equal by their keys.
-    if (h.op === 'replace' && sameKeys(h.canary[0], h.ours[0]) && (dc.flags[h.canary[0]]! & DFLAG_PAIRED) !== 0) {
-      const conflict = pairing.check(dc, h.canary[0], dov, h.ours[0]);
+    const both = h.op === 'replace' ? pairedBoth(h.canary[0], h.ours[0]) : null;
+    if (both) {
+      const conflict = pairing.check(dc, both[0], dov, both[1]);
       if (conflict) conflicts.set(h.canary[0], conflict);
     }
     push(h);

@@ -74,8 +74,7 @@ export function compareEventsUnder(rules: CompiledRules, ec: PyDict, eo: PyDict,
   const po = eo.has('payload') ? eo.get('payload') : new Map<string, PyValue>();
   if (!ec.has('kind')) throw new PyError('KeyError', "'kind'");
   pyHashKey(kc); // a list or dict kind: TypeError, as the reference's dict lookup
-  const paired = plan.allocatorCheck && rules.allocatorPairing && isAllocatorReturn(rules, pc);
-  return comparePayload(paired ? rules.allocatorRoot(plan) : plan.root, pc, po);
+  return comparePayload(plan.allocatorCheck && isAllocatorReturn(rules, pc) ? rules.allocatorRoot(plan) : plan.root, pc, po);
 }
 
 /** canonicalize_allocator_returns' test: payload.name is one of the allocators. */
@@ -89,7 +88,7 @@ export function comparedValues(rules: CompiledRules, ec: PyDict, eo: PyDict, key
   const pc = ec.get('payload');
   const po = eo.get('payload');
   const plan = rules.plan(ec.get('kind'));
-  const root = plan.allocatorCheck && rules.allocatorPairing && isAllocatorReturn(rules, pc) ? rules.allocatorRoot(plan) : plan.root;
+  const root = plan.allocatorCheck && isAllocatorReturn(rules, pc) ? rules.allocatorRoot(plan) : plan.root;
   const node = root.children.get(key);
   const vc = isDict(pc) && pc.has(key) ? pc.get(key) : undefined;
   const vo = isDict(po) && po.has(key) ? po.get(key) : undefined;

@@ -13,10 +13,10 @@ import { BLOCK_SIZE, FLAG_FORCE_EXACT, FLAG_IDX_INEXACT, KEY_WORDS } from '../st
 import { nextUnequalBlock } from '../store/logIndex';
 import { compareEvents, type FieldDifference } from './compareEvents';
 import { compareEventsUnder, valueAt } from './compareUnderRules';
-import { DFLAG_IDX_SKIPPED, DFLAG_PAIRED, type DerivedThread } from './deriveKeys';
+import { DFLAG_IDX_SKIPPED, DFLAG_PAIRED, type DerivedThread } from './derivedThread';
 import type { ThreadInfo } from './indexedLog';
 import { Pairing, type PairingConflict } from './pairing';
-import type { RuledLog } from './ruledLog';
+import type { RuledLog, StreamBlock } from './ruledLog';
 
 export interface ThreadSide {
   log: RuledLog;
@@ -38,11 +38,11 @@ function sameAt(ka: Uint32Array, ia: number, xa: number, kb: Uint32Array, ib: nu
   return xa === xb && ka[a] === kb[b] && ka[a + 1] === kb[b + 1] && ka[a + 2] === kb[b + 2] && ka[a + 3] === kb[b + 3];
 }
 
-/** Derived streams: equal keys, and tid_event_idx equal unless the rules leave it out. */
-function sameDerived(a: DerivedThread, i: number, b: DerivedThread, j: number, ignoreIdx: boolean): boolean {
+/** Under rules: equal keys, and tid_event_idx equal unless the rules leave it out. */
+function sameInStream(a: StreamBlock, i: number, b: StreamBlock, j: number): boolean {
   const fa = a.flags[i]!;
   if (((fa | b.flags[j]!) & EXACT_FLAGS) !== 0) return false;
-  const idxOk = ignoreIdx || (fa & DFLAG_IDX_SKIPPED) !== 0 || a.idx[i] === b.idx[j];
+  const idxOk = (fa & DFLAG_IDX_SKIPPED) !== 0 || a.idx[i] === b.idx[j];
   return idxOk && sameAt(a.keys, i, 0, b.keys, j, 0);
 }
 
@@ -52,11 +52,13 @@ function sameDerived(a: DerivedThread, i: number, b: DerivedThread, j: number, i
  * (and for paired values, which only a walk from the start can decide).
  */
 export function equalByKey(c: ThreadSide, o: ThreadSide, pos: number): boolean | null {
-  const dc = c.log.derived(c.thread.threadNo);
-  if (dc) {
-    const dov = o.log.derived(o.thread.threadNo)!;
-    if ((dc.flags[pos]! & DFLAG_PAIRED) !== 0) return null;
-    return sameDerived(dc, pos, dov, pos, false) ? true : null;
+  if (!c.log.cmp.reference) {
+    const k = Math.floor(pos / BLOCK_SIZE);
+    const a = c.log.streamBlock(c.thread.threadNo, k);
+    const b = o.log.streamBlock(o.thread.threadNo, k);
+    const i = pos - k * BLOCK_SIZE;
+    if ((a.flags[i]! & DFLAG_PAIRED) !== 0) return null;
+    return sameInStream(a, i, b, i) ? true : null;
   }
   const base = { c: c.log.base, o: o.log.base };
   const canonicalize = c.log.cmp.canonicalize;
@@ -126,11 +128,19 @@ function sides(c: ThreadSide, o: ThreadSide): [{ logId: number; threadNo: number
   ];
 }
 
+/** The first block at or after k holding a change of the stream (Infinity: none). */
+function nextChangedBlock(d: DerivedThread, k: number): number {
+  const c = d.firstChangeFrom(k * BLOCK_SIZE);
+  return c < d.changed.length ? Math.floor(d.changed[c]! / BLOCK_SIZE) : Infinity;
+}
+
 /**
- * Derived streams, position by position from the start (the pairing is built
- * along the way): the first difference at or after `from`, before `to`; with
- * `all`, every position of [from, to) that differs; with `conflicts`, the
- * positions whose only difference is a pairing they break.
+ * Under rules, position by position (from the start where values are paired:
+ * the pairing is built along the way): the first difference at or after
+ * `from`, before `to`; with `all`, every position of [from, to) that
+ * differs; with `conflicts`, the positions whose only difference is a pairing
+ * they break. Blocks whose summaries agree and that hold no changed key on
+ * either side are skipped unread, as under the reference's rules.
  */
 function walkDerived(
   c: ThreadSide,
@@ -142,22 +152,40 @@ function walkDerived(
 ): FirstDifference | null {
   const dc = c.log.derived(c.thread.threadNo)!;
   const dov = o.log.derived(o.thread.threadNo)!;
-  const pairing = dc.pairedStart ? new Pairing() : null;
+  const pairing = dc.paired ? new Pairing() : null;
   const start = pairing ? 0 : from;
-  for (let pos = start; pos < to; pos++) {
-    let difference: FieldDifference | null = null;
-    if (!sameDerived(dc, pos, dov, pos, false)) difference = compareExact(c, pos, o, pos);
-    // Equal keys mean the same paired fields, in the same order: only then are their values paired.
-    if (difference === null && pairing && (dc.flags[pos]! & DFLAG_PAIRED) !== 0 && sameAt(dc.keys, pos, 0, dov.keys, pos, 0)) {
-      const conflict = pairing.check(dc, pos, dov, pos);
-      if (conflict) {
-        difference = describeConflict(c, pos, o, pos, conflict);
-        conflicts?.set(pos, difference);
-      }
+  if (start >= to) return null;
+  // Left-out events make stream blocks that are no blocks of the index: no summary speaks for them.
+  const bySummary = !dc.positions && !dov.positions;
+  const [a, b] = sides(c, o);
+  const kLast = Math.floor((to - 1) / BLOCK_SIZE);
+  let unequal = -1;
+  for (let k = Math.floor(start / BLOCK_SIZE); k <= kLast; k++) {
+    if (bySummary) {
+      if (unequal < k) unequal = nextUnequalBlock(c.log.db, a, b, c.log.cmp.canonicalize, k, kLast, EXACT_FLAGS) ?? Infinity;
+      const next = Math.min(unequal, nextChangedBlock(dc, k), nextChangedBlock(dov, k));
+      if (next > kLast) return null;
+      k = next;
     }
-    if (difference === null || pos < from) continue;
-    if (!all) return { position: pos, difference };
-    all.push(pos);
+    const sa = c.log.streamBlock(c.thread.threadNo, k);
+    const sb = o.log.streamBlock(o.thread.threadNo, k);
+    const hi = Math.min(to, (k + 1) * BLOCK_SIZE);
+    for (let pos = Math.max(start, k * BLOCK_SIZE); pos < hi; pos++) {
+      const i = pos - k * BLOCK_SIZE;
+      let difference: FieldDifference | null = null;
+      if (!sameInStream(sa, i, sb, i)) difference = compareExact(c, pos, o, pos);
+      // Equal keys mean the same paired fields, in the same order: only then are their values paired.
+      if (difference === null && pairing && (sa.flags[i]! & DFLAG_PAIRED) !== 0 && sameAt(sa.keys, i, 0, sb.keys, i, 0)) {
+        const conflict = pairing.check(dc, dc.changeAt(pos), dov, dov.changeAt(pos));
+        if (conflict) {
+          difference = describeConflict(c, pos, o, pos, conflict);
+          conflicts?.set(pos, difference);
+        }
+      }
+      if (difference === null || pos < from) continue;
+      if (!all) return { position: pos, difference };
+      all.push(pos);
+    }
   }
   return null;
 }
@@ -170,7 +198,7 @@ function walkDerived(
 export function positionalConflicts(c: ThreadSide, o: ThreadSide): Map<number, FieldDifference> {
   const out = new Map<number, FieldDifference>();
   const dc = c.log.derived(c.thread.threadNo);
-  if (!dc?.pairedStart) return out;
+  if (!dc?.paired) return out;
   walkDerived(c, o, 0, Math.min(c.thread.eventCount, o.thread.eventCount), [], out);
   return out;
 }

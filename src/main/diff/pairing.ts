@@ -6,7 +6,7 @@
 // numbers allocator returns per thread (so one extra allocation in ours shifts
 // every later ordinal, and every later return differs), pairing asks only
 // that the two engines use their values consistently.
-import type { DerivedThread } from './deriveKeys';
+import type { DerivedThread } from './derivedThread';
 
 /** Where a paired value breaks its pairing. */
 export interface PairingConflict {
@@ -26,19 +26,21 @@ export class Pairing {
   private readonly o2c = new Map<string, string>();
 
   /**
-   * Check canary stream position i against ours j (events equal apart from
-   * their paired values, so their paired fields are the same ones) and, when
-   * every value is consistent with the pairs so far, record the new pairs.
+   * Check canary's change `ci` against ours' change `oi` (events equal apart
+   * from their paired values, so their paired fields are the same ones) and,
+   * when every value is consistent with the pairs so far, record the new pairs.
    */
-  check(dc: DerivedThread, i: number, dov: DerivedThread, j: number): PairingConflict | null {
-    const a0 = dc.pairedStart![i]!;
-    const a1 = dc.pairedStart![i + 1]!;
-    const b0 = dov.pairedStart![j]!;
+  check(dc: DerivedThread, ci: number, dov: DerivedThread, oi: number): PairingConflict | null {
+    const pc = dc.paired!;
+    const po = dov.paired!;
+    const a0 = pc.start[ci]!;
+    const a1 = pc.start[ci + 1]!;
+    const b0 = po.start[oi]!;
     if (a1 === a0) return null;
     const added: string[] = [];
     for (let k = 0; a0 + k < a1; k++) {
-      const a = key(dc.pairedDomain![a0 + k]!, dc.pairedValues!, 4 * (a0 + k));
-      const b = key(dov.pairedDomain![b0 + k]!, dov.pairedValues!, 4 * (b0 + k));
+      const a = key(pc.domain[a0 + k]!, pc.values, 4 * (a0 + k));
+      const b = key(po.domain[b0 + k]!, po.values, 4 * (b0 + k));
       const pa = this.c2o.get(a);
       const pb = this.o2c.get(b);
       if (pa === undefined && pb === undefined) {
@@ -53,13 +55,8 @@ export class Pairing {
         this.c2o.delete(added[x]!);
         this.o2c.delete(added[x + 1]!);
       }
-      return { field: dc.pairedField![a0 + k]!, canaryPartner: pa ?? null, oursPartner: pb ?? null };
+      return { field: pc.field[a0 + k]!, canaryPartner: pa ?? null, oursPartner: pb ?? null };
     }
     return null;
   }
-}
-
-/** Whether an event has paired values. */
-export function hasPaired(d: DerivedThread, i: number): boolean {
-  return d.pairedStart !== null && d.pairedStart[i + 1]! > d.pairedStart[i]!;
 }

@@ -5,13 +5,24 @@
 // index (block summaries, kept keys); under others the keys are derived from
 // the index's field blocks (deriveKeys.ts), once per thread and rule set.
 import { isDict, type PyDict } from '../py/value';
-import { BLOCK_SIZE } from '../store/eventBlock';
-import { CompiledRules, KeyDeriver, LogFields, type DerivedThread, type Sentinel } from './deriveKeys';
+import { BLOCK_SIZE, effectiveKeys, FLAG_FORCE_EXACT, FLAG_IDX_INEXACT, KEY_WORDS } from '../store/eventBlock';
+import { readBlock } from '../store/logIndex';
+import { CompiledRules, KeyDeriver, LogFields } from './deriveKeys';
+import { DFLAG_IDX_SKIPPED, type DerivedThread, type Sentinel } from './derivedThread';
 import type { Comparison } from './comparison';
 import type { IndexedLog, ThreadInfo } from './indexedLog';
 
-/** Rule sets whose derived keys a log keeps at once (the session's, and the one before it). */
+/** Rule sets whose derived streams a log keeps at once (the session's, and the ones just before it). */
 const KEPT_SETTINGS = 3;
+
+/** A block of a thread's stream as a comparison reads it: each event's key, flags and tid_event_idx. */
+export interface StreamBlock {
+  count: number;
+  keys: Uint32Array;
+  /** FLAG_FORCE_EXACT, FLAG_IDX_INEXACT, and under rules DFLAG_IDX_SKIPPED and DFLAG_PAIRED. */
+  flags: Uint8Array;
+  idx: Float64Array;
+}
 
 interface DerivedSet {
   deriver: KeyDeriver;
@@ -19,6 +30,41 @@ interface DerivedSet {
 }
 
 const fieldsOf = new WeakMap<IndexedLog, LogFields>();
+
+/** A thread's keys (canonicalized as asked), flags and tid_event_idx as the index holds them, in one piece. */
+interface BaseColumns {
+  keys: Uint32Array;
+  flags: Uint8Array;
+  idx: Float64Array;
+}
+
+const columnsOf = new WeakMap<IndexedLog, Map<string, BaseColumns>>();
+
+/**
+ * The index's columns of a thread, read once per log and kept with it while
+ * rules are in force: a rule change then reads no block again (24 bytes an
+ * event: what the derived streams lay their changes over).
+ */
+function baseColumns(base: IndexedLog, threadNo: number, canonicalize: boolean): BaseColumns {
+  let byThread = columnsOf.get(base);
+  if (!byThread) columnsOf.set(base, (byThread = new Map()));
+  const key = `${threadNo}:${canonicalize}`;
+  let cols = byThread.get(key);
+  if (cols) return cols;
+  const t = base.threads.find((x) => x.threadNo === threadNo);
+  const n = t?.eventCount ?? 0;
+  cols = { keys: new Uint32Array(KEY_WORDS * n), flags: new Uint8Array(n), idx: new Float64Array(n) };
+  const KEEP = FLAG_FORCE_EXACT | FLAG_IDX_INEXACT;
+  for (let k = 0; k * BLOCK_SIZE < n; k++) {
+    const b = readBlock(base.db, base.log.logId, threadNo, k);
+    const at = k * BLOCK_SIZE;
+    cols.keys.set(effectiveKeys(b, canonicalize).subarray(0, KEY_WORDS * b.count), KEY_WORDS * at);
+    cols.idx.set(b.idx.subarray(0, b.count), at);
+    for (let i = 0; i < b.count; i++) cols.flags[at + i] = b.flags[i]! & KEEP;
+  }
+  byThread.set(key, cols);
+  return cols;
+}
 const derivedOf = new WeakMap<IndexedLog, Map<string, DerivedSet>>();
 
 function derivedSet(base: IndexedLog, cmp: Comparison): DerivedSet {
@@ -142,6 +188,68 @@ export class RuledLog {
     return this.set.threads.has(threadNo);
   }
 
+  /**
+   * Block `no` of a thread's stream (stream positions [no × BLOCK_SIZE, …)):
+   * under the reference's rules the index's block itself (keys canonicalized
+   * as asked); under others the index's keys with the changed ones laid over
+   * them, gathered through the map where events are left out.
+   */
+  streamBlock(threadNo: number, no: number): StreamBlock {
+    const last = this.lastBlock.get(threadNo);
+    if (last && last.no === no) return last.block;
+    const block = this.makeStreamBlock(threadNo, no);
+    this.lastBlock.set(threadNo, { no, block });
+    return block;
+  }
+
+  /** The stream block each thread was last asked for (the rows of a window ask for one block again and again). */
+  private readonly lastBlock = new Map<number, { no: number; block: StreamBlock }>();
+
+  private makeStreamBlock(threadNo: number, no: number): StreamBlock {
+    const base = this.base;
+    if (this.cmp.reference) {
+      const b = base.block(threadNo, no);
+      return { count: b.count, keys: base.keys(threadNo, no, this.cmp.canonicalize), flags: b.flags, idx: b.idx };
+    }
+    const d = this.derived(threadNo)!;
+    const cols = baseColumns(base, threadNo, this.cmp.canonicalize);
+    const lo = no * BLOCK_SIZE;
+    const n = Math.max(0, Math.min(d.length, lo + BLOCK_SIZE) - lo);
+    const c0 = d.firstChangeFrom(lo);
+    const changes = c0 < d.changed.length && d.changed[c0]! < lo + n;
+    let keys: Uint32Array;
+    let flags: Uint8Array;
+    let idx: Float64Array;
+    if (!d.positions) {
+      // The index's columns themselves, copied only where the rules change something in the block.
+      keys = cols.keys.subarray(KEY_WORDS * lo, KEY_WORDS * (lo + n));
+      flags = cols.flags.subarray(lo, lo + n);
+      idx = cols.idx.subarray(lo, lo + n);
+      if (changes) keys = keys.slice();
+      if (changes || d.idxSkip) flags = flags.slice();
+    } else {
+      keys = new Uint32Array(KEY_WORDS * n);
+      flags = new Uint8Array(n);
+      idx = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const tp = d.positions[lo + i]!;
+        keys[KEY_WORDS * i] = cols.keys[KEY_WORDS * tp]!;
+        keys[KEY_WORDS * i + 1] = cols.keys[KEY_WORDS * tp + 1]!;
+        keys[KEY_WORDS * i + 2] = cols.keys[KEY_WORDS * tp + 2]!;
+        keys[KEY_WORDS * i + 3] = cols.keys[KEY_WORDS * tp + 3]!;
+        idx[i] = cols.idx[tp]!;
+        flags[i] = cols.flags[tp]!;
+      }
+    }
+    if (d.idxSkip) for (let i = 0; i < n; i++) if (d.idxSkip[lo + i]) flags[i]! |= DFLAG_IDX_SKIPPED;
+    for (let c = c0; c < d.changed.length && d.changed[c]! < lo + n; c++) {
+      const i = d.changed[c]! - lo;
+      keys.set(d.changedKeys.subarray(KEY_WORDS * c, KEY_WORDS * c + KEY_WORDS), KEY_WORDS * i);
+      flags[i]! |= d.changedFlags[c]!;
+    }
+    return { count: n, keys, flags, idx };
+  }
+
   /** The position in the thread of a stream position. */
   threadPos(threadNo: number, pos: number): number {
     const p = this.cmp.reference || this.cmp.rules.ignoreKinds.length === 0 ? null : this.derived(threadNo)!.positions;
@@ -165,8 +273,11 @@ export class RuledLog {
   /** The event at a stream position, exactly as json.loads reads it, rewritten as the rules canonicalize it. */
   event(threadNo: number, pos: number): PyDict {
     if (this.cmp.reference) return this.base.event(threadNo, pos, this.cmp.canonicalize);
+    const d = this.derived(threadNo)!;
+    // An event the rules leave as the index has it is canonicalized as the index's key is; another, as the rules rewrite it.
+    if (d.changeAt(pos) < 0) return this.base.event(threadNo, this.threadPos(threadNo, pos), this.cmp.canonicalize);
     const ev = this.base.event(threadNo, this.threadPos(threadNo, pos), false);
-    const marks = this.derived(threadNo)!.sentinels.get(pos);
+    const marks = d.sentinels.get(pos);
     if (marks) for (const m of marks) applySentinel(ev, m);
     return ev;
   }

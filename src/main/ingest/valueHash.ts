@@ -737,3 +737,19 @@ export function eventKeyOf(
   }
   finish(out, at);
 }
+
+/**
+ * An allocator return's masked key from the entries that count, return_value
+ * and status left out: eventKey's with `masked` (store/eventBlock.ts
+ * canonicalKey makes the canonical key of it and the ordinal).
+ */
+export function maskedKeyOf(kindWords: Uint32Array, entries: Uint32Array, n: number, hasStatus: boolean, out: Uint32Array, at: number): void {
+  begin(SEED_EVENT);
+  feed4(kindWords[0]!, kindWords[1]!, kindWords[2]!, kindWords[3]!);
+  feed(TAG_DICT);
+  feed(n);
+  for (let i = 0; i < n; i++) feed4(entries[4 * i]!, entries[4 * i + 1]!, entries[4 * i + 2]!, entries[4 * i + 3]!);
+  feed(TAG_ALLOC_MASKED);
+  feed(hasStatus ? 1 : 0);
+  finish(out, at);
+}
