@@ -74,7 +74,7 @@ export interface AlignedDifference {
  * comparison is not the reference's (paired values aside: the pairing
  * decides those).
  */
-export function alignedDifference(
+function alignedDifference(
   ec: PyDict,
   eo: PyDict,
   opts: { ignoreIdx: boolean } = { ignoreIdx: true },
@@ -110,7 +110,7 @@ export interface HunkDetail {
 }
 
 /** The rules two sides are compared under, when not the reference's. */
-export function rulesOf(c: ThreadSide): CompiledRules | null {
+function rulesOf(c: ThreadSide): CompiledRules | null {
   return c.log.cmp.reference ? null : c.log.rules;
 }
 

@@ -10,7 +10,7 @@ import { pyJsonLoads } from '../py/parse';
 import type { PyValue } from '../py/value';
 import { ANY_KIND, type FieldPath, type RuleSet } from '../rules/ruleSet';
 import { skippedPayloadFields } from '../rules/referenceRules';
-import { BLOCK_SIZE, KEY_WORDS } from '../store/eventBlock';
+import { BLOCK_SIZE } from '../store/eventBlock';
 import { IndexDamagedError, type Db } from '../store/db';
 import {
   ENTRY_WORDS,
@@ -237,6 +237,8 @@ function entriesBuffer(n: number): Uint32Array {
 
 /** Entries a pure node remembers (hash-consed entries recur: names, statuses, small dicts). */
 const MEMO_ENTRIES = 1 << 18;
+/** Entries remembered before the memo is judged by its hits. */
+const MEMO_PROBE = 4096;
 
 /** Blocks derived between two yields of KeyDeriver.steps. */
 const STEP_BLOCKS = 32;
@@ -433,6 +435,8 @@ export class KeyDeriver {
 
   /** Entries inside a field that only skip rules touch, as they come out of them (by entry id). */
   private readonly pure = new Map<RuleNode, Map<number, Uint32Array>>();
+  private memoHits = 0;
+  private memoWorks = true;
 
   /** Whether an event holds a key its kind's rules treat otherwise than the reference does. */
   private touches(plan: KindPlan, words: Uint32Array, at: number, n: number): boolean {
@@ -575,10 +579,11 @@ export class KeyDeriver {
     // Only skips inside: nothing to count or pair, and the same entry always comes out the same.
     const pure = !hasCanon(node);
     if (pure && skip) return false;
-    let memo = pure ? this.pure.get(node) : undefined;
-    if (pure && !memo) this.pure.set(node, (memo = new Map()));
+    let memo = pure && this.memoWorks ? this.pure.get(node) : undefined;
+    if (pure && this.memoWorks && !memo) this.pure.set(node, (memo = new Map()));
     const known = memo?.get(item.id);
     if (known !== undefined) {
+      this.memoHits++;
       item.entry = known;
       return true;
     }
@@ -618,7 +623,11 @@ export class KeyDeriver {
     item.value = v;
     item.entry = new Uint32Array(4);
     entryHashOf(item.key, v, 0, item.entry, 0);
-    if (memo && memo.size < MEMO_ENTRIES) memo.set(item.id, item.entry);
+    if (memo && memo.size < MEMO_ENTRIES) {
+      memo.set(item.id, item.entry);
+      // Objects that never recur (random arguments) make the memo cost more than it saves: stop it.
+      if (memo.size === MEMO_PROBE && this.memoHits < MEMO_PROBE / 8) this.memoWorks = false;
+    }
     return true;
   }
 }

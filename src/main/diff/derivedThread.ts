@@ -6,7 +6,7 @@
 // left out of the positional comparison, and the sentinels to write into
 // events read back. Reading a key takes the index's block and lays these
 // over it (RuledLog.streamBlock).
-import { FieldPath } from '../rules/ruleSet';
+import type { FieldPath } from '../rules/ruleSet';
 
 /** A canonicalized value, to write into the event read back from the log (as the reference rewrites events). */
 export interface Sentinel {

@@ -76,7 +76,7 @@ export function compareEventsAs(c: ThreadSide, ec: PyDict, eo: PyDict, opts: { i
 }
 
 /** compare_event on two events read back (under the comparison's rules); the reference's own failure where it would fail. */
-export function compareExact(c: ThreadSide, i: number, o: ThreadSide, j: number, opts: { ignoreIdx?: boolean } = {}): FieldDifference | null {
+function compareExact(c: ThreadSide, i: number, o: ThreadSide, j: number, opts: { ignoreIdx?: boolean } = {}): FieldDifference | null {
   const ec = c.log.event(c.thread.threadNo, i);
   const eo = o.log.event(o.thread.threadNo, j);
   try {

@@ -9,12 +9,12 @@ import { createHash } from 'node:crypto';
 export type FieldPath = readonly string[];
 
 /** A rule on one field of the events of one kind, or of every kind (`*`). */
-export interface FieldRule {
+interface FieldRule {
   kind: string;
   path: FieldPath;
 }
 
-export interface CanonicalRule extends FieldRule {
+interface CanonicalRule extends FieldRule {
   /** Paired (a value matches only its partner) rather than numbered per thread, as allocator returns are by default. */
   pairing: boolean;
 }
@@ -34,9 +34,6 @@ export interface RuleSet {
 
 /** Any kind. */
 export const ANY_KIND = '*';
-
-/** The top-level fields the comparison looks at (compare_event): the rest are never compared. */
-export const COMPARED_TOP_FIELDS: readonly string[] = ['kind', 'tid_event_idx', 'payload'];
 
 const PLAIN_TOKEN = /^[A-Za-z0-9_][A-Za-z0-9_.:\-/+@$]*$/;
 const PLAIN_SEGMENT = /^[A-Za-z0-9_][A-Za-z0-9_\-/+@$:]*$/;

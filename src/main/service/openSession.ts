@@ -296,7 +296,7 @@ export function persistSession(s: OpenSession, sessionsDb: Db): void {
 }
 
 /** The session's rules as kept (a rules file), or null for the reference's. */
-export function rulesText(rules: RuleSet): string | null {
+function rulesText(rules: RuleSet): string | null {
   return sameRules(rules, REFERENCE_RULES) ? null : printRules(rules);
 }
 

@@ -12,7 +12,6 @@
 // Kept beside the event blocks (tables field_blocks, field_dict, field_names)
 // rather than inside them: the default comparison never reads them.
 import { crc32 } from 'node:zlib';
-import type { Statement } from 'better-sqlite3';
 import { IndexDamagedError, type Db } from './db';
 
 /** The payload of an event: absent, an object, or any other value (compared exactly). */
@@ -88,7 +87,7 @@ export interface FieldBlock {
   words: Uint32Array;
 }
 
-export function decodeFieldBlock(blob: Uint8Array): FieldBlock {
+function decodeFieldBlock(blob: Uint8Array): FieldBlock {
   if (blob.byteLength < HEADER) throw new IndexDamagedError('a field block too short');
   const dv = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
   const n = dv.getUint32(12, true);
@@ -186,16 +185,6 @@ export function readFieldDictionary(db: Db, logId: number): FieldDictionary {
     keys: JSON.parse(names.keys) as string[],
     kinds: JSON.parse(names.kinds) as string[],
   };
-}
-
-const readStatements = new WeakMap<Db, Statement>();
-
-export function readFieldBlock(db: Db, logId: number, threadNo: number, blockNo: number): FieldBlock {
-  let stmt = readStatements.get(db);
-  if (!stmt) readStatements.set(db, (stmt = db.prepare('SELECT data FROM field_blocks WHERE log_id = ? AND thread_no = ? AND block_no = ?')));
-  const r = stmt.get(logId, threadNo, blockNo) as { data: Buffer } | undefined;
-  if (!r) throw new IndexDamagedError(`the index has no field block ${blockNo} of thread ${threadNo} in log ${logId}`);
-  return decodeFieldBlock(r.data);
 }
 
 /** A thread's field blocks in order, read in one query. */
