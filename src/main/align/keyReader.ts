@@ -4,8 +4,14 @@
 // Only the keys and flags of a block are kept (16 + 1 bytes an event), a
 // bounded number of blocks at once.
 import type { ThreadSide } from '../diff/firstDivergence';
-import { BLOCK_SIZE, effectiveKeys, FLAG_FORCE_EXACT, KEY_WORDS } from '../store/eventBlock';
+import { BLOCK_SIZE as BLOCK, effectiveKeys, FLAG_FORCE_EXACT as EXACT, KEY_WORDS as WORDS } from '../store/eventBlock';
 import { readBlock } from '../store/logIndex';
+
+// Module-local copies of the constants read per event: an imported binding is a getter
+// call each time where the sources run unbundled (tsx: the benchmark, the tests).
+const BLOCK_SIZE = BLOCK;
+const KEY_WORDS = WORDS;
+const FLAG_FORCE_EXACT = EXACT;
 
 interface CachedBlock {
   no: number;

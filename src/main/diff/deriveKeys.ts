@@ -10,17 +10,17 @@ import { pyJsonLoads } from '../py/parse';
 import type { PyValue } from '../py/value';
 import { ANY_KIND, type FieldPath, type RuleSet } from '../rules/ruleSet';
 import { skippedPayloadFields } from '../rules/referenceRules';
-import { BLOCK_SIZE } from '../store/eventBlock';
+import { BLOCK_SIZE as BLOCK } from '../store/eventBlock';
 import { IndexDamagedError, type Db } from '../store/db';
 import {
-  ENTRY_WORDS,
+  ENTRY_WORDS as ENTRY,
   FieldCursor,
   readFieldBlocks,
   readFieldDictionary,
-  REF_DICT,
-  REF_NULL,
-  SHAPE_DICT,
-  SHAPE_OTHER,
+  REF_DICT as DICT_REF,
+  REF_NULL as NULL_REF,
+  SHAPE_DICT as DICT_SHAPE,
+  SHAPE_OTHER as OTHER_SHAPE,
   type FieldDictionary,
 } from '../store/fieldBlocks';
 import { dictValueHashOf, entryHashOf, eventKeyOf, hashPyValue, maskedKeyOf, useHashSecretOf } from '../ingest/valueHash';
@@ -234,6 +234,15 @@ function entriesBuffer(n: number): Uint32Array {
   if (scratchEntries.words.length < 4 * n) scratchEntries.words = new Uint32Array(8 * n);
   return scratchEntries.words;
 }
+
+// Module-local copies of the constants the derivation reads per entry: an imported binding
+// is a getter call each time where the sources run unbundled (tsx: the benchmark, the tests).
+const BLOCK_SIZE = BLOCK;
+const ENTRY_WORDS = ENTRY;
+const REF_DICT = DICT_REF;
+const REF_NULL = NULL_REF;
+const SHAPE_DICT = DICT_SHAPE;
+const SHAPE_OTHER = OTHER_SHAPE;
 
 /** Entries a pure node remembers (hash-consed entries recur: names, statuses, small dicts). */
 const MEMO_ENTRIES = 1 << 18;

@@ -5,12 +5,20 @@
 // index (block summaries, kept keys); under others the keys are derived from
 // the index's field blocks (deriveKeys.ts), once per thread and rule set.
 import { isDict, type PyDict } from '../py/value';
-import { BLOCK_SIZE, effectiveKeys, FLAG_FORCE_EXACT, FLAG_IDX_INEXACT, KEY_WORDS } from '../store/eventBlock';
+import { BLOCK_SIZE as BLOCK, effectiveKeys, FLAG_FORCE_EXACT as EXACT, FLAG_IDX_INEXACT as INEXACT, KEY_WORDS as WORDS } from '../store/eventBlock';
 import { readBlock } from '../store/logIndex';
 import { CompiledRules, KeyDeriver, LogFields } from './deriveKeys';
-import { DFLAG_IDX_SKIPPED, type DerivedThread, type Sentinel } from './derivedThread';
+import { DFLAG_IDX_SKIPPED as IDX_SKIPPED, type DerivedThread, type Sentinel } from './derivedThread';
 import type { Comparison } from './comparison';
 import type { IndexedLog, ThreadInfo } from './indexedLog';
+
+// Module-local copies of the constants read per event: an imported binding is a getter
+// call each time where the sources run unbundled (tsx: the benchmark, the tests).
+const BLOCK_SIZE = BLOCK;
+const KEY_WORDS = WORDS;
+const FLAG_FORCE_EXACT = EXACT;
+const FLAG_IDX_INEXACT = INEXACT;
+const DFLAG_IDX_SKIPPED = IDX_SKIPPED;
 
 /** Rule sets whose derived streams a log keeps at once (the session's, and the ones just before it). */
 const KEPT_SETTINGS = 3;
