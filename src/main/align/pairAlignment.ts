@@ -74,7 +74,7 @@ export interface AlignedDifference {
  * comparison is not the reference's (paired values aside: the pairing
  * decides those).
  */
-function alignedDifference(
+export function alignedDifference(
   ec: PyDict,
   eo: PyDict,
   opts: { ignoreIdx: boolean } = { ignoreIdx: true },
