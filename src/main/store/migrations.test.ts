@@ -60,9 +60,9 @@ describe('migrations', () => {
         "INSERT INTO logs (path, size, mtime_ms, fingerprint, state, event_count, line_count, thread_count) VALUES ('/a.jsonl', 1234, 5, 'f', 'complete', 3, 4, 1)",
       )
       .run();
-    raw.close();
-    const db = openDb(path);
-    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    // Step 11 alone: the later steps (12 indexes every log again for its fields) are tested on their own.
+    raw.exec(MIGRATIONS[10]!);
+    const db = raw;
     const log = getLog(db, 1)!;
     expect(log).toMatchObject({ path: '/a.jsonl', size: 1234, eventCount: 3, compression: null, contentSize: 1234 });
     // A plain log needs no decompressed copy: its index is reused as it was.
