@@ -15,6 +15,17 @@ const sessionId = id;
 const pairKey = str({ nonEmpty: true, max: 1000 });
 const view = oneOf(...VIEW_MODES);
 const query = str({ max: MAX_QUERY_LENGTH });
+const name = str({ nonEmpty: true, max: 1000 });
+const field = obj({ kind: name, path: str({ nonEmpty: true, max: 2000 }) });
+
+/** A rule set as the workbench edits it (docs/rules.md): paths as the rules file writes them (`payload.args_resolved.a0`). */
+export const RULES_DATA = obj({
+  skip: arrayOf(field, 1000),
+  allocators: arrayOf(name, 1000),
+  allocatorPairing: bool,
+  canonicalize: arrayOf(obj({ kind: name, path: str({ nonEmpty: true, max: 2000 }), pairing: bool }), 1000),
+  ignoreKinds: arrayOf(name, 1000),
+});
 
 export const REQUEST_SCHEMAS = {
   'app/info': obj({}),

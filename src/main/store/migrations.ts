@@ -194,6 +194,7 @@ export const INDEX_MIGRATIONS: readonly string[] = [
     crc       INTEGER NOT NULL  -- of positions and data
   );
   CREATE UNIQUE INDEX search_columns_by_path ON search_columns (log_id, thread_no, path, keys, segment);
+  `,
   // 13: what each event's fields are (store/fieldBlocks.ts), so that a rule set's keys are derived from the
   // index, not the logs; an entry's hash now holds its value's own hash, so every key changes. Logs indexed
   // before have no fields: indexed again on next use (as in 10), their alignments dropped now.
