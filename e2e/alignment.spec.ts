@@ -172,7 +172,7 @@ test('after reopening a session from Open recent the keys work at once; at 1024x
   expect(await message.evaluate((m) => m.scrollWidth <= m.clientWidth)).toBe(true); // not cut by an ellipsis
   const messageLeft = (await message.boundingBox())!.x;
   const cut = await page.locator('footer.hints .hint').evaluateAll((hints, left) => {
-    const footer = hints[0].closest('footer')!.getBoundingClientRect();
+    const footer = hints[0]!.closest('footer')!.getBoundingClientRect();
     return hints
       .map((h) => ({ text: h.textContent, r: h.getBoundingClientRect() }))
       .filter(({ r }) => r.top < footer.bottom && r.bottom > footer.top && r.right > left)
