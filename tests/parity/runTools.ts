@@ -48,8 +48,9 @@ function readOut(dir: string, args: string[]): string | null {
   return p !== null && existsSync(join(dir, p)) ? readFileSync(join(dir, p), 'utf8') : null;
 }
 
-export async function runReference(dir: string, args: string[]): Promise<ToolRun> {
-  const r = await run('python3', [REFERENCE, ...args], dir);
+/** The reference (or a copy of it: `script`) on a case directory. */
+export async function runReference(dir: string, args: string[], script = REFERENCE): Promise<ToolRun> {
+  const r = await run('python3', [script, ...args], dir);
   return { ...r, outFile: readOut(dir, args) };
 }
 

@@ -6,51 +6,45 @@ import type { ThreadSide } from '../diff/firstDivergence';
 import { getAlignment, putAlignment, type AlignmentKey } from '../store/alignments';
 import { alignThreads, ALIGNER_VERSION, DEFAULT_LIMITS, type AlignLimits, type AlignOptions, type Alignment } from './alignThreads';
 import { KeyReader } from './keyReader';
+import { pairingWalk } from './pairingWalk';
 
-/** What the keys of an alignment were derived with (the rules' fingerprint, once rules are editable). */
-function keySetting(canonicalize: boolean): string {
-  return canonicalize ? 'reference+canonical' : 'reference+raw';
-}
-
-function keyOf(c: ThreadSide, o: ThreadSide, canonicalize: boolean): AlignmentKey {
+function keyOf(c: ThreadSide, o: ThreadSide): AlignmentKey {
   return {
     canaryLog: c.log.log.logId,
     canaryThread: c.thread.threadNo,
     oursLog: o.log.log.logId,
     oursThread: o.thread.threadNo,
-    keys: keySetting(canonicalize),
+    // What the keys were derived with: the allocator switch and the rules' fingerprint.
+    keys: c.log.cmp.setting,
     version: ALIGNER_VERSION,
   };
 }
 
-/** Align without keeping the result (tests, benchmarks). */
-export function computeAlignment(
-  c: ThreadSide,
-  o: ThreadSide,
-  canonicalize: boolean,
-  limits: AlignLimits = DEFAULT_LIMITS,
-  opts: AlignOptions = {},
-): Alignment {
-  const a = new KeyReader(c.log.db, c.log.log.logId, c.thread.threadNo, c.thread.eventCount, canonicalize);
-  const b = new KeyReader(o.log.db, o.log.log.logId, o.thread.threadNo, o.thread.eventCount, canonicalize);
-  return alignThreads(a, b, limits, opts);
+/**
+ * Align without keeping the result (tests, benchmarks): by the keys, then,
+ * where the rules pair values, the pairing along the equal runs (an event
+ * whose values break a pairing becomes a hunk of its own).
+ */
+export function computeAlignment(c: ThreadSide, o: ThreadSide, limits: AlignLimits = DEFAULT_LIMITS, opts: AlignOptions = {}): Alignment {
+  const byKeys = alignThreads(new KeyReader(c), new KeyReader(o), limits, opts);
+  return pairingWalk(byKeys, c, o).alignment;
 }
 
 /** The pair's alignment if the index keeps one for these keys and this aligner. */
-export function keptAlignment(c: ThreadSide, o: ThreadSide, canonicalize: boolean): Alignment | null {
-  return getAlignment(c.log.db, keyOf(c, o, canonicalize));
+export function keptAlignment(c: ThreadSide, o: ThreadSide): Alignment | null {
+  return getAlignment(c.log.db, keyOf(c, o));
 }
 
 /** Keep a pair's alignment (computed here or in a worker) in the index. */
-export function keepAlignment(c: ThreadSide, o: ThreadSide, canonicalize: boolean, a: Alignment): void {
-  putAlignment(c.log.db, keyOf(c, o, canonicalize), a);
+export function keepAlignment(c: ThreadSide, o: ThreadSide, a: Alignment): void {
+  putAlignment(c.log.db, keyOf(c, o), a);
 }
 
 /** The pair's alignment: kept in the index, computed on first use. */
-export function alignPair(c: ThreadSide, o: ThreadSide, canonicalize: boolean): Alignment {
-  const kept = keptAlignment(c, o, canonicalize);
+export function alignPair(c: ThreadSide, o: ThreadSide): Alignment {
+  const kept = keptAlignment(c, o);
   if (kept) return kept;
-  const fresh = computeAlignment(c, o, canonicalize);
-  keepAlignment(c, o, canonicalize, fresh);
+  const fresh = computeAlignment(c, o);
+  keepAlignment(c, o, fresh);
   return fresh;
 }

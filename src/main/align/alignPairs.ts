@@ -43,16 +43,12 @@ function workerError(m: Extract<AlignReply, { type: 'failed' }>): Error {
 
 /**
  * Each pair's alignment, in order: read back where the index keeps it, else
- * computed (in a worker when there is much to align) and kept. `dbPath` is the
+ * computed (in a worker when there is much to align, under the pairs'
+ * comparison: its rules go with the request) and kept. `dbPath` is the
  * file of the index `c.log.db` is a connection to (':memory:' aligns here).
  */
-export async function alignPairs(
-  pairs: { c: ThreadSide; o: ThreadSide }[],
-  canonicalize: boolean,
-  dbPath: string,
-  hooks: AlignPairsHooks = {},
-): Promise<Alignment[]> {
-  const out: (Alignment | null)[] = pairs.map(({ c, o }) => keptAlignment(c, o, canonicalize));
+export async function alignPairs(pairs: { c: ThreadSide; o: ThreadSide }[], dbPath: string, hooks: AlignPairsHooks = {}): Promise<Alignment[]> {
+  const out: (Alignment | null)[] = pairs.map(({ c, o }) => keptAlignment(c, o));
   const missing = pairs.map((_, i) => i).filter((i) => out[i] === null);
   const sizes = missing.map((i) => pairs[i]!.c.thread.eventCount + pairs[i]!.o.thread.eventCount);
   const eventsTotal = sizes.reduce((a, b) => a + b, 0);
@@ -61,7 +57,7 @@ export async function alignPairs(
   const report = (within = 0): void => hooks.onProgress?.({ pairsDone, pairsTotal: missing.length, eventsDone: eventsDone + within, eventsTotal });
   const done = (k: number, a: Alignment): void => {
     const { c, o } = pairs[missing[k]!]!;
-    keepAlignment(c, o, canonicalize, a);
+    keepAlignment(c, o, a);
     out[missing[k]!] = a;
     pairsDone++;
     eventsDone += sizes[k]!;
@@ -71,10 +67,13 @@ export async function alignPairs(
     report();
     const threshold = hooks.workerThreshold ?? DEFAULT_WORKER_THRESHOLD;
     if (eventsTotal < threshold || dbPath === ':memory:' || !existsSync(WORKER_SCRIPT)) {
-      missing.forEach((i, k) => {
+      for (let k = 0; k < missing.length; k++) {
+        // A turn between pairs: a cancel (or another request) is heard between them.
+        if (k > 0) await new Promise<void>((resolve) => setImmediate(resolve));
         if (hooks.signal?.aborted) throw new IngestCancelled();
-        done(k, computeAlignment(pairs[i]!.c, pairs[i]!.o, canonicalize));
-      });
+        const i = missing[k]!;
+        done(k, computeAlignment(pairs[i]!.c, pairs[i]!.o));
+      }
     } else {
       const todo: PairToAlign[] = missing.map((i) => {
         const { c, o } = pairs[i]!;
@@ -87,7 +86,9 @@ export async function alignPairs(
           oursEvents: o.thread.eventCount,
         };
       });
-      await inWorker({ dbPath, canonicalize, pairs: todo, ...(hooks.nativeBinding ? { nativeBinding: hooks.nativeBinding } : {}) }, hooks.signal, {
+      // Every pair of a session is compared under one comparison: the worker derives its keys as this thread would.
+      const { canonicalize, rules } = pairs[0]!.c.log.cmp;
+      await inWorker({ dbPath, canonicalize, rules, pairs: todo, ...(hooks.nativeBinding ? { nativeBinding: hooks.nativeBinding } : {}) }, hooks.signal, {
         aligned: done,
         progress: (_k, within) => report(within),
       });

@@ -10,9 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareEvents } from '../diff/compareEvents';
+import { referenceComparison } from '../diff/comparison';
 import { diffLogs } from '../diff/diffLogs';
 import type { ThreadSide } from '../diff/firstDivergence';
-import { IndexedLog } from '../diff/indexedLog';
+import { IndexedLog, type ThreadInfo } from '../diff/indexedLog';
+import { RuledLog } from '../diff/ruledLog';
 import { editCost, generatedTidMap, generatePair, threadLengths, type Edit, type GenerateOptions } from '../generator/generateLogs';
 import { Rng } from '../generator/prng';
 import { ingestLog } from '../ingest/ingestLog';
@@ -26,8 +28,13 @@ import { FlatPairKeys } from './pairKeys';
 const dir = mkdtempSync(join(tmpdir(), 'align-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** A side of a pair under the reference's rules, allocator canonicalization as asked. */
+function under(log: IndexedLog, thread: ThreadInfo, canonicalize: boolean): ThreadSide {
+  return { log: new RuledLog(log, referenceComparison(canonicalize)), thread };
+}
+
 interface Case {
-  pairs: { c: ThreadSide; o: ThreadSide; threadIndex: number }[];
+  pairs: { c: (canonicalize: boolean) => ThreadSide; o: (canonicalize: boolean) => ThreadSide; threadIndex: number }[];
   edits: Map<number, Edit[]>;
   lengths: number[];
   close: () => void;
@@ -42,9 +49,14 @@ function makeCase(opts: Omit<GenerateOptions, 'edits' | 'divergences'>, edits: M
   const db = openDb(`${d}.sqlite`);
   const cl = new IndexedLog(db, ingestLog(db, canary, canary).log, canary);
   const ol = new IndexedLog(db, ingestLog(db, ours, ours).log, ours);
-  const result = diffLogs(cl, ol, { canonicalize, tidMapArg: generatedTidMap(opts) });
+  const cmp = referenceComparison(canonicalize);
+  const result = diffLogs(new RuledLog(cl, cmp), new RuledLog(ol, cmp), { tidMapArg: generatedTidMap(opts) });
   return {
-    pairs: result.pairs.map((p) => ({ c: { log: cl, thread: p.canaryThread }, o: { log: ol, thread: p.oursThread }, threadIndex: Number(p.canaryTid) - 6 })),
+    pairs: result.pairs.map((p) => ({
+      c: (canon: boolean) => under(cl, p.canaryThread, canon),
+      o: (canon: boolean) => under(ol, p.oursThread, canon),
+      threadIndex: Number(p.canaryTid) - 6,
+    })),
     edits,
     lengths: threadLengths(opts),
     close: () => {
@@ -56,13 +68,12 @@ function makeCase(opts: Omit<GenerateOptions, 'edits' | 'divergences'>, edits: M
 }
 
 /** The pair's key readers: with the chunks' skips (as the product aligns), or comparing every key one by one. */
-function readers(p: { c: ThreadSide; o: ThreadSide }, canonicalize: boolean, chunks: boolean): [KeyReader, KeyReader] {
-  const r = (s: ThreadSide): KeyReader => new KeyReader(s.log.db, s.log.log.logId, s.thread.threadNo, s.thread.eventCount, canonicalize, { chunks });
-  return [r(p.c), r(p.o)];
+function readers(p: { c: (canon: boolean) => ThreadSide; o: (canon: boolean) => ThreadSide }, canonicalize: boolean, chunks: boolean): [KeyReader, KeyReader] {
+  return [new KeyReader(p.c(canonicalize), { chunks }), new KeyReader(p.o(canonicalize), { chunks })];
 }
 
 /** The alignment computed key by key, without any chunk skipped: what the chunks must not change. */
-function alignedKeyByKey(p: { c: ThreadSide; o: ThreadSide }, canonicalize: boolean): Alignment {
+function alignedKeyByKey(p: { c: (canon: boolean) => ThreadSide; o: (canon: boolean) => ThreadSide }, canonicalize: boolean): Alignment {
   return alignThreads(...readers(p, canonicalize, false));
 }
 
@@ -79,8 +90,8 @@ function sameEvent(ec: PyDict, eo: PyDict): boolean {
   }
 }
 
-function events(s: ThreadSide, canonicalize: boolean): PyDict[] {
-  return Array.from({ length: s.thread.eventCount }, (_, i) => s.log.event(s.thread.threadNo, i, canonicalize));
+function events(s: ThreadSide): PyDict[] {
+  return Array.from({ length: s.thread.eventCount }, (_, i) => s.log.event(s.thread.threadNo, i));
 }
 
 /** Hunks in order, inside both streams, and every event between them equal. */
@@ -145,10 +156,10 @@ describe('alignment', () => {
   it('an inserted event is one insert hunk, and the streams are equal after it', () => {
     const k = makeCase({ seed: 'one-insert', eventsPerThread: 400, threads: 1, profile: 'realistic' }, new Map([[0, [{ at: 200, op: 'insert', count: 1 }]]]));
     const p = k.pairs[0]!;
-    const a = alignPair(p.c, p.o, true);
+    const a = alignPair(p.c(true), p.o(true));
     expect(a.hunks).toEqual([{ op: 'insert', canary: [200, 200], ours: [200, 201] }]);
     expect(a.aligned).toBe(true);
-    checkAlignment(a, events(p.c, true), events(p.o, true));
+    checkAlignment(a, events(p.c(true)), events(p.o(true)));
     k.close();
   });
 
@@ -166,7 +177,7 @@ describe('alignment', () => {
       ]),
     );
     const p = k.pairs[0]!;
-    const a = alignPair(p.c, p.o, true);
+    const a = alignPair(p.c(true), p.o(true));
     expect(a.hunks.map((h) => h.op)).toEqual(['delete', 'replace']);
     expect(a.hunks[0]).toEqual({ op: 'delete', canary: [100, 101], ours: [100, 100] });
     expect(a.hunks[1]).toEqual({ op: 'replace', canary: [300, 301], ours: [299, 300] });
@@ -182,9 +193,9 @@ describe('alignment', () => {
       const k = makeCase(opts, edits, rng.chance(0.8));
       for (const p of k.pairs) {
         const canon = rng.chance(0.5);
-        const a = computeAlignment(p.c, p.o, canon);
-        const ce = events(p.c, canon);
-        const oe = events(p.o, canon);
+        const a = computeAlignment(p.c(canon), p.o(canon));
+        const ce = events(p.c(canon));
+        const oe = events(p.o(canon));
         checkAlignment(a, ce, oe);
         // Raw, every allocator return differs (each engine allocates elsewhere): only canonicalized keys are bounded by the edits.
         if (canon) expect(a.cost, `case ${n} thread ${p.threadIndex}`).toBeLessThanOrEqual(editCost(edits.get(p.threadIndex) ?? [], lengths[p.threadIndex]!));
@@ -206,8 +217,8 @@ describe('alignment', () => {
       const edits = randomEdits(rng, lengths, { big: n % 2 === 0 });
       const k = makeCase(opts, edits);
       for (const p of k.pairs) {
-        const a = computeAlignment(p.c, p.o, true);
-        checkAlignment(a, events(p.c, true), events(p.o, true));
+        const a = computeAlignment(p.c(true), p.o(true));
+        checkAlignment(a, events(p.c(true)), events(p.o(true)));
         expect(a.cost, `case ${n} thread ${p.threadIndex}`).toBeLessThanOrEqual(editCost(edits.get(p.threadIndex) ?? [], lengths[p.threadIndex]!));
         expect(a.aligned).toBe(true);
         expect(a, 'skipping chunks changes nothing').toEqual(alignedKeyByKey(p, true));
@@ -236,7 +247,7 @@ describe('alignment', () => {
       const keyByKey = alignThreads(x, y);
       expect(skipped).toEqual(keyByKey);
       if (canon) expect(skipped.cost).toBeLessThanOrEqual(editCost(edits.get(0)!, 200_000));
-      const blocks = Math.ceil(p.c.thread.eventCount / 1024) + Math.ceil(p.o.thread.eventCount / 1024);
+      const blocks = Math.ceil(p.c(canon).thread.eventCount / 1024) + Math.ceil(p.o(canon).thread.eventCount / 1024);
       expect(x.reads + y.reads).toBeGreaterThanOrEqual(blocks);
       // A few blocks around each hunk and at the ends, not the ~390 of the pair (raw, every allocator return is a hunk).
       if (canon) expect(a.reads + b.reads).toBeLessThan(40);
@@ -263,15 +274,16 @@ describe('alignment', () => {
     const db = openDb(`${d}.sqlite`);
     const cl = new IndexedLog(db, ingestLog(db, `${d}-a-canary.jsonl`, 'a').log, 'a');
     const ol = new IndexedLog(db, ingestLog(db, `${d}-b-ours.jsonl`, 'b').log, 'b');
-    const c = { log: cl, thread: cl.threads[0]! };
-    const o = { log: ol, thread: ol.threads[0]! };
-    const a = computeAlignment(c, o, true, { ...DEFAULT_LIMITS, smallPair: 0 });
-    checkAlignment(a, events(c, true), events(o, true));
+    const c = under(cl, cl.threads[0]!, true);
+    const o = under(ol, ol.threads[0]!, true);
+    const a = computeAlignment(c, o, { ...DEFAULT_LIMITS, smallPair: 0 });
+    checkAlignment(a, events(c), events(o));
     // The same pair as a small one: no minimal script within its bound, then the same walk on numbered keys.
     const limits = { ...DEFAULT_LIMITS, smallPair: 100_000 };
-    const flat = alignThreads(...readers({ c, o }, true, true), limits);
+    const sides = { c: () => c, o: () => o };
+    const flat = alignThreads(...readers(sides, true, true), limits);
     expect(flat.aligned).toBe(false);
-    expect(flat).toEqual(alignThreads(...readers({ c, o }, true, true), limits, { flat: false }));
+    expect(flat).toEqual(alignThreads(...readers(sides, true, true), limits, { flat: false }));
     expect(a.aligned).toBe(false);
     {
       expect(a.stoppedAt).not.toBeNull();
@@ -287,11 +299,11 @@ describe('alignment', () => {
   it('is kept in the index and read back unchanged', () => {
     const k = makeCase({ seed: 'kept', eventsPerThread: 3000, threads: 2, profile: 'realistic' }, randomEdits(new Rng('kept'), [3000, 3000]));
     for (const p of k.pairs) {
-      const first = alignPair(p.c, p.o, true);
-      const row = p.c.log.db.prepare('SELECT count(*) AS n FROM alignments').get() as { n: number };
+      const first = alignPair(p.c(true), p.o(true));
+      const row = p.c(true).log.db.prepare('SELECT count(*) AS n FROM alignments').get() as { n: number };
       expect(row.n).toBeGreaterThan(0);
-      expect(alignPair(p.c, p.o, true)).toEqual(first);
-      expect(alignPair(p.c, p.o, false)).toEqual(computeAlignment(p.c, p.o, false));
+      expect(alignPair(p.c(true), p.o(true))).toEqual(first);
+      expect(alignPair(p.c(false), p.o(false))).toEqual(computeAlignment(p.c(false), p.o(false)));
     }
     k.close();
   });

@@ -1,12 +1,16 @@
 // Worker-thread entry: aligns pairs from the index, so that the thread that
 // answers requests stays free while a large session is aligned (the same
-// alignThreads as everywhere: the results are the ones an alignment in that
-// thread gives).
+// computeAlignment as everywhere, under the session's rules: the results are
+// the ones an alignment in that thread gives).
 import { parentPort, workerData } from 'node:worker_threads';
-import { isDamage, openDb } from '../store/db';
-import { alignThreads } from './alignThreads';
+import { comparisonOf } from '../diff/comparison';
+import type { ThreadSide } from '../diff/firstDivergence';
+import { IndexedLog } from '../diff/indexedLog';
+import { RuledLog } from '../diff/ruledLog';
+import { isDamage, openDb, type Db } from '../store/db';
+import { getLog } from '../store/logIndex';
+import { computeAlignment } from './alignPair';
 import type { AlignReply, AlignRequest } from './alignWorkerProtocol';
-import { KeyReader } from './keyReader';
 
 const req = workerData as AlignRequest;
 const post = (m: AlignReply): void => parentPort!.postMessage(m);
@@ -14,10 +18,23 @@ const post = (m: AlignReply): void => parentPort!.postMessage(m);
 try {
   const db = openDb(req.dbPath, { readonly: true, ...(req.nativeBinding ? { nativeBinding: req.nativeBinding } : {}) });
   try {
+    const cmp = comparisonOf(req.canonicalize, req.rules);
+    const logs = new Map<number, RuledLog>();
+    const side = (d: Db, logId: number, threadNo: number): ThreadSide => {
+      let log = logs.get(logId);
+      if (!log) {
+        const row = getLog(d, logId);
+        if (!row) throw new Error(`the index has no log ${logId} any more`);
+        logs.set(logId, (log = new RuledLog(new IndexedLog(d, row, row.path), cmp)));
+      }
+      const thread = log.threads.find((t) => t.threadNo === threadNo);
+      if (!thread) throw new Error(`the index has no thread ${threadNo} in log ${logId} any more`);
+      return { log, thread };
+    };
     req.pairs.forEach((p, index) => {
-      const a = new KeyReader(db, p.canaryLog, p.canaryThread, p.canaryEvents, req.canonicalize);
-      const b = new KeyReader(db, p.oursLog, p.oursThread, p.oursEvents, req.canonicalize);
-      const alignment = alignThreads(a, b, undefined, { progress: (eventsDone) => post({ type: 'progress', index, eventsDone }) });
+      const c = side(db, p.canaryLog, p.canaryThread);
+      const o = side(db, p.oursLog, p.oursThread);
+      const alignment = computeAlignment(c, o, undefined, { progress: (eventsDone) => post({ type: 'progress', index, eventsDone }) });
       post({ type: 'aligned', index, alignment });
     });
   } finally {

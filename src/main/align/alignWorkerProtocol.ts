@@ -1,6 +1,7 @@
 // Messages between the thread that answers requests and an alignment worker.
 // The worker reads the index on its own connection (read only) and aligns the
 // pairs it is given, one after the other; the owner keeps the results.
+import type { RuleSet } from '../rules/ruleSet';
 import type { Alignment } from '../store/alignments';
 
 /** One pair to align: both threads, by log and thread number, with their lengths. */
@@ -18,6 +19,8 @@ export interface AlignRequest {
   /** better-sqlite3's binding for the running runtime (Electron's differs from Node's). */
   nativeBinding?: string;
   canonicalize: boolean;
+  /** The session's rules: the worker derives the keys under them from the index, as this thread would. */
+  rules: RuleSet;
   pairs: PairToAlign[];
 }
 

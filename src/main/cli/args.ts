@@ -1,11 +1,14 @@
 // A small argument parser with argparse's behaviour where scripts can notice
 // it: `--opt value` and `--opt=value`, unambiguous prefixes (`--can`), the
-// last repetition wins, usage errors exit with status 2.
+// last repetition wins (or, for an option that may repeat, each one counts:
+// argparse's action='append'), usage errors exit with status 2.
 
-interface OptionSpec {
+export interface OptionSpec {
   name: string; // '--canary'
   value?: string; // metavar; absent for flags
   required?: boolean;
+  /** Each occurrence adds a value (a list), as argparse's action='append'. */
+  repeatable?: boolean;
   help: string;
 }
 
@@ -35,12 +38,12 @@ export class HelpRequested extends Error {
   }
 }
 
-export type ParsedArgs = Map<string, string | true>;
+export type ParsedArgs = Map<string, string | true | string[]>;
 
 function usageLine(spec: CommandSpec): string {
   const parts = spec.options.map((o) => {
     const s = o.value ? `${o.name} ${o.value}` : o.name;
-    return o.required ? s : `[${s}]`;
+    return o.required ? s : o.repeatable ? `[${s} ...]` : `[${s}]`;
   });
   return `usage: ${spec.prog} [-h] ${parts.join(' ')}`;
 }
@@ -95,7 +98,8 @@ export function parseArgs(spec: CommandSpec, argv: string[]): ParsedArgs {
       value = next;
       i++;
     }
-    out.set(opt.name, value);
+    if (opt.repeatable) out.set(opt.name, [...((out.get(opt.name) as string[] | undefined) ?? []), value]);
+    else out.set(opt.name, value);
   }
   const missing = spec.options.filter((o) => o.required && !out.has(o.name)).map((o) => o.name);
   if (missing.length) throw new UsageError(spec, `the following arguments are required: ${missing.join(', ')}`);

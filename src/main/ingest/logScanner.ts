@@ -10,11 +10,13 @@ import { ALLOCATOR_RETURN_FNS } from '../rules/referenceRules';
 import { BLOCK_SIZE, EventBlockBuilder, FLAG_ALLOCATOR, FLAG_FORCE_EXACT, FLAG_IDX_INEXACT, KEY_WORDS } from '../store/eventBlock';
 import { EventArena, type PendingEvents } from '../store/eventArena';
 import { ChunkCutter } from '../store/keyChunks';
+import { FieldBlockBuilder, SHAPE_DICT, SHAPE_MISSING, SHAPE_OTHER } from '../store/fieldBlocks';
 import type { ThreadRow } from '../store/logIndex';
 import type { LogSink } from '../store/logWriter';
 import { EventScanner } from './eventScanner';
 import { featureRecord } from '../store/threadFeatures';
 import { callToken, NameHashes, ThreadSketch } from './threadSketch';
+import { FieldRecorder } from './fieldRecorder';
 import { CutLogError, LogInputError } from './logErrors';
 import { entryBegin, eventKey, feedPyValue, hashPyValue, KEY_STATUS, PayloadEntries, skipMaskFor, specialKey, type PayloadShape } from './valueHash';
 
@@ -38,6 +40,8 @@ interface ThreadState {
   /** Its events not packed into a block yet. */
   pending: PendingEvents;
   chunks: ChunkCutter;
+  /** The same events' fields (store/fieldBlocks.ts), flushed with the block. */
+  fields: FieldBlockBuilder;
   blockNo: number;
   sketch: ThreadSketch;
 }
@@ -60,6 +64,8 @@ interface EventKeys {
   flags: number;
   allocName: string | null;
   canonCrash: string | null;
+  /** The kind's id in the log's kinds (the field blocks). */
+  kindId: number;
 }
 
 const keyRaw = new Uint32Array(4);
@@ -126,13 +132,19 @@ export class LogScanner {
   /** The line left out as cut short (only when a cut log is accepted). */
   cutLine: number | null = null;
 
+  /** Every payload entry as it is hashed: the index's field dictionary (set it to record while this scanner reads). */
+  readonly recorder: FieldRecorder;
+  private idScratch = new Int32Array(64);
+
   constructor(
     private readonly label: string,
     private readonly writer: LogSink,
     private readonly exactOnly = false,
     /** The log's size (to know its last line), and whether a last line cut short is left out rather than refused. */
     private readonly cut: CutCheck | null = null,
-  ) {}
+  ) {
+    this.recorder = new FieldRecorder((chunk) => this.writer.addFieldChunk(chunk));
+  }
 
   fail(line: number | null, reason: string): never {
     throw new LogInputError(this.label, line, reason);
@@ -237,6 +249,7 @@ export class LogScanner {
       flags,
       allocName,
       canonCrash: null,
+      kindId: this.recorder.kindOfString(kind, sc.kindWords),
     };
   }
 
@@ -296,6 +309,7 @@ export class LogScanner {
       flags,
       allocName,
       canonCrash,
+      kindId: this.recorder.kindOf(kind === MISSING ? undefined : kind, this.exactKindWords),
     };
   }
 
@@ -323,6 +337,7 @@ export class LogScanner {
         allocCounters: new Map(),
         pending: this.arena.thread(),
         chunks: new ChunkCutter(),
+        fields: new FieldBlockBuilder(),
         blockNo: 0,
         sketch: new ThreadSketch(),
       };
@@ -400,6 +415,16 @@ export class LogScanner {
     } else keyMasked.set(keyRaw);
     this.sketch(th, keys);
 
+    const entryCount = keys.payloadShape === 'dict' ? keys.entries.n : 0;
+    if (this.idScratch.length < entryCount) this.idScratch = new Int32Array(2 * entryCount);
+    if (entryCount > 0) keys.entries.sortedIds(this.idScratch);
+    th.fields.add(
+      keys.kindId,
+      keys.payloadShape === 'dict' ? SHAPE_DICT : keys.payloadShape === 'other' ? SHAPE_OTHER : SHAPE_MISSING,
+      this.idScratch,
+      entryCount,
+    );
+
     const p = th.pending;
     const s = p.slot();
     const blk = p.columns;
@@ -435,10 +460,10 @@ export class LogScanner {
     if (p.count === BLOCK_SIZE) this.pack(th);
   }
 
-  /** The thread's pending events as its next block, to the sink. */
+  /** The thread's pending events as its next block, to the sink, with their fields. */
   private pack(th: ThreadState): void {
     th.pending.moveTo(this.packing);
-    this.writer.addBlock(th.row.threadNo, th.blockNo++, this.packing, th.chunks);
+    this.writer.addBlock(th.row.threadNo, th.blockNo++, this.packing, th.chunks, th.fields);
   }
 
   /** The thread's stream summary for the similarity mapping: its calls by name, its entry point. */
@@ -461,11 +486,19 @@ export class LogScanner {
     if (!this.sawHeader) this.fail(null, 'empty file');
     for (const th of this.order) if (th.orderError) throw th.orderError;
     for (const th of this.order) if (th.pending.count > 0) this.pack(th);
+    this.recorder.flush();
     const crash = this.order.find((t) => t.canonCrash !== null)?.canonCrash ?? null;
     this.writer.addThreadFeatures(this.order.map((t) => featureRecord(t.sketch.features(t.row.threadNo))));
     this.writer.finish(
       this.order.map((t) => t.row),
-      { eventCount: this.events, lineCount: this.lines, canonCrash: crash, cutLine: this.cutLine, contentSize },
+      {
+        eventCount: this.events,
+        lineCount: this.lines,
+        canonCrash: crash,
+        cutLine: this.cutLine,
+        contentSize,
+        fieldNames: { keys: this.recorder.keys, kinds: this.recorder.kinds },
+      },
     );
   }
 }

@@ -8,10 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlignProgressEvent, RequestArg, RequestName, RequestResult } from '../../shared/api';
 import { computeAlignment } from '../align/alignPair';
 import { backInStep } from '../align/pairAlignment';
+import { comparisonOf, referenceComparison } from '../diff/comparison';
 import { diffLogs } from '../diff/diffLogs';
 import { IndexedLog } from '../diff/indexedLog';
+import { RuledLog } from '../diff/ruledLog';
 import { generatePair, plannedEdits } from '../generator/generateLogs';
 import { ingestLog } from '../ingest/ingestLog';
+import { fromRulesData } from '../rules/rulesData';
 import { openDb } from '../store/db';
 import { Workbench } from './workbench';
 
@@ -65,12 +68,12 @@ describe.skipIf(!built)('the alignment of a session, off the thread that answers
 
       // The same alignments as this thread computes, pair by pair.
       const db = openDb(join(dir, 'reference.sqlite'));
-      const cl = new IndexedLog(db, ingestLog(db, canary, canary).log, canary);
-      const ol = new IndexedLog(db, ingestLog(db, ours, ours).log, ours);
-      const result = diffLogs(cl, ol, { canonicalize: true });
+      const cl = new RuledLog(new IndexedLog(db, ingestLog(db, canary, canary).log, canary), referenceComparison(true));
+      const ol = new RuledLog(new IndexedLog(db, ingestLog(db, ours, ours).log, ours), referenceComparison(true));
+      const result = diffLogs(cl, ol, {});
       expect(s.pairs.map((p) => p.key)).toEqual(result.pairs.map((p) => p.canaryThread.tidKey));
       for (const p of result.pairs) {
-        const a = computeAlignment({ log: cl, thread: p.canaryThread }, { log: ol, thread: p.oursThread }, true);
+        const a = computeAlignment({ log: cl, thread: p.canaryThread }, { log: ol, thread: p.oursThread });
         const v = s.pairs.find((x) => x.key === p.canaryThread.tidKey)!.alignment;
         expect({ aligned: v.aligned, cost: v.cost, hunks: v.hunks, stoppedAt: v.stoppedAt, backInStep: v.backInStep }).toEqual({
           aligned: a.aligned,
@@ -80,8 +83,8 @@ describe.skipIf(!built)('the alignment of a session, off the thread that answers
           backInStep: backInStep(a, p.canaryTotal, p.oursTotal),
         });
       }
-      cl.close();
-      ol.close();
+      cl.base.close();
+      ol.base.close();
       db.close();
 
       // Kept: opening it again aligns nothing.
@@ -95,6 +98,48 @@ describe.skipIf(!built)('the alignment of a session, off the thread that answers
       expect(raw.canonicalize).toBe(false);
       expect(progress.length).toBeGreaterThan(0);
       expect(progress.every((p) => p.jobId === null && p.sessionId === s.id)).toBe(true);
+    } finally {
+      w.close();
+    }
+  }, 180_000);
+
+  it("aligns under the session's rules in the worker, as this thread aligns under them", async () => {
+    const w = new Workbench({ dataDir: join(dir, 'data-rules'), host: 'browser', version: 'test', demo: null });
+    try {
+      const s = await call(w, 'session/open', { jobId: 'plain', canaryPath: canary, oursPath: ours });
+      const progress: AlignProgressEvent[] = [];
+      w.onEvent((name, payload) => {
+        if (name === 'align/progress') progress.push(payload as AlignProgressEvent);
+      });
+      // The field the generator's changes add, skipped: the changed events become equal under the rules.
+      const rules = { ...s.rules.rules, skip: [...s.rules.rules.skip, { kind: '*', path: 'payload.lockstep_changed' }] };
+      const after = await call(w, 'session/rules', { sessionId: s.id, jobId: 'rules', rules });
+      expect(after.rules.differences).toEqual(['skip * payload.lockstep_changed']);
+      // Every pair aligned again, past the worker's threshold (40 pairs of ~8000 events a side).
+      const last = progress[progress.length - 1]!;
+      expect(last.pairsTotal).toBe(after.pairs.length);
+      expect(last.eventsTotal).toBeGreaterThan(200_000);
+      expect(after.pairs.map((p) => p.alignment.hunks)).not.toEqual(s.pairs.map((p) => p.alignment.hunks));
+
+      const db = openDb(join(dir, 'reference-rules.sqlite'));
+      const cmp = comparisonOf(true, fromRulesData(rules));
+      const cl = new RuledLog(new IndexedLog(db, ingestLog(db, canary, canary).log, canary), cmp);
+      const ol = new RuledLog(new IndexedLog(db, ingestLog(db, ours, ours).log, ours), cmp);
+      const result = diffLogs(cl, ol, {});
+      expect(after.pairs.map((p) => p.key)).toEqual(result.pairs.map((p) => p.canaryThread.tidKey));
+      for (const p of result.pairs) {
+        const a = computeAlignment({ log: cl, thread: p.canaryThread }, { log: ol, thread: p.oursThread });
+        const v = after.pairs.find((x) => x.key === p.canaryThread.tidKey)!.alignment;
+        expect({ aligned: v.aligned, cost: v.cost, hunks: v.hunks, stoppedAt: v.stoppedAt }, p.canaryThread.tidKey).toEqual({
+          aligned: a.aligned,
+          cost: a.cost,
+          hunks: a.hunks.length,
+          stoppedAt: a.stoppedAt,
+        });
+      }
+      cl.base.close();
+      ol.base.close();
+      db.close();
     } finally {
       w.close();
     }

@@ -4,8 +4,12 @@
 // handlers.
 import { randomUUID } from 'node:crypto';
 import type { BookmarkView, Events, RecentEntry, SessionView } from '../../shared/api';
+import { comparisonOf } from '../diff/comparison';
 import { diffLogs, NoTidMapping, type DiffResult } from '../diff/diffLogs';
 import { IndexedLog } from '../diff/indexedLog';
+import { RuledLog } from '../diff/ruledLog';
+import { REFERENCE_RULES } from '../rules/referenceRules';
+import type { RuleSet } from '../rules/ruleSet';
 import { ingestPair } from '../ingest/ingestPair';
 import { IngestCancelled } from '../ingest/logErrors';
 import type { TidPair } from '../diff/tidMap';
@@ -14,6 +18,8 @@ import { pyJsonLoads } from '../py/parse';
 import { pyHashKey, type PyValue } from '../py/value';
 import type { Db } from '../store/db';
 import { buildSessionFile, type SessionFile } from '../sessions/sessionFile';
+import { parseRules, printRules, RulesError } from '../rules/rulesFile';
+import { sameRules } from '../rules/ruleSet';
 import { listBookmarks, portableBookmark, type BookmarkRow } from '../store/bookmarks';
 import { cutNotices } from '../report/reportContext';
 import { draftOf, recentSessions, upsertSession, type StoredPairReason, type StoredPlace } from '../store/sessions';
@@ -22,14 +28,16 @@ import { alignPairs } from '../align/alignPairs';
 import { sides } from '../align/pairAlignment';
 import { PairAlignment } from './pairRows';
 import { SessionTriage, storedChoice } from './sessionTriage';
-import { logView, pairView, threadView } from './views';
+import { logView, pairView, rulesView, threadView } from './views';
 
 export interface OpenSession {
   id: string;
   name: string;
-  canary: IndexedLog;
-  ours: IndexedLog;
+  /** Both logs as the session's comparison sees them (its allocator switch and rules). */
+  canary: RuledLog;
+  ours: RuledLog;
   canonicalize: boolean;
+  rules: RuleSet;
   /** A manual mapping, or null for the automatic one. */
   tidPairs: TidPair[] | null;
   /** The similarity mapping of the session's logs, once asked for (it depends on the logs only). */
@@ -49,19 +57,21 @@ export interface OpenSession {
 }
 
 /** The reference's main() for the session's settings; no mapping is not fatal here (the user can pair by hand). */
-function computeDiff(s: Pick<OpenSession, 'canary' | 'ours' | 'canonicalize' | 'tidPairs'>): DiffResult {
+function computeDiff(s: Pick<OpenSession, 'canary' | 'ours' | 'tidPairs'>): DiffResult {
   try {
-    return diffLogs(s.canary, s.ours, { canonicalize: s.canonicalize, tidPairs: s.tidPairs });
+    return diffLogs(s.canary, s.ours, { tidPairs: s.tidPairs });
   } catch (e) {
     if (!(e instanceof NoTidMapping)) throw e;
+    const comparison = s.canary.cmp;
     return {
       pairs: [],
       warnings: [e.message],
       unmappedCanary: s.canary.threads,
       unmappedOurs: s.ours.threads,
-      canonicalize: s.canonicalize,
+      canonicalize: comparison.canonicalize,
       autoMap: s.tidPairs ? null : 'reference',
       similarity: null,
+      comparison,
     };
   }
 }
@@ -77,6 +87,8 @@ export interface RecomputeContext {
 export interface SessionChange {
   canonicalize?: boolean;
   tidPairs?: TidPair[] | null;
+  /** Other rules (the session/rules path, which derives the keys first with its own progress). */
+  rules?: RuleSet;
 }
 
 /**
@@ -91,28 +103,32 @@ export async function recompute(
   ctx: RecomputeContext,
   s: OpenSession,
   change: SessionChange = {},
-  job: { jobId: string | null; signal?: AbortSignal } = { jobId: null },
+  job: { jobId: string | null; signal?: AbortSignal; onProgress?: (pairsDone: number, pairsTotal: number) => void } = { jobId: null },
 ): Promise<void> {
   const canonicalize = change.canonicalize ?? s.canonicalize;
   const tidPairs = change.tidPairs !== undefined ? change.tidPairs : s.tidPairs;
-  const result = computeDiff({ canary: s.canary, ours: s.ours, canonicalize, tidPairs });
+  // Another allocator setting or other rules: both logs as the new comparison sees them (keys derived once per rule set and kept).
+  const same = canonicalize === s.canonicalize && change.rules === undefined;
+  const cmp = same ? s.canary.cmp : comparisonOf(canonicalize, change.rules ?? s.rules);
+  const canary = same ? s.canary : new RuledLog(s.canary.base, cmp);
+  const ours = same ? s.ours : new RuledLog(s.ours.base, cmp);
+  const result = computeDiff({ canary, ours, tidPairs });
   const started = Date.now();
   const aligned = await alignPairs(
-    result.pairs.map((p) => sides(p, s.canary, s.ours)),
-    canonicalize,
+    result.pairs.map((p) => sides(p, canary, ours)),
     ctx.dbPath,
     {
       ...(job.signal ? { signal: job.signal } : {}),
       ...(ctx.opts.nativeBinding ? { nativeBinding: ctx.opts.nativeBinding } : {}),
-      onProgress: (p) => ctx.emit('align/progress', { jobId: job.jobId, sessionId: job.jobId === null ? s.id : null, ...p, elapsedMs: Date.now() - started }),
+      onProgress: (p) => {
+        ctx.emit('align/progress', { jobId: job.jobId, sessionId: job.jobId === null ? s.id : null, ...p, elapsedMs: Date.now() - started });
+        job.onProgress?.(p.pairsDone, p.pairsTotal);
+      },
     },
   );
   const alignments = new Map<string, PairAlignment>();
   result.pairs.forEach((p, i) => alignments.set(p.canaryThread.tidKey, new PairAlignment(aligned[i]!, p.canaryTotal, p.oursTotal)));
-  s.canonicalize = canonicalize;
-  s.tidPairs = tidPairs;
-  s.result = result;
-  s.alignments = alignments;
+  Object.assign(s, { canary, ours, canonicalize, rules: cmp.rules, tidPairs, result, alignments });
   s.triage.reset();
 }
 
@@ -124,6 +140,41 @@ export function serially<T>(s: OpenSession, change: () => Promise<T>): Promise<T
     () => undefined,
   );
   return run;
+}
+
+/**
+ * Recompute under new rules, in steps, with progress: each thread's keys
+ * derived from the index, then the summary, then every pair's alignment (kept
+ * in the index per rule set: a rule set seen before is read back; the others
+ * aligned as recompute aligns them, in a worker given the rules when there is
+ * much to align). An abort leaves the session as it was.
+ */
+export async function recomputeUnder(
+  ctx: RecomputeContext,
+  s: OpenSession,
+  canonicalize: boolean,
+  rules: RuleSet,
+  onProgress: (phase: 'deriving' | 'aligning', done: number, total: number) => void,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const cmp = comparisonOf(canonicalize, rules);
+  const canary = new RuledLog(s.canary.base, cmp);
+  const ours = new RuledLog(s.ours.base, cmp);
+  const cn = canary.base.threads.map((t) => t.threadNo);
+  const on = ours.base.threads.map((t) => t.threadNo);
+  const total = canary.base.log.eventCount + ours.base.log.eventCount;
+  await canary.prepare(cn, (done) => onProgress('deriving', done, total), signal);
+  if (signal.aborted) return false;
+  await ours.prepare(on, (done) => onProgress('deriving', canary.base.log.eventCount + done, total), signal);
+  if (signal.aborted) return false;
+  try {
+    await recompute(ctx, s, { canonicalize, rules: cmp.rules }, { jobId: null, signal, onProgress: (done, n) => onProgress('aligning', done, n) });
+  } catch (e) {
+    if (e instanceof IngestCancelled) return false;
+    throw e;
+  }
+  onProgress('aligning', s.result.pairs.length, s.result.pairs.length);
+  return true;
 }
 
 function tidMapJson(pairs: TidPair[] | null): [string, string][] | null {
@@ -173,8 +224,8 @@ export function bookmarkView(s: OpenSession, b: BookmarkRow): BookmarkView {
     pairKey,
     canaryTid: printTid(b.canaryTid),
     oursTid: printTid(b.oursTid),
-    canaryPosition: b.canaryPosition,
-    oursPosition: b.oursPosition,
+    canaryPosition: streamPosition(s.canary, b.canaryTid, b.canaryPosition),
+    oursPosition: streamPosition(s.ours, b.oursTid, b.oursPosition),
     tidEventIdx: b.tidEventIdx,
     atDivergence: b.atDivergence,
     title: b.title,
@@ -182,6 +233,18 @@ export function bookmarkView(s: OpenSession, b: BookmarkRow): BookmarkView {
     createdAt: b.createdAt,
     updatedAt: b.updatedAt,
   };
+}
+
+/** A kept position in a thread (bookmarks, the place) as a position in its stream under the session's rules. */
+function streamPosition(log: RuledLog, tidJson: string, pos: number | null): number | null {
+  if (pos === null || log.cmp.reference || log.cmp.rules.ignoreKinds.length === 0) return pos;
+  let t;
+  try {
+    t = log.threadByKey(pyHashKey(pyJsonLoads(tidJson) as PyValue));
+  } catch {
+    return pos;
+  }
+  return t ? log.streamPos(t.threadNo, pos) : pos;
 }
 
 function printTid(json: string): string {
@@ -218,6 +281,7 @@ export function sessionView(s: OpenSession, sessionsDb: Db): SessionView {
     canary: logView('canary', s.canary),
     ours: logView('ours', s.ours),
     canonicalize: s.canonicalize,
+    rules: rulesView(s.canary.cmp, s.canary, s.ours),
     manualMap: s.tidPairs !== null,
     mapUndo: s.mapHistory.at(-1)?.label ?? null,
     pairs: r.pairs.map((p) => pairView(p, s.alignments.get(p.canaryThread.tidKey)!)),
@@ -238,7 +302,17 @@ function placeView(s: OpenSession): SessionView['place'] {
   const a = p && s.alignments.get(p.pairKey);
   if (!p || !a) return null;
   const rows = a.rows(p.view);
-  return { pairKey: p.pairKey, view: p.view, row: p.canary !== null ? rows.rowOf('canary', p.canary) : rows.rowOf('ours', p.ours!) };
+  const pair = s.result.pairs.find((r) => r.canaryThread.tidKey === p.pairKey)!;
+  const at = (log: RuledLog, threadNo: number, pos: number): number =>
+    log.cmp.rules.ignoreKinds.length && !log.cmp.reference ? log.streamPos(threadNo, pos) : pos;
+  return {
+    pairKey: p.pairKey,
+    view: p.view,
+    row:
+      p.canary !== null
+        ? rows.rowOf('canary', at(s.canary, pair.canaryThread.threadNo, p.canary))
+        : rows.rowOf('ours', at(s.ours, pair.oursThread.threadNo, p.ours!)),
+  };
 }
 
 /** Save the session's settings (the logs, map, canonicalization, place). */
@@ -253,10 +327,28 @@ export function persistSession(s: OpenSession, sessionsDb: Db): void {
     oursFingerprint: s.ours.log.fingerprint,
     oursSize: s.ours.log.size,
     canonicalize: s.canonicalize,
+    rules: rulesText(s.rules),
     tidMap: tidMapJson(s.tidPairs),
     tidMapReasons: tidMapReasonsJson(s.tidPairs),
     place: s.place,
   });
+}
+
+/** The session's rules as kept (a rules file), or null for the reference's. */
+function rulesText(rules: RuleSet): string | null {
+  return sameRules(rules, REFERENCE_RULES) ? null : printRules(rules);
+}
+
+/** Rules as kept by a session (null: the reference's); rules that cannot be read any more fall back to the reference's, said in `notes`. */
+export function keptRules(text: string | null | undefined, notes: string[]): RuleSet {
+  if (text === null || text === undefined) return REFERENCE_RULES;
+  try {
+    return parseRules(text, "the session's rules");
+  } catch (e) {
+    if (!(e instanceof RulesError)) throw e;
+    notes.push(`${e.message}: the reference's rules are used instead`);
+    return REFERENCE_RULES;
+  }
 }
 
 export function closeSession(s: OpenSession): void {
@@ -276,6 +368,7 @@ export function sessionFileOf(s: OpenSession, sessionsDb: Db, writtenBy: string)
       ours: { path: s.ours.path, fingerprint: s.ours.log.fingerprint, size: s.ours.log.size },
     },
     canonicalize: s.canonicalize,
+    rules: rulesText(s.rules),
     tidMap: tidMapJson(s.tidPairs),
     tidMapReasons: tidMapReasonsJson(s.tidPairs),
     place:
@@ -311,6 +404,8 @@ export interface SavedSettings {
   sessionId?: string;
   name?: string;
   canonicalize?: boolean;
+  /** The rules as kept (a rules file; null: the reference's). */
+  rules?: string | null;
   tidMap?: [string, string][] | null;
   tidMapReasons?: StoredPairReason[] | null;
   place?: StoredPlace | null;
@@ -354,19 +449,23 @@ export async function openLogs(ctx: OpenContext, jobId: string, canaryPath: stri
       ctx.emit('ingest/progress', { jobId, side, phase: 'comparing', bytesDone: log.size, bytesTotal: log.size, events: log.eventCount, elapsedMs: 0 });
     }
     const id = saved.sessionId ?? randomUUID();
+    const logNotes: string[] = [];
+    const canonicalize = saved.canonicalize ?? true;
+    const cmp = comparisonOf(canonicalize, keptRules(saved.rules, logNotes));
     const s: OpenSession = {
       id,
       name: saved.name ?? `${shortName(canaryPath)} ↔ ${shortName(oursPath)}`,
-      canary: new IndexedLog(ctx.db, pair.canary, canaryPath, canaryPath),
-      ours: new IndexedLog(ctx.db, pair.ours, oursPath, oursPath),
-      canonicalize: saved.canonicalize ?? true,
+      canary: new RuledLog(new IndexedLog(ctx.db, pair.canary, canaryPath, canaryPath), cmp),
+      ours: new RuledLog(new IndexedLog(ctx.db, pair.ours, oursPath, oursPath), cmp),
+      canonicalize,
+      rules: cmp.rules,
       tidPairs: tidPairsFromJson(saved.tidMap ?? null, saved.tidMapReasons ?? null),
       proposal: null,
       mapHistory: [],
       result: undefined as never,
       alignments: new Map(),
       place: saved.place ?? null,
-      logNotes: [],
+      logNotes,
       triage: new SessionTriage(storedChoice(ctx.sessionsDb, id)),
       changing: Promise.resolve(),
     };
