@@ -271,3 +271,28 @@ describe('index migration 12: the search index, beside the event index', () => {
     db.close();
   });
 });
+
+describe('index migration 13: tid keys that SQLite had turned into U+FFFD', () => {
+  it('marks the logs whose tid key was lost as stale, and leaves the others to be reused', () => {
+    const path = join(dir, 'index-v12.sqlite');
+    const raw = new Database(path);
+    for (const step of MIGRATIONS.slice(0, 12)) raw.exec(step);
+    raw.pragma('user_version = 12');
+    // Migration 10 retired every log indexed before it: start from an index version 12 wrote, none stale.
+    raw.exec('DELETE FROM stale_logs');
+    const log = raw.prepare("INSERT INTO logs (path, size, mtime_ms, fingerprint, state) VALUES (?, 1, 1, ?, 'complete')");
+    const lost = Number(log.run('/lost.jsonl', 'f1').lastInsertRowid);
+    const kept = Number(log.run('/kept.jsonl', 'f2').lastInsertRowid);
+    const thread = raw.prepare('INSERT INTO threads (log_id, thread_no, tid_key, tid_json, event_count, first_line) VALUES (?, ?, ?, ?, 1, 2)');
+    // What version 12 wrote for the tid "\udcff": the key mangled, the JSON exact.
+    thread.run(lost, 0, 's\ufffd', '"\\udcff"');
+    thread.run(lost, 1, 'n6', '6');
+    thread.run(kept, 0, 'sKeInit', '"KeInit"');
+    raw.close();
+    const db = openDb(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(db.prepare('SELECT log_id AS id FROM stale_logs').all()).toEqual([{ id: lost }]);
+    expect((db.prepare('SELECT count(*) AS n FROM threads WHERE log_id = ?').get(kept) as { n: number }).n).toBe(1);
+    db.close();
+  });
+});

@@ -195,6 +195,12 @@ export const INDEX_MIGRATIONS: readonly string[] = [
   );
   CREATE UNIQUE INDEX search_columns_by_path ON search_columns (log_id, thread_no, path, keys, segment);
   `,
+  // 13: a string tid holding a lone surrogate (a JSON "\udcff") is keyed by its JSON text (py/value.ts
+  // pyHashKey): SQLite TEXT had turned it into U+FFFD, so its thread was not found. Logs with such a key
+  // (or a real U+FFFD: the two cannot be told apart) are never reused, and removed at the next start.
+  `
+  INSERT OR IGNORE INTO stale_logs (log_id) SELECT DISTINCT log_id FROM threads WHERE instr(tid_key, char(65533)) > 0;
+  `,
 ];
 
 export const SESSION_MIGRATIONS: readonly string[] = [
