@@ -68,6 +68,7 @@ export async function main(argv: string[]): Promise<number> {
       writeStderr(e.message + '\n');
       return e.exitStatus;
     }
+    if (e instanceof DiffOptionError) for (const w of e.warningsBefore) writeStderr(w + '\n');
     if (e instanceof LogInputError || e instanceof DiffOptionError || e instanceof NoSpaceError) {
       writeStderr(`error: ${e.message}\n`);
       return e.exitStatus;
