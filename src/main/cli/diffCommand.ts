@@ -84,18 +84,20 @@ function emptyListPath(option: string): DiffOptionError {
 export async function runDiff(argv: string[]): Promise<number> {
   const args = parseArgs(DIFF_SPEC, argv);
   if (args.emptyList.has('--canary')) throw emptyListPath('--canary');
-  const canaryArg = args.get('--canary') as string;
+  // The reference opens its paths as pathlib.Path holds them: 'a.jsonl/' and './a.jsonl' are a.jsonl.
+  const canaryArg = pythonPathStr(args.get('--canary') as string);
   // The reference reads the canary log first: its errors come before this one.
-  const oursArg = args.emptyList.has('--ours') ? canaryArg : (args.get('--ours') as string);
-  const out = args.get('--out') as string | undefined;
+  const oursArg = args.emptyList.has('--ours') ? canaryArg : pythonPathStr(args.get('--ours') as string);
+  const outArg = args.get('--out') as string | undefined;
+  const out = outArg === undefined ? undefined : pythonPathStr(outArg);
   const format = ((args.get('--format') as string | undefined) ?? 'reference-md') as ReportFormat;
   const baseline = baselineChoice(DIFF_SPEC, args);
   const autoMap = autoMapOf(args.get('--auto-map') as AutoMap | undefined, format, args.has('--tid-map'));
   const progress = args.has('--quiet') ? null : new TerminalProgress();
   return withIndex((args.get('--db') as string | undefined) ?? null, async (index) => {
     // Pipes are read once into a temporary copy; messages still name them as given.
-    const canary = { path: await readablePath(canaryArg, 'canary'), label: pythonPathStr(canaryArg) };
-    const ours = { path: await readablePath(oursArg, 'ours'), label: pythonPathStr(oursArg) };
+    const canary = { path: await readablePath(canaryArg, 'canary'), label: canaryArg };
+    const ours = { path: await readablePath(oursArg, 'ours'), label: oursArg };
     let pair;
     try {
       pair = await ingestPair(index.db, index.path, canary, ours, {
@@ -121,7 +123,7 @@ export async function runDiff(argv: string[]): Promise<number> {
         const report = cutNoticeMarkdown({ canary: c, ours: o }) + renderReferenceReport(result);
         if (out !== undefined) {
           writeReportFile(out, report);
-          writeStderr(`diff report written to ${pythonPathStr(out)}\n`);
+          writeStderr(`diff report written to ${out}\n`);
         } else writeStdout(report, pythonStdoutErrors());
       } else {
         const tidMap = (args.get('--tid-map') as string | undefined) ?? null;
@@ -138,7 +140,7 @@ export async function runDiff(argv: string[]): Promise<number> {
         });
         if (out !== undefined) {
           writeOtherReport(out, report);
-          writeStderr(`diff report written to ${pythonPathStr(out)}\n`);
+          writeStderr(`diff report written to ${out}\n`);
         } else writeStdout(report);
       }
       if (args.has('--validate-identical')) {
