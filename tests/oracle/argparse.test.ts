@@ -3,7 +3,9 @@
 // compared exactly (the help, the usage error's message, or every value).
 import { describe, expect, it } from 'vitest';
 import { HelpRequested, parseArgs, UsageError, type CommandSpec, type OptionSpec } from '../../src/main/cli/args';
+import { CACHE_SPEC } from '../../src/main/cli/cacheCommand';
 import { DIFF_SPEC } from '../../src/main/cli/diffCommand';
+import { REPORT_SPEC } from '../../src/main/cli/reportCommand';
 import { pythonPathStr } from '../../src/main/ingest/logErrors';
 import { expectSame, PY_PRELUDE, Rng, runPython } from '../support/oracle';
 import { DASH_VALUES, randomArgv } from '../support/argv';
@@ -29,6 +31,7 @@ class Parser(argparse.ArgumentParser):
 
 def build(options):
     ap = Parser(prog='x', description='d')
+    groups = {}
     for o in options:
         kw = {}
         if o['value']:
@@ -40,7 +43,10 @@ def build(options):
                 kw['action'] = 'append'
         else:
             kw['action'] = 'store_true'
-        ap.add_argument(o['name'], required=o.get('required', False), **kw)
+        where = ap
+        if o.get('exclusive'):
+            where = groups.setdefault(o['exclusive'], ap.add_mutually_exclusive_group())
+        where.add_argument(o['name'], required=o.get('required', False), **kw)
     return ap
 
 def value(v):
@@ -78,6 +84,7 @@ interface PySpec {
   required?: boolean;
   choices?: readonly string[];
   repeat?: boolean;
+  exclusive?: string;
 }
 
 const PATHS = new Set(['--canary', '--ours', '--out', '--db']);
@@ -90,6 +97,7 @@ function pySpec(spec: CommandSpec): PySpec[] {
     required: o.required ?? false,
     ...(o.choices ? { choices: o.choices } : {}),
     ...(o.repeat ? { repeat: true } : {}),
+    ...(o.exclusive ? { exclusive: o.exclusive } : {}),
   }));
 }
 
@@ -135,7 +143,8 @@ const EXTENDED_OPTIONS: OptionSpec[] = [
   { name: '--skip', value: 'FIELD', repeat: true, help: '' },
 ];
 const EXTENDED_SPEC: CommandSpec = { ...DIFF_SPEC, options: EXTENDED_OPTIONS };
-const SPECS = [REFERENCE_SPEC, DIFF_SPEC, EXTENDED_SPEC];
+// The other commands' tables: report's (--baseline beside --session) and cache's (an exclusive group).
+const SPECS = [REFERENCE_SPEC, DIFF_SPEC, EXTENDED_SPEC, REPORT_SPEC, CACHE_SPEC];
 
 function allStrings(spec: CommandSpec): string[] {
   return ['-h', '--help', ...spec.options.map((o) => o.name)];
@@ -155,13 +164,18 @@ function argvFor(rng: Rng, s: number): string[] {
       ...(own.value && rng.chance(0.6) && !token.includes('=') ? [token, rng.pick(['json', 'html', 'x', '-5', '-h'])] : [token]),
     );
   }
+  // An exclusive group's options together, often enough that argparse's conflict comes up.
+  const grouped = spec.options.filter((o) => o.exclusive !== undefined);
+  if (grouped.length > 1 && rng.chance(0.4)) {
+    for (const o of grouped) argv.splice(rng.int(0, argv.length), 0, ...(o.value ? [o.name, rng.pick(['i.sqlite', '--', '-h'])] : [o.name]));
+  }
   return argv;
 }
 
 describe('argparse, as python3 runs it', () => {
   const rng = new Rng('argparse-oracle');
   const cases = Array.from({ length: 6000 }, (_, i) => {
-    const spec = i % 3;
+    const spec = i % SPECS.length;
     return { spec, argv: argvFor(rng, spec) };
   });
   // Hand-picked: the examples of issue 12 and argparse's documented corners.
@@ -187,6 +201,14 @@ describe('argparse, as python3 runs it', () => {
     ['--canary', 'a', '--ours', 'b', '--format', 'x', '-h'],
     ['--canary', 'a', '--ours', 'b', '--ours-', 'v'],
     ['--canary', 'a', '--ours', 'b', '--ours'],
+    ['--db', 'i.sqlite', '--data-dir', 'd'],
+    ['--data-dir=--', '--db', 'i.sqlite', '-h'],
+    ['-h', '--db', 'i', '--data-dir', 'd'],
+    ['--db', 'i', '--db', 'j', '--clear'],
+    ['--canary', 'a', '--ours', 'b', '--fail-on', 'any'],
+    ['--canary', 'a', '--ours', 'b', '--fail-on=--', '--auto-map', 'similar'],
+    ['--canary', 'a', '--ours', 'b', '--auto', 'similarity', '--base', 'k.json', '--fail', 'new'],
+    ['--session', 's.lockstep', '--f', 'new'],
   ];
   for (const argv of fixed) for (let spec = 0; spec < SPECS.length; spec++) cases.push({ spec, argv });
 
@@ -199,7 +221,15 @@ describe('argparse, as python3 runs it', () => {
     const kinds = (k: string, pred: (o: Outcome) => boolean = () => true): number => python.filter((o) => o[0] === k && pred(o)).length;
     expect(kinds('ok')).toBeGreaterThan(600);
     expect(kinds('help')).toBeGreaterThan(400);
-    for (const m of ['ambiguous option', 'unrecognized arguments', 'expected one argument', 'ignored explicit argument', 'are required', 'invalid choice']) {
+    for (const m of [
+      'ambiguous option',
+      'unrecognized arguments',
+      'expected one argument',
+      'ignored explicit argument',
+      'are required',
+      'invalid choice',
+      'not allowed with',
+    ]) {
       expect(
         kinds('error', (o) => (o[1] as string).includes(m)),
         m,

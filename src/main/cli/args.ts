@@ -36,6 +36,11 @@ export interface OptionSpec {
   check?: (value: string) => string | null;
   /** Each use adds a value (argparse's action='append'): read them with ParsedArgs.all. */
   repeat?: boolean;
+  /**
+   * A mutually exclusive group's name (argparse's add_mutually_exclusive_group): a second option of
+   * the group is an error where it stands ("argument --db: not allowed with argument --data-dir").
+   */
+  exclusive?: string;
   help: string;
 }
 
@@ -85,10 +90,15 @@ export class ParsedArgs extends Map<string, string | true> {
 }
 
 function usageLine(spec: CommandSpec): string {
-  const parts = spec.options.map((o) => {
+  const parts: string[] = [];
+  let group: string | undefined;
+  for (const o of spec.options) {
     const s = o.value ? `${o.name} ${o.value}` : o.name;
-    return o.required ? s : `[${s}]`;
-  });
+    // argparse writes a group's options side by side, `[--a A | --b B]`, when they are declared together.
+    if (o.exclusive !== undefined && o.exclusive === group) parts[parts.length - 1] = `${parts[parts.length - 1]!.slice(0, -1)} | ${s}]`;
+    else parts.push(o.required ? s : `[${s}]`);
+    group = o.exclusive;
+  }
   return `usage: ${spec.prog} [-h] ${parts.join(' ')}`;
 }
 
@@ -210,15 +220,27 @@ class ArgparseModel {
     const out = new ParsedArgs();
     const seen = new Set<Action>();
     const extras: string[] = [];
+    /** The option of each exclusive group already given (argparse's seen_non_default_actions). */
+    const groupTaken = new Map<string, Action>();
+    const excludeOthers = (action: Action): void => {
+      const group = action.spec?.exclusive;
+      if (group === undefined) return;
+      const other = groupTaken.get(group);
+      if (other && other !== action) throw this.argumentError(action, `not allowed with argument ${other.strings.join('/')}`);
+      groupTaken.set(group, action);
+    };
     const take = (action: Action, values: string[]): void => {
       seen.add(action);
       const o = action.spec;
       if (o === null) throw new HelpRequested(helpText(this.spec));
       if (o.value === undefined) {
+        excludeOthers(action);
         out.set(o.name, true);
         return;
       }
       if (values[0] === '--') {
+        // An empty list is not the default (None): it counts as given in its group.
+        excludeOthers(action);
         // _get_values removes the first '--': `--opt=--` leaves an empty list, which nothing checks
         // (a repeated option appends it to its list: Lockstep adds nothing).
         if (o.repeat) return;
@@ -232,6 +254,7 @@ class ArgparseModel {
       }
       const refused = o.check?.(v);
       if (refused) throw this.argumentError(action, refused);
+      excludeOthers(action);
       out.emptyList.delete(o.name);
       if (o.repeat) out.add(o.name, v);
       else out.set(o.name, v);

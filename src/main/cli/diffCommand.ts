@@ -15,7 +15,7 @@ import { appVersion } from '../hosts/appPaths';
 import { tidMapArg } from '../service/openSession';
 import { noSpace, NoSpaceError, writeFailureReason, writeFileAtomic } from '../store/noSpace';
 import { withIndex } from './withIndex';
-import { parseArgs, type CommandSpec } from './args';
+import { parseArgs, UsageError, type CommandSpec } from './args';
 import { TerminalProgress } from './progressBar';
 import { readablePath } from './spool';
 import { writeStderr, writeStdout } from './output';

@@ -18,7 +18,7 @@ import { TerminalProgress } from './progressBar';
 import { writeStderr, writeStdout } from './output';
 import { BASELINE_OPTIONS, baselineChoice, compareRun, finishComparison } from './baselineOptions';
 
-const REPORT_SPEC: CommandSpec = {
+export const REPORT_SPEC: CommandSpec = {
   prog: 'lockstep report',
   summary: 'Render a saved session (.lockstep file): its logs, thread map, settings, bookmarks and notes.',
   options: [
