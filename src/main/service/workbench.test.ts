@@ -419,6 +419,20 @@ describe('tids that hold lone surrogates (a JSON "\\udcff")', () => {
     ]);
     const second = s.pairs[0]!;
     expect(second.divergence?.position).toBe(1);
+    // Its rows are the events of these two threads (canary's second, ours' second), not of a thread that shares the mangled key.
+    const { rows } = await call(w, 'diff/rows', { sessionId: s.id, pairKey: second.key, view: 'positional', from: 0, count: 5 });
+    expect(rows.map((r) => [r.status, r.canary?.line, r.ours?.line])).toEqual([
+      ['same', 4, 4],
+      ['differs', 5, 5],
+    ]);
+    // diff_events.py's render_event: `[idx] kind name`.
+    expect(rows.map((r) => [r.canary?.summary, r.ours?.summary])).toEqual([
+      ['[0] kernel.call Start1', '[0] kernel.call Start1'],
+      ['[1] kernel.call A', '[1] kernel.call B'],
+    ]);
+    const detail = await call(w, 'diff/detail', { sessionId: s.id, pairKey: second.key, view: 'positional', row: 1 });
+    expect(JSON.parse(detail.canary!.json).tid).toBe('\udcfe');
+    expect(JSON.parse(detail.ours!.json).tid).toBe('x\ud800');
     await call(w, 'bookmark/add', { sessionId: s.id, pairKey: second.key, view: 'positional', row: 1, title: 'on the second', note: '' });
     await call(w, 'session/place', { sessionId: s.id, pairKey: second.key, view: 'positional', row: 1 });
     const file = join(sDir, 's.lockstep');
