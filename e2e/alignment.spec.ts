@@ -164,6 +164,23 @@ test('after reopening a session from Open recent the keys work at once; at 1024x
   await expect(page.getByRole('button', { name: 'Open logs…' })).toBeInViewport();
   await screenshot(page, 'align-c1-1024');
 
+  // The footer at 1024 px: whole key hints only, and a message (no hunk after the last row) in full sight beside them.
+  await page.keyboard.press('n');
+  const message = page.locator('footer.hints [role=status]');
+  await expect(message).toHaveText('No hunk after this one');
+  await expect(message).toBeInViewport({ ratio: 1 });
+  expect(await message.evaluate((m) => m.scrollWidth <= m.clientWidth)).toBe(true); // not cut by an ellipsis
+  const messageLeft = (await message.boundingBox())!.x;
+  const cut = await page.locator('footer.hints .hint').evaluateAll((hints, left) => {
+    const footer = hints[0]!.closest('footer')!.getBoundingClientRect();
+    return hints
+      .map((h) => ({ text: h.textContent, r: h.getBoundingClientRect() }))
+      .filter(({ r }) => r.top < footer.bottom && r.bottom > footer.top && r.right > left)
+      .map(({ text }) => text);
+  }, messageLeft);
+  expect(cut).toEqual([]);
+  await screenshot(page, 'align-c3-footer-message-1024');
+
   // The bookmarks panel open (shown again with the session, it once took the focus from the list); then Open logs…, and Open recent by keyboard.
   await page.keyboard.press('m');
   const panel = page.getByRole('complementary', { name: 'Bookmarks' });

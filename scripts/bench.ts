@@ -1,4 +1,4 @@
-// `npm run bench [-- --events N] [--threads T] [--edits E] [--runs K] [--no-reference] [--skip-warm] [--skip-unrelated] [--skip-similarity] [--only-similarity] [--skip-compressed] [--skip-search | --search-only]`
+// `npm run bench [-- --events N] [--threads T] [--edits E] [--runs K] [--no-reference] [--skip-warm] [--skip-unrelated] [--skip-similarity] [--only-similarity] [--skip-compressed] [--skip-search | --search-only] [--before DIR]`
 //
 // Generates (once, cached in .bench/) a deterministic pair of logs with the
 // project's generator, then measures, side by side in the same run:
@@ -13,6 +13,10 @@
 //     back from decompressed copies (benchCompressed.ts),
 //   - the find box on a pair of one-thread logs of N events (benchSearch.ts):
 //     the search index's build time and size, and finds across the thread,
+//   - `bin/lockstep diff --rules` cold, and rule changes in the workbench on the
+//     kept index (keys derived from the index, never the logs),
+//   - with --before DIR, the same cold diff and index size of another build
+//     (a checkout of the previous design, built), for before/after figures,
 // reporting the median wall time, CPU time and peak RSS over K runs, the
 // ratios against the reference, whether the reports are byte-identical, and
 // the size of the index against the logs. Figures are ratios because these
@@ -23,7 +27,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generatePair, plannedEdits } from '../src/main/generator/generateLogs';
 import { benchCompressed } from './benchCompressed';
-import { measureWorkbenchQueries, type QueryTimings } from './benchQueries';
+import { measureRuleChanges, measureWorkbenchQueries, type QueryTimings, type RuleChange } from './benchQueries';
 import { measureSignatures, type SignatureCost } from './benchSignatures';
 import { measureSimilarityMapping, type SimilarityTimings } from './benchSimilarity';
 import { measureSearch, type SearchBench } from './benchSearch';
@@ -49,6 +53,8 @@ interface Args {
   /** The find box's figures (on one-thread logs of N events); searchOnly: nothing else. */
   search: boolean;
   searchOnly: boolean;
+  /** Another build of Lockstep to measure beside this one (its root: DIR/bin/lockstep). */
+  before: string | null;
 }
 
 function parse(argv: string[]): Args {
@@ -65,6 +71,7 @@ function parse(argv: string[]): Args {
     compressed: true,
     search: true,
     searchOnly: false,
+    before: null,
   };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i]!;
@@ -80,6 +87,7 @@ function parse(argv: string[]): Args {
     else if (v === '--skip-compressed') a.compressed = false;
     else if (v === '--skip-search') a.search = false;
     else if (v === '--search-only') a.searchOnly = true;
+    else if (v === '--before') a.before = resolve(argv[++i]!);
     else throw new Error(`unknown option ${v}`);
   }
   if (!Number.isInteger(a.events) || a.events < 1) throw new Error('--events wants a positive integer');
@@ -185,6 +193,31 @@ async function main(): Promise<void> {
   const coldReport = readFileSync(join(work, 'cold.md'), 'utf8');
   rows.push(['lockstep diff, cold (new index)', cold, refReport === null ? '' : coldReport === refReport ? 'report identical' : 'REPORT DIFFERS']);
 
+  if (args.before) {
+    process.stderr.write(`the build before, cold × ${args.runs}…\n`);
+    const base = summarize(
+      Array.from({ length: args.runs }, () => measure(join(work, 'base.md'), [process.execPath, join(args.before!, 'bin/lockstep'), 'diff', ...diffArgs])),
+    );
+    const same = readFileSync(join(work, 'base.md'), 'utf8') === coldReport;
+    rows.push([
+      `the build before: lockstep diff, cold (${args.before})`,
+      base,
+      `${same ? 'report identical' : 'REPORT DIFFERS'}; this build ${fmt(cold.wall / base.wall, 3)}× its time, ${fmt(cold.rssMB / base.rssMB, 2)}× its RSS`,
+    ]);
+  }
+
+  process.stderr.write(`lockstep diff --rules cold × ${args.runs}…\n`);
+  const rulesFile = join(work, 'bench.rules');
+  writeFileSync(rulesFile, '# a field the injected changes add\nskip * payload.lockstep_changed\n');
+  const ruled = summarize(
+    Array.from({ length: args.runs }, () => measure(join(work, 'rules.md'), [process.execPath, LOCKSTEP, 'diff', ...diffArgs, '--rules', rulesFile])),
+  );
+  rows.push([
+    'lockstep diff --rules (one field skipped), cold',
+    ruled,
+    `${fmt(ruled.wall / cold.wall, 3)}× the cold diff's time, ${fmt(ruled.rssMB / cold.rssMB, 2)}× its RSS`,
+  ]);
+
   process.stderr.write(`lockstep --format json cold × ${args.runs}…\n`);
   const json = summarize(
     Array.from({ length: args.runs }, () => measure(join(work, 'cold.json'), [process.execPath, LOCKSTEP, 'diff', ...diffArgs, '--format', 'json'])),
@@ -212,7 +245,9 @@ async function main(): Promise<void> {
   const db = join(work, 'index.sqlite');
   let signing: SignatureCost | null = null;
   let queries: QueryTimings | null = null;
+  let ruleChanges: RuleChange[] | null = null;
   let indexBytes = 0;
+  let baseIndexBytes = 0;
   if (args.warm) {
     measure(join(work, 'keep.md'), [process.execPath, LOCKSTEP, 'diff', ...diffArgs, '--db', db]);
     process.stderr.write(`lockstep warm × ${Math.max(args.runs, 5)}…\n`);
@@ -224,6 +259,13 @@ async function main(): Promise<void> {
     for (const suffix of ['', '-wal', '-shm']) if (existsSync(db + suffix)) indexBytes += statSync(db + suffix).size;
     signing = await measureSignatures(db, logs.canary, logs.ours);
     queries = await measureWorkbenchQueries(join(work, 'workbench'), logs.canary, logs.ours);
+    process.stderr.write('rule changes in the workbench…\n');
+    ruleChanges = await measureRuleChanges(join(work, 'workbench'), logs.canary, logs.ours);
+    if (args.before) {
+      const baseDb = join(work, 'base-index.sqlite');
+      measure(join(work, 'base-keep.md'), [process.execPath, join(args.before, 'bin/lockstep'), 'diff', ...diffArgs, '--db', baseDb]);
+      for (const suffix of ['', '-wal', '-shm']) if (existsSync(baseDb + suffix)) baseIndexBytes += statSync(baseDb + suffix).size;
+    }
   }
 
   const unrelated = args.unrelated ? measureUnrelated() : null;
@@ -269,7 +311,18 @@ async function main(): Promise<void> {
         `${signing.hunks} hunks in ${signing.pairs} pairs (${signing.signatures} signatures) = ${fmt((100 * signing.seconds) / json.wall, 2)}% of the cold aligned diff's time.`,
     );
   }
-  if (indexBytes) lines.push(`\nIndex on disk: ${(indexBytes / 2 ** 20).toFixed(1)} MiB = ${fmt(indexBytes / logs.bytes, 3)}× the logs.`);
+  if (indexBytes) {
+    lines.push(
+      `\nIndex on disk: ${(indexBytes / 2 ** 20).toFixed(1)} MiB = ${fmt(indexBytes / logs.bytes, 3)}× the logs` +
+        (baseIndexBytes ? `; the build before's: ${(baseIndexBytes / 2 ** 20).toFixed(1)} MiB = ${fmt(baseIndexBytes / logs.bytes, 3)}× the logs.` : '.'),
+    );
+  }
+  if (ruleChanges) {
+    lines.push('');
+    lines.push('| rule change in the workbench (kept index, keys derived from it) | wall ms | CPU ms | pairs diverging | hunks | RSS MB after |');
+    lines.push('|---|---:|---:|---:|---:|---:|');
+    for (const r of ruleChanges) lines.push(`| ${r.name} | ${fmt(r.wallMs, 0)} | ${fmt(r.cpuMs, 0)} | ${r.diverging} | ${r.hunks} | ${fmt(r.rssMB, 0)} |`);
+  }
   if (unrelated) {
     lines.push('');
     lines.push(

@@ -6,7 +6,9 @@ import { performance } from 'node:perf_hooks';
 import { alignPair } from '../src/main/align/alignPair';
 import { sides } from '../src/main/align/pairAlignment';
 import { diffLogs } from '../src/main/diff/diffLogs';
+import { referenceComparison } from '../src/main/diff/comparison';
 import { IndexedLog } from '../src/main/diff/indexedLog';
+import { RuledLog } from '../src/main/diff/ruledLog';
 import { ingestPair } from '../src/main/ingest/ingestPair';
 import { openDb } from '../src/main/store/db';
 import { groupSignatures, pairSignatures } from '../src/main/triage/signatureGroups';
@@ -22,16 +24,17 @@ export async function measureSignatures(dbPath: string, canaryPath: string, ours
   const db = openDb(dbPath);
   try {
     const pair = await ingestPair(db, dbPath, { path: canaryPath, label: canaryPath }, { path: oursPath, label: oursPath });
-    const c = new IndexedLog(db, pair.canary, canaryPath);
-    const o = new IndexedLog(db, pair.ours, oursPath);
+    const cmp = referenceComparison(true);
+    const c = new RuledLog(new IndexedLog(db, pair.canary, canaryPath), cmp);
+    const o = new RuledLog(new IndexedLog(db, pair.ours, oursPath), cmp);
     try {
-      const result = diffLogs(c, o, { canonicalize: true, tidMapArg: null });
+      const result = diffLogs(c, o, { tidMapArg: null });
       const alignments = result.pairs.map((p) => {
         const s = sides(p, c, o);
-        return alignPair(s.c, s.o, true); // kept by the json run: read back, not timed as signing
+        return alignPair(s.c, s.o); // kept by the json run: read back, not timed as signing
       });
       const t = performance.now();
-      const signed = result.pairs.map((p, i) => ({ pairKey: p.canaryThread.tidKey, signatures: pairSignatures(p, c, o, alignments[i]!, true) }));
+      const signed = result.pairs.map((p, i) => ({ pairKey: p.canaryThread.tidKey, signatures: pairSignatures(p, c, o, alignments[i]!) }));
       const groups = groupSignatures(signed);
       const seconds = (performance.now() - t) / 1000;
       return { seconds, hunks: signed.reduce((n, s) => n + s.signatures.length, 0), signatures: groups.length, pairs: result.pairs.length };

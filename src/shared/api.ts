@@ -3,7 +3,8 @@
 // implements it once (src/main/service); transports (Electron IPC, the
 // HTTP/WebSocket host of `lockstep serve`) only carry it. Errors cross as
 // data, never as thrown objects.
-import type { REPORT_FORMATS, RequestArgs, SIDES, VIEW_MODES } from './requestSchemas';
+import type { REPORT_FORMATS, RequestArgs, RULES_DATA, SIDES, VIEW_MODES } from './requestSchemas';
+import type { Infer } from './validate';
 
 export type Side = (typeof SIDES)[number];
 
@@ -128,12 +129,32 @@ export interface BookmarkView {
   updatedAt: string;
 }
 
+/** A rule set as the workbench edits it and sends it back (paths as the rules file writes them). */
+export type RulesData = Infer<typeof RULES_DATA>;
+
+/** The session's rules (docs/rules.md): what they are, which are the reference's own, how they differ from it. */
+export interface RulesView {
+  /** The rules now in force. */
+  rules: RulesData;
+  /** The reference's rules (SKIP_PAYLOAD_FIELDS_BY_KIND, ALLOCATOR_RETURN_FNS), to mark what is theirs and to reset to. */
+  reference: RulesData;
+  /** Stable name of the rule set (what reports print and results are kept under). */
+  fingerprint: string;
+  /** How they differ from the reference's, as rules-file directives (empty: the reference's). */
+  differences: string[];
+  /** The rules as a rules file, for lockstep diff --rules. */
+  text: string;
+  /** Kinds the two logs hold (strings only), to choose from. */
+  kinds: string[];
+}
+
 export interface SessionView {
   id: string;
   name: string;
   canary: LogView;
   ours: LogView;
   canonicalize: boolean;
+  rules: RulesView;
   manualMap: boolean;
   /** The last change to the mapping that map/undo would undo, in words (null: nothing to undo). */
   mapUndo: string | null;
@@ -448,7 +469,7 @@ interface RequestResults {
   'cache/clear': { copies: DecompressedCopies; freedBytes: number; removed: number; kept: number };
   /** Ingest (or reuse) both logs and compute the summary. Progress: 'ingest/progress' with this jobId. */
   'session/open': SessionView;
-  /** Cancel a running open (or one about to start: a cancel may arrive before its open). */
+  /** Cancel a running open or rules change (or one about to start: a cancel may arrive before its request). */
   'session/cancel': { cancelled: boolean };
   /** Forget an open session's in-memory state (its saved state stays). */
   'session/close': { closed: boolean };
@@ -482,6 +503,8 @@ interface RequestResults {
   /** Undo the last change to the mapping (pair, unpair, reset, apply). */
   'map/undo': MapChange;
   'session/canonicalize': SessionView;
+  /** Compare under other rules: keys derived from the index (no log read again), summary and alignments recomputed. Progress: 'rules/progress' with this jobId; cancel: 'session/cancel'. */
+  'session/rules': SessionView;
   'bookmark/add': BookmarkView;
   'bookmark/update': BookmarkView;
   'bookmark/delete': { deleted: boolean };
@@ -558,10 +581,19 @@ export interface SearchProgressEvent {
   elapsedMs: number;
 }
 
+export interface RulesProgressEvent {
+  jobId: string;
+  /** deriving: each event's key under the rules, from the index; aligning: every pair again. */
+  phase: 'deriving' | 'aligning';
+  done: number;
+  total: number;
+}
+
 export interface Events {
   'ingest/progress': IngestProgressEvent;
   /** Building the search index of a log (search/prepare). */
   'search/progress': SearchProgressEvent;
+  'rules/progress': RulesProgressEvent;
   /** The recent sessions changed (one was opened or saved): the Electron shell rebuilds Open recent from it. */
   'sessions/recent': { recent: RecentEntry[] };
   /** A log of an open session is not what was indexed any more (rewritten in place, replaced, cut): index it again. */

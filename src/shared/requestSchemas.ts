@@ -2,7 +2,7 @@
 // it, whichever transport carried it. The argument types of the contract
 // (api.ts) are derived from these, so the two cannot drift.
 import { MAX_QUERY_LENGTH } from './searchQuery';
-import { bool, int, nullable, num, obj, oneOf, optional, str, type Infer } from './validate';
+import { arrayOf, bool, int, nullable, num, obj, oneOf, optional, str, type Infer } from './validate';
 
 export const SIDES = ['canary', 'ours'] as const;
 export const REPORT_FORMATS = ['reference-md', 'annotated-md', 'html', 'json'] as const;
@@ -15,6 +15,17 @@ const sessionId = id;
 const pairKey = str({ nonEmpty: true, max: 1000 });
 const view = oneOf(...VIEW_MODES);
 const query = str({ max: MAX_QUERY_LENGTH });
+const name = str({ nonEmpty: true, max: 1000 });
+const field = obj({ kind: name, path: str({ nonEmpty: true, max: 2000 }) });
+
+/** A rule set as the workbench edits it (docs/rules.md): paths as the rules file writes them (`payload.args_resolved.a0`). */
+export const RULES_DATA = obj({
+  skip: arrayOf(field, 1000),
+  allocators: arrayOf(name, 1000),
+  allocatorPairing: bool,
+  canonicalize: arrayOf(obj({ kind: name, path: str({ nonEmpty: true, max: 2000 }), pairing: bool }), 1000),
+  ignoreKinds: arrayOf(name, 1000),
+});
 
 export const REQUEST_SCHEMAS = {
   'app/info': obj({}),
@@ -45,6 +56,7 @@ export const REQUEST_SCHEMAS = {
   'map/apply-proposal': obj({ sessionId }),
   'map/undo': obj({ sessionId }),
   'session/canonicalize': obj({ sessionId, canonicalize: bool }),
+  'session/rules': obj({ sessionId, jobId: id, rules: RULES_DATA }),
   'bookmark/add': obj({ sessionId, pairKey, view, row: int(0), title: str({ max: 1000 }), note: str({ max: 1_000_000 }), atDivergence: optional(bool) }),
   'bookmark/update': obj({ sessionId, bookmarkId: id, title: str({ max: 1000 }), note: str({ max: 1_000_000 }) }),
   'bookmark/delete': obj({ sessionId, bookmarkId: id }),

@@ -28,6 +28,8 @@ export interface RunOptions {
   env?: Record<string, string | null>;
   /** Record what the run wrote into the directory, then put the directory back as it was (the next tool finds it untouched). */
   isolate?: boolean;
+  /** The reference's script to run (a copy of it patched in its rule constants); default: the reference. */
+  script?: string;
 }
 
 export function referenceAvailable(): boolean {
@@ -126,7 +128,7 @@ async function runTool(cmd: string, args: string[], dir: string, outArgs: string
 }
 
 export function runReference(dir: string, args: string[], opts: RunOptions = {}): Promise<ToolRun> {
-  return runTool('python3', [REFERENCE, ...args], dir, args, opts);
+  return runTool('python3', [opts.script ?? REFERENCE, ...args], dir, args, opts);
 }
 
 export function runLockstep(dir: string, args: string[], opts: RunOptions = {}): Promise<ToolRun> {

@@ -263,6 +263,7 @@ describe('lockstep report --session F --baseline FILE', () => {
         name: 'today',
         logs: { canary: fp(logs.canary), ours: fp(logs.ours) },
         canonicalize: true,
+        rules: null,
         tidMap: null,
         tidMapReasons: null,
         place: null,

@@ -6,36 +6,36 @@ import type { ThreadSide } from '../diff/firstDivergence';
 import { getAlignment, putAlignment, type AlignmentKey } from '../store/alignments';
 import { alignThreads, ALIGNER_VERSION, DEFAULT_LIMITS, type AlignLimits, type Alignment } from './alignThreads';
 import { KeyReader } from './keyReader';
+import { pairingWalk } from './pairingWalk';
 
-/** What the keys of an alignment were derived with (the rules' fingerprint, once rules are editable). */
-function keySetting(canonicalize: boolean): string {
-  return canonicalize ? 'reference+canonical' : 'reference+raw';
-}
-
-function keyOf(c: ThreadSide, o: ThreadSide, canonicalize: boolean): AlignmentKey {
+function keyOf(c: ThreadSide, o: ThreadSide): AlignmentKey {
   return {
     canaryLog: c.log.log.logId,
     canaryThread: c.thread.threadNo,
     oursLog: o.log.log.logId,
     oursThread: o.thread.threadNo,
-    keys: keySetting(canonicalize),
+    // What the keys were derived with: the allocator switch and the rules' fingerprint.
+    keys: c.log.cmp.setting,
     version: ALIGNER_VERSION,
   };
 }
 
-/** Align without keeping the result (tests, benchmarks). */
-export function computeAlignment(c: ThreadSide, o: ThreadSide, canonicalize: boolean, limits: AlignLimits = DEFAULT_LIMITS): Alignment {
-  const a = new KeyReader(c.log.db, c.log.log.logId, c.thread.threadNo, c.thread.eventCount, canonicalize);
-  const b = new KeyReader(o.log.db, o.log.log.logId, o.thread.threadNo, o.thread.eventCount, canonicalize);
-  return alignThreads(a, b, limits);
+/**
+ * Align without keeping the result (tests, benchmarks): by the keys, then,
+ * where the rules pair values, the pairing along the equal runs (an event
+ * whose values break a pairing becomes a hunk of its own).
+ */
+export function computeAlignment(c: ThreadSide, o: ThreadSide, limits: AlignLimits = DEFAULT_LIMITS): Alignment {
+  const byKeys = alignThreads(new KeyReader(c), new KeyReader(o), limits);
+  return pairingWalk(byKeys, c, o).alignment;
 }
 
 /** The pair's alignment: kept in the index, computed on first use. */
-export function alignPair(c: ThreadSide, o: ThreadSide, canonicalize: boolean): Alignment {
-  const key = keyOf(c, o, canonicalize);
+export function alignPair(c: ThreadSide, o: ThreadSide): Alignment {
+  const key = keyOf(c, o);
   const kept = getAlignment(c.log.db, key);
   if (kept) return kept;
-  const fresh = computeAlignment(c, o, canonicalize);
+  const fresh = computeAlignment(c, o);
   putAlignment(c.log.db, key, fresh);
   return fresh;
 }

@@ -10,9 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compareEvents } from '../diff/compareEvents';
+import { referenceComparison } from '../diff/comparison';
 import { diffLogs } from '../diff/diffLogs';
 import type { ThreadSide } from '../diff/firstDivergence';
-import { IndexedLog } from '../diff/indexedLog';
+import { IndexedLog, type ThreadInfo } from '../diff/indexedLog';
+import { RuledLog } from '../diff/ruledLog';
 import { editCost, generatedTidMap, generatePair, threadLengths, type Edit, type GenerateOptions } from '../generator/generateLogs';
 import { Rng } from '../generator/prng';
 import { ingestLog } from '../ingest/ingestLog';
@@ -24,8 +26,13 @@ import { DEFAULT_LIMITS, type Alignment } from './alignThreads';
 const dir = mkdtempSync(join(tmpdir(), 'align-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** A side of a pair under the reference's rules, allocator canonicalization as asked. */
+function under(log: IndexedLog, thread: ThreadInfo, canonicalize: boolean): ThreadSide {
+  return { log: new RuledLog(log, referenceComparison(canonicalize)), thread };
+}
+
 interface Case {
-  pairs: { c: ThreadSide; o: ThreadSide; threadIndex: number }[];
+  pairs: { c: (canonicalize: boolean) => ThreadSide; o: (canonicalize: boolean) => ThreadSide; threadIndex: number }[];
   edits: Map<number, Edit[]>;
   lengths: number[];
   close: () => void;
@@ -40,9 +47,14 @@ function makeCase(opts: Omit<GenerateOptions, 'edits' | 'divergences'>, edits: M
   const db = openDb(`${d}.sqlite`);
   const cl = new IndexedLog(db, ingestLog(db, canary, canary).log, canary);
   const ol = new IndexedLog(db, ingestLog(db, ours, ours).log, ours);
-  const result = diffLogs(cl, ol, { canonicalize, tidMapArg: generatedTidMap(opts) });
+  const cmp = referenceComparison(canonicalize);
+  const result = diffLogs(new RuledLog(cl, cmp), new RuledLog(ol, cmp), { tidMapArg: generatedTidMap(opts) });
   return {
-    pairs: result.pairs.map((p) => ({ c: { log: cl, thread: p.canaryThread }, o: { log: ol, thread: p.oursThread }, threadIndex: Number(p.canaryTid) - 6 })),
+    pairs: result.pairs.map((p) => ({
+      c: (canon: boolean) => under(cl, p.canaryThread, canon),
+      o: (canon: boolean) => under(ol, p.oursThread, canon),
+      threadIndex: Number(p.canaryTid) - 6,
+    })),
     edits,
     lengths: threadLengths(opts),
     close: () => {
@@ -66,8 +78,8 @@ function sameEvent(ec: PyDict, eo: PyDict): boolean {
   }
 }
 
-function events(s: ThreadSide, canonicalize: boolean): PyDict[] {
-  return Array.from({ length: s.thread.eventCount }, (_, i) => s.log.event(s.thread.threadNo, i, canonicalize));
+function events(s: ThreadSide): PyDict[] {
+  return Array.from({ length: s.thread.eventCount }, (_, i) => s.log.event(s.thread.threadNo, i));
 }
 
 /** Hunks in order, inside both streams, and every event between them equal. */
@@ -132,10 +144,10 @@ describe('alignment', () => {
   it('an inserted event is one insert hunk, and the streams are equal after it', () => {
     const k = makeCase({ seed: 'one-insert', eventsPerThread: 400, threads: 1, profile: 'realistic' }, new Map([[0, [{ at: 200, op: 'insert', count: 1 }]]]));
     const p = k.pairs[0]!;
-    const a = alignPair(p.c, p.o, true);
+    const a = alignPair(p.c(true), p.o(true));
     expect(a.hunks).toEqual([{ op: 'insert', canary: [200, 200], ours: [200, 201] }]);
     expect(a.aligned).toBe(true);
-    checkAlignment(a, events(p.c, true), events(p.o, true));
+    checkAlignment(a, events(p.c(true)), events(p.o(true)));
     k.close();
   });
 
@@ -153,7 +165,7 @@ describe('alignment', () => {
       ]),
     );
     const p = k.pairs[0]!;
-    const a = alignPair(p.c, p.o, true);
+    const a = alignPair(p.c(true), p.o(true));
     expect(a.hunks.map((h) => h.op)).toEqual(['delete', 'replace']);
     expect(a.hunks[0]).toEqual({ op: 'delete', canary: [100, 101], ours: [100, 100] });
     expect(a.hunks[1]).toEqual({ op: 'replace', canary: [300, 301], ours: [299, 300] });
@@ -169,9 +181,9 @@ describe('alignment', () => {
       const k = makeCase(opts, edits, rng.chance(0.8));
       for (const p of k.pairs) {
         const canon = rng.chance(0.5);
-        const a = computeAlignment(p.c, p.o, canon);
-        const ce = events(p.c, canon);
-        const oe = events(p.o, canon);
+        const a = computeAlignment(p.c(canon), p.o(canon));
+        const ce = events(p.c(canon));
+        const oe = events(p.o(canon));
         checkAlignment(a, ce, oe);
         // Raw, every allocator return differs (each engine allocates elsewhere): only canonicalized keys are bounded by the edits.
         if (canon) expect(a.cost, `case ${n} thread ${p.threadIndex}`).toBeLessThanOrEqual(editCost(edits.get(p.threadIndex) ?? [], lengths[p.threadIndex]!));
@@ -190,8 +202,8 @@ describe('alignment', () => {
       const edits = randomEdits(rng, lengths, { big: n % 2 === 0 });
       const k = makeCase(opts, edits);
       for (const p of k.pairs) {
-        const a = computeAlignment(p.c, p.o, true);
-        checkAlignment(a, events(p.c, true), events(p.o, true));
+        const a = computeAlignment(p.c(true), p.o(true));
+        checkAlignment(a, events(p.c(true)), events(p.o(true)));
         expect(a.cost, `case ${n} thread ${p.threadIndex}`).toBeLessThanOrEqual(editCost(edits.get(p.threadIndex) ?? [], lengths[p.threadIndex]!));
         expect(a.aligned).toBe(true);
       }
@@ -218,10 +230,10 @@ describe('alignment', () => {
     const db = openDb(`${d}.sqlite`);
     const cl = new IndexedLog(db, ingestLog(db, `${d}-a-canary.jsonl`, 'a').log, 'a');
     const ol = new IndexedLog(db, ingestLog(db, `${d}-b-ours.jsonl`, 'b').log, 'b');
-    const c = { log: cl, thread: cl.threads[0]! };
-    const o = { log: ol, thread: ol.threads[0]! };
-    const a = computeAlignment(c, o, true, { ...DEFAULT_LIMITS, smallPair: 0 });
-    checkAlignment(a, events(c, true), events(o, true));
+    const c = under(cl, cl.threads[0]!, true);
+    const o = under(ol, ol.threads[0]!, true);
+    const a = computeAlignment(c, o, { ...DEFAULT_LIMITS, smallPair: 0 });
+    checkAlignment(a, events(c), events(o));
     expect(a.aligned).toBe(false);
     {
       expect(a.stoppedAt).not.toBeNull();
@@ -237,11 +249,11 @@ describe('alignment', () => {
   it('is kept in the index and read back unchanged', () => {
     const k = makeCase({ seed: 'kept', eventsPerThread: 3000, threads: 2, profile: 'realistic' }, randomEdits(new Rng('kept'), [3000, 3000]));
     for (const p of k.pairs) {
-      const first = alignPair(p.c, p.o, true);
-      const row = p.c.log.db.prepare('SELECT count(*) AS n FROM alignments').get() as { n: number };
+      const first = alignPair(p.c(true), p.o(true));
+      const row = p.c(true).log.db.prepare('SELECT count(*) AS n FROM alignments').get() as { n: number };
       expect(row.n).toBeGreaterThan(0);
-      expect(alignPair(p.c, p.o, true)).toEqual(first);
-      expect(alignPair(p.c, p.o, false)).toEqual(computeAlignment(p.c, p.o, false));
+      expect(alignPair(p.c(true), p.o(true))).toEqual(first);
+      expect(alignPair(p.c(false), p.o(false))).toEqual(computeAlignment(p.c(false), p.o(false)));
     }
     k.close();
   });

@@ -1,9 +1,17 @@
 // One thread's event keys, as the alignment reads them: by position, a block
-// at a time from the index, canonicalized or not. Only the keys and flags of
-// a block are kept (16 + 1 bytes an event), a bounded number of blocks at once.
-import type { Db } from '../store/db';
-import { BLOCK_SIZE, effectiveKeys, FLAG_FORCE_EXACT, KEY_WORDS } from '../store/eventBlock';
+// at a time from the index, canonicalized or not (under the reference's
+// rules), or from the keys derived under other rules (diff/deriveKeys.ts).
+// Only the keys and flags of a block are kept (16 + 1 bytes an event), a
+// bounded number of blocks at once.
+import type { ThreadSide } from '../diff/firstDivergence';
+import { BLOCK_SIZE as BLOCK, effectiveKeys, FLAG_FORCE_EXACT as EXACT, KEY_WORDS as WORDS } from '../store/eventBlock';
 import { readBlock } from '../store/logIndex';
+
+// Module-local copies of the constants read per event: an imported binding is a getter
+// call each time where the sources run unbundled (tsx: the benchmark, the tests).
+const BLOCK_SIZE = BLOCK;
+const KEY_WORDS = WORDS;
+const FLAG_FORCE_EXACT = EXACT;
 
 interface CachedBlock {
   no: number;
@@ -21,15 +29,12 @@ export class KeyReader {
   private recent2: CachedBlock | null = null;
   /** Blocks read from the index (for the benchmark and tests). */
   reads = 0;
+  /** Events in the thread's stream. */
+  readonly length: number;
 
-  constructor(
-    private readonly db: Db,
-    private readonly logId: number,
-    private readonly threadNo: number,
-    /** Events in the thread. */
-    readonly length: number,
-    private readonly canonicalize: boolean,
-  ) {}
+  constructor(private readonly side: ThreadSide) {
+    this.length = side.thread.eventCount;
+  }
 
   block(no: number): CachedBlock {
     const r = this.recent;
@@ -42,19 +47,33 @@ export class KeyReader {
     }
     let b = this.cache.get(no);
     if (!b) {
-      const raw = readBlock(this.db, this.logId, this.threadNo, no);
-      this.reads++;
-      const keys = effectiveKeys(raw, this.canonicalize);
-      const unique = new Uint8Array(raw.count);
-      for (let i = 0; i < raw.count; i++) unique[i] = raw.flags[i]! & FLAG_FORCE_EXACT;
-      // Copies, so that the decoded block (all its columns) can go.
-      b = { no, keys: keys === raw.keyRaw ? raw.keyRaw.slice(0, KEY_WORDS * raw.count) : keys, unique };
+      b = this.side.log.cmp.reference ? this.fromIndex(no) : this.fromStream(no);
       if (this.cache.size >= MAX_BLOCKS) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(no, b);
     }
     this.recent2 = this.recent;
     this.recent = b;
     return b;
+  }
+
+  private fromIndex(no: number): CachedBlock {
+    const log = this.side.log;
+    const raw = readBlock(log.db, log.log.logId, this.side.thread.threadNo, no);
+    this.reads++;
+    const keys = effectiveKeys(raw, log.cmp.canonicalize);
+    const unique = new Uint8Array(raw.count);
+    for (let i = 0; i < raw.count; i++) unique[i] = raw.flags[i]! & FLAG_FORCE_EXACT;
+    // Copies, so that the decoded block (all its columns) can go.
+    return { no, keys: keys === raw.keyRaw ? raw.keyRaw.slice(0, KEY_WORDS * raw.count) : keys, unique };
+  }
+
+  /** Under rules: the stream's block, the keys the rules change laid over the index's. */
+  private fromStream(no: number): CachedBlock {
+    const s = this.side.log.streamBlock(this.side.thread.threadNo, no);
+    this.reads++;
+    const unique = new Uint8Array(s.count);
+    for (let i = 0; i < s.count; i++) unique[i] = s.flags[i]! & FLAG_FORCE_EXACT;
+    return { no, keys: s.keys, unique };
   }
 
   /** The first word of the key at a position (for rolling hashes). */

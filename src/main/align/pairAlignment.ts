@@ -3,10 +3,13 @@
 // the events it starts with and (for a replace) where inside a field they
 // first differ.
 import { compareEvents, type FieldDifference } from '../diff/compareEvents';
+import { comparedValues, compareEventsUnder, valueAt } from '../diff/compareUnderRules';
+import type { CompiledRules } from '../diff/deriveKeys';
 import type { PairResult } from '../diff/diffLogs';
 import { leafDifference } from '../diff/fieldDiff';
-import type { ThreadSide } from '../diff/firstDivergence';
-import type { IndexedLog } from '../diff/indexedLog';
+import { describeConflict, type ThreadSide } from '../diff/firstDivergence';
+import type { RuledLog } from '../diff/ruledLog';
+import { pairingWalk } from './pairingWalk';
 import { pyRepr } from '../py/format';
 import { PyError, type PyDict, type PyValue } from '../py/value';
 import type { Alignment, Hunk } from './alignThreads';
@@ -48,7 +51,7 @@ export function backInStep(a: Alignment, canaryTotal: number, oursTotal: number)
   return { canary: last.canary[1], ours: last.ours[1] };
 }
 
-export function sides(p: PairResult, canary: IndexedLog, ours: IndexedLog): { c: ThreadSide; o: ThreadSide } {
+export function sides(p: PairResult, canary: RuledLog, ours: RuledLog): { c: ThreadSide; o: ThreadSide } {
   return { c: { log: canary, thread: p.canaryThread }, o: { log: ours, thread: p.oursThread } };
 }
 
@@ -65,17 +68,27 @@ export interface AlignedDifference {
   ours: string | null;
 }
 
-/** How two events differ (by default as the alignment compares them, tid_event_idx aside), or null when they do not. */
-export function alignedDifference(ec: PyDict, eo: PyDict, opts: { ignoreIdx: boolean } = { ignoreIdx: true }): AlignedDifference | null {
+/**
+ * How two events differ (by default as the alignment compares them,
+ * tid_event_idx aside), or null when they do not; under `rules` when the
+ * comparison is not the reference's (paired values aside: the pairing
+ * decides those).
+ */
+export function alignedDifference(
+  ec: PyDict,
+  eo: PyDict,
+  opts: { ignoreIdx: boolean } = { ignoreIdx: true },
+  rules: CompiledRules | null = null,
+): AlignedDifference | null {
   let d: FieldDifference | null;
   try {
-    d = compareEvents(ec, eo, opts);
+    d = rules ? compareEventsUnder(rules, ec, eo, opts) : compareEvents(ec, eo, opts);
   } catch (e) {
     if (!(e instanceof PyError)) throw e;
     return { field: 'error', description: `the reference cannot compare these events (${e.message})`, path: '', canary: null, ours: null };
   }
   if (d === null) return null;
-  const leaf = leafDifference(ec, eo, d);
+  const leaf = leafDifference(ec, eo, d, rules && d.field === 'payload' && d.key !== undefined ? comparedValues(rules, ec, eo, d.key) : undefined);
   const repr = (v: PyValue | undefined): string | null => (v === undefined ? null : pyRepr(v));
   return {
     field: d.field,
@@ -96,13 +109,32 @@ export interface HunkDetail {
   difference: AlignedDifference | null;
 }
 
-export function hunkDetail(c: ThreadSide, o: ThreadSide, h: Hunk, canonicalize: boolean): HunkDetail {
+/** The rules two sides are compared under, when not the reference's. */
+function rulesOf(c: ThreadSide): CompiledRules | null {
+  return c.log.cmp.reference ? null : c.log.rules;
+}
+
+/** How the events of a row of the aligned view differ: by the rules, or by a pairing they break; null when they do not. */
+export function rowDifference(c: ThreadSide, i: number, o: ThreadSide, j: number, a: Alignment, opts = { ignoreIdx: true }): AlignedDifference | null {
+  const ec = c.log.event(c.thread.threadNo, i);
+  const eo = o.log.event(o.thread.threadNo, j);
+  const d = alignedDifference(ec, eo, opts, rulesOf(c));
+  if (d || c.log.cmp.reference) return d;
+  const conflict = pairingWalk(a, c, o).conflicts.get(i);
+  if (!conflict) return null;
+  const f = describeConflict(c, i, o, j, conflict);
+  const path = c.log.rules.paired[conflict.field]!.path;
+  const repr = (ev: PyDict): string | null => {
+    const v = valueAt(ev, path);
+    return v === undefined ? null : pyRepr(v);
+  };
+  return { field: 'payload', key: f.key!, description: f.description, path: path.join('.'), canary: repr(ec), ours: repr(eo) };
+}
+
+export function hunkDetail(c: ThreadSide, o: ThreadSide, h: Hunk, a: Alignment): HunkDetail {
   const lines = (s: ThreadSide, r: [number, number]): [number, number] | null =>
     r[1] > r[0] ? [s.log.lineNumber(s.thread.threadNo, r[0]), s.log.lineNumber(s.thread.threadNo, r[1] - 1)] : null;
-  let difference: AlignedDifference | null = null;
-  if (h.op === 'replace') {
-    difference = alignedDifference(c.log.event(c.thread.threadNo, h.canary[0], canonicalize), o.log.event(o.thread.threadNo, h.ours[0], canonicalize));
-  }
+  const difference = h.op === 'replace' ? rowDifference(c, h.canary[0], o, h.ours[0], a) : null;
   return { hunk: h, canaryLines: lines(c, h.canary), oursLines: lines(o, h.ours), difference };
 }
 

@@ -5,7 +5,7 @@
 import { alignPair } from '../align/alignPair';
 import { sides } from '../align/pairAlignment';
 import type { DiffResult } from '../diff/diffLogs';
-import type { IndexedLog } from '../diff/indexedLog';
+import type { RuledLog } from '../diff/ruledLog';
 import { pythonPathStr } from '../ingest/logErrors';
 import { compareWithBaseline, comparisonLine, type BaselineComparison } from '../triage/baselineCompare';
 import { readBaseline, type Baseline } from '../triage/baselineFile';
@@ -42,11 +42,11 @@ export interface RunComparison {
 }
 
 /** Every hunk of the run signed (each pair aligned), and the run compared with the baseline. */
-export function compareRun(baseline: Baseline, result: DiffResult, canary: IndexedLog, ours: IndexedLog): RunComparison {
+export function compareRun(baseline: Baseline, result: DiffResult, canary: RuledLog, ours: RuledLog): RunComparison {
   const signatures = new Map<string, HunkSignature[]>();
   for (const p of result.pairs) {
     const { c, o } = sides(p, canary, ours);
-    signatures.set(p.canaryThread.tidKey, pairSignatures(p, canary, ours, alignPair(c, o, result.canonicalize), result.canonicalize));
+    signatures.set(p.canaryThread.tidKey, pairSignatures(p, canary, ours, alignPair(c, o)));
   }
   const groups = groupSignatures([...signatures].map(([pairKey, s]) => ({ pairKey, signatures: s })));
   return {

@@ -4,8 +4,10 @@ import type { ReportFormat } from '../../shared/api';
 import { REPORT_FORMATS } from '../../shared/requestSchemas';
 import { pyStr } from '../py/format';
 import { pythonStdoutErrors } from '../py/stdio';
+import { comparisonOf } from '../diff/comparison';
 import { IndexedLog } from '../diff/indexedLog';
 import { DiffOptionError, diffLogs, type AutoMap } from '../diff/diffLogs';
+import { RuledLog } from '../diff/ruledLog';
 import { ingestPair } from '../ingest/ingestPair';
 import { pythonPathStr } from '../ingest/logErrors';
 import { renderReport } from '../report/exportReport';
@@ -17,6 +19,7 @@ import { noSpace, NoSpaceError, writeFailureReason, writeFileAtomic } from '../s
 import { withIndex } from './withIndex';
 import { parseArgs, UsageError, type CommandSpec } from './args';
 import { TerminalProgress } from './progressBar';
+import { RULE_OPTIONS, rulesFromArgs } from './ruleOptions';
 import { readablePath } from './spool';
 import { writeStderr, writeStdout } from './output';
 import { BASELINE_OPTIONS, baselineChoice, compareRun, finishComparison } from './baselineOptions';
@@ -67,6 +70,7 @@ export const DIFF_SPEC: CommandSpec = {
     },
     ...BASELINE_OPTIONS,
     { name: '--quiet', help: 'no progress bars on a terminal' },
+    ...RULE_OPTIONS,
   ],
   epilog:
     'Exit status: 0 done; 1 bad input (one line on stderr naming file and line) or, with\n' +
@@ -93,6 +97,8 @@ export async function runDiff(argv: string[]): Promise<number> {
   const format = ((args.get('--format') as string | undefined) ?? 'reference-md') as ReportFormat;
   const baseline = baselineChoice(DIFF_SPEC, args);
   const autoMap = autoMapOf(args.get('--auto-map') as AutoMap | undefined, format, args.has('--tid-map'));
+  // The rules first: a rules file that cannot be read is refused before any log is.
+  const cmp = comparisonOf(!args.has('--no-canonicalize-allocators'), rulesFromArgs(args));
   const progress = args.has('--quiet') ? null : new TerminalProgress();
   return withIndex((args.get('--db') as string | undefined) ?? null, async (index) => {
     // Pipes are read once into a temporary copy; messages still name them as given.
@@ -108,14 +114,10 @@ export async function runDiff(argv: string[]): Promise<number> {
       progress?.clear();
     }
     if (args.emptyList.has('--ours')) throw emptyListPath('--ours');
-    const c = new IndexedLog(index.db, pair.canary, canary.label, canary.path);
-    const o = new IndexedLog(index.db, pair.ours, ours.label, ours.path);
+    const c = new RuledLog(new IndexedLog(index.db, pair.canary, canary.label, canary.path), cmp);
+    const o = new RuledLog(new IndexedLog(index.db, pair.ours, ours.label, ours.path), cmp);
     try {
-      const result = diffLogs(c, o, {
-        canonicalize: !args.has('--no-canonicalize-allocators'),
-        tidMapArg: (args.get('--tid-map') as string | undefined) ?? null,
-        autoMap,
-      });
+      const result = diffLogs(c, o, { tidMapArg: (args.get('--tid-map') as string | undefined) ?? null, autoMap });
       for (const w of result.warnings) writeStderr(w + '\n');
       for (const n of cutNotices({ canary: c, ours: o })) writeStderr(`warn: ${n}\n`);
       const run = baseline.baseline ? compareRun(baseline.baseline, result, c, o) : null;

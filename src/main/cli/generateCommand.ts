@@ -30,14 +30,14 @@ const GENERATE_SPEC: CommandSpec = {
   ],
 };
 
-function positiveInt(spec: CommandSpec, name: string, v: string | true | undefined, dflt: number, min = 1): number {
+function positiveInt(spec: CommandSpec, name: string, v: string | true | string[] | undefined, dflt: number, min = 1): number {
   if (v === undefined) return dflt;
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new UsageError(spec, `argument ${name}: expected an integer >= ${min}, got '${String(v)}'`);
   return n;
 }
 
-function bugList(spec: CommandSpec, v: string | true | undefined): number[] {
+function bugList(spec: CommandSpec, v: string | true | string[] | undefined): number[] {
   if (v === undefined || v === '') return [];
   const ids = String(v)
     .split(',')

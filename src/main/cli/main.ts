@@ -10,6 +10,8 @@ import { runDiff } from './diffCommand';
 import { runGenerate } from './generateCommand';
 import { runReport } from './reportCommand';
 import { runServe } from './serveCommand';
+import { runRules } from './rulesCommand';
+import { RulesError } from '../rules/rulesFile';
 import { writeStderr, writeStdout } from './output';
 
 const OVERVIEW = `usage: lockstep <command> [options]
@@ -21,6 +23,7 @@ commands:
   diff        compare two logs; prints the reference tool's Markdown report
   report      render a saved session (.lockstep): reference or annotated Markdown, HTML, JSON
   serve       the workbench in a browser (http://127.0.0.1 only, token-protected)
+  rules       print the reference's rules as a rules file, or check one
   generate    write a deterministic pair of demo/benchmark logs
   cache       where the decompressed copies of compressed logs are kept, their size; --clear
 
@@ -40,6 +43,8 @@ async function run(argv: string[]): Promise<number> {
       return runReport(rest);
     case 'cache':
       return runCache(rest);
+    case 'rules':
+      return runRules(rest);
     case undefined:
     case '-h':
     case '--help':
@@ -69,6 +74,10 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitStatus;
     }
     if (e instanceof DiffOptionError) for (const w of e.warningsBefore) writeStderr(w + '\n');
+    if (e instanceof RulesError) {
+      writeStderr(`error: ${e.message}\n`);
+      return 1;
+    }
     if (e instanceof LogInputError || e instanceof DiffOptionError || e instanceof NoSpaceError) {
       writeStderr(`error: ${e.message}\n`);
       return e.exitStatus;

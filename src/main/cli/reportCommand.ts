@@ -1,7 +1,9 @@
 // `lockstep report --session F`: a saved session's report, in any format,
 // from the command line (CI artifacts, sharing without the workbench).
 import { existsSync } from 'node:fs';
+import { comparisonOf } from '../diff/comparison';
 import { IndexedLog } from '../diff/indexedLog';
+import { RuledLog } from '../diff/ruledLog';
 import { DiffOptionError, diffLogs } from '../diff/diffLogs';
 import { fingerprintFile } from '../ingest/fingerprint';
 import { ingestPair } from '../ingest/ingestPair';
@@ -9,7 +11,7 @@ import { appVersion } from '../hosts/appPaths';
 import { REPORT_FORMATS } from '../../shared/requestSchemas';
 import { renderReport } from '../report/exportReport';
 import { readSessionFile, SessionFileError } from '../sessions/sessionFile';
-import { tidMapArg, tidPairsFromJson } from '../service/openSession';
+import { keptRules, tidMapArg, tidPairsFromJson } from '../service/openSession';
 import { writeReport } from './diffCommand';
 import { withIndex } from './withIndex';
 import type { ReportFormat } from '../../shared/api';
@@ -80,11 +82,14 @@ export async function runReport(argv: string[]): Promise<number> {
     } finally {
       progress?.clear();
     }
-    const c = new IndexedLog(index.db, pair.canary, paths.canary, paths.canary);
-    const o = new IndexedLog(index.db, pair.ours, paths.ours, paths.ours);
+    const notes: string[] = [];
+    const cmp = comparisonOf(file.canonicalize, keptRules(file.rules, notes));
+    for (const n of notes) writeStderr(`warn: ${n}\n`);
+    const c = new RuledLog(new IndexedLog(index.db, pair.canary, paths.canary, paths.canary), cmp);
+    const o = new RuledLog(new IndexedLog(index.db, pair.ours, paths.ours, paths.ours), cmp);
     try {
       const tidPairs = tidPairsFromJson(file.tidMap, file.tidMapReasons);
-      const result = diffLogs(c, o, { canonicalize: file.canonicalize, tidPairs });
+      const result = diffLogs(c, o, { tidPairs });
       const run = baseline.baseline ? compareRun(baseline.baseline, result, c, o) : null;
       const text = renderReport(format, {
         result,

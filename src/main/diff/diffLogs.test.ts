@@ -9,8 +9,10 @@ import { ingestLog } from '../ingest/ingestLog';
 import { renderReferenceReport } from '../report/referenceMarkdown';
 import { openDb, type Db } from '../store/db';
 import { BLOCK_SIZE } from '../store/eventBlock';
-import { diffLogs, NoTidMapping, type DiffResult } from './diffLogs';
+import { referenceComparison } from './comparison';
+import { diffLogs, NoTidMapping, type DiffOptions, type DiffResult } from './diffLogs';
 import { IndexedLog } from './indexedLog';
+import { RuledLog } from './ruledLog';
 
 const REFERENCE = process.env.LOCKSTEP_REFERENCE ?? resolve(__dirname, '../../../../shared/reference/diff_events.py');
 const dir = mkdtempSync(join(tmpdir(), 'difflogs-'));
@@ -96,13 +98,19 @@ beforeAll(() => {
   ours = new IndexedLog(db, ingestLog(db, o, 'ours.jsonl').log, 'ours.jsonl', o);
 });
 
+/** diffLogs with the reference's rules, allocator canonicalization as asked. */
+function diff(opts: DiffOptions & { canonicalize: boolean }): DiffResult {
+  const cmp = referenceComparison(opts.canonicalize);
+  return diffLogs(new RuledLog(canary, cmp), new RuledLog(ours, cmp), opts);
+}
+
 function positions(r: DiffResult): (number | null)[] {
   return r.pairs.map((p) => p.divergence?.position ?? null);
 }
 
 describe('first divergence across blocks', () => {
   it('finds each divergence at its position, at and around block boundaries', () => {
-    const r = diffLogs(canary, ours, { canonicalize: true });
+    const r = diff({ canonicalize: true });
     expect(r.pairs.map((p) => p.canaryTid)).toEqual([6n, 7n, 8n, 9n, 10n, 11n]);
     expect(positions(r)).toEqual([null, B, B - 1, null, 2 * B - 1, B + 500]);
     expect(r.pairs[3]!.matched).toBe(2 * B);
@@ -110,15 +118,15 @@ describe('first divergence across blocks', () => {
   });
 
   it('compares allocator returns raw when canonicalization is off', () => {
-    const r = diffLogs(canary, ours, { canonicalize: false });
+    const r = diff({ canonicalize: false });
     expect(positions(r)).toEqual([null, B, B - 1, null, 1, B + 500]);
   });
 
   it('reports no mapping when nothing pairs (the reference exits 2)', () => {
-    expect(() => diffLogs(canary, ours, { canonicalize: true, tidMapArg: '99=98' })).not.toThrow();
-    const r = diffLogs(canary, ours, { canonicalize: true, tidMapArg: '99=98,6=1' });
+    expect(() => diff({ canonicalize: true, tidMapArg: '99=98' })).not.toThrow();
+    const r = diff({ canonicalize: true, tidMapArg: '99=98,6=1' });
     expect(r.warnings).toEqual(['warn: canary tid 99 not in stream; skipping']);
-    expect(() => diffLogs(canary, ours, { canonicalize: true, tidMapArg: ' , ' })).toThrow(NoTidMapping);
+    expect(() => diff({ canonicalize: true, tidMapArg: ' , ' })).toThrow(NoTidMapping);
   });
 
   it.skipIf(!existsSync(REFERENCE))('prints what the reference prints, both canonicalization settings', () => {
@@ -129,7 +137,7 @@ describe('first divergence across blocks', () => {
         maxBuffer: 1 << 28,
       });
       expect(ref.status).toBe(0);
-      const r = diffLogs(canary, ours, { canonicalize: flags.length === 0 });
+      const r = diff({ canonicalize: flags.length === 0 });
       expect(renderReferenceReport(r)).toBe(ref.stdout);
     }
   });

@@ -5,7 +5,9 @@ import { PyError, pyHashKey, type PyDict, type PyValue } from '../py/value';
 import { LogInputError } from '../ingest/logErrors';
 import type { FieldDifference } from './compareEvents';
 import { firstDivergence, type ThreadSide } from './firstDivergence';
-import type { IndexedLog, ThreadInfo } from './indexedLog';
+import type { Comparison } from './comparison';
+import type { ThreadInfo } from './indexedLog';
+import type { RuledLog } from './ruledLog';
 import { similarityMapping, type SimilarityMapping } from './similarityMap';
 import { autoTidMap, parseTidMapArg, sortedPairs, TidMapError, type TidPair } from './tidMap';
 
@@ -13,8 +15,6 @@ import { autoTidMap, parseTidMapArg, sortedPairs, TidMapError, type TidPair } fr
 export type AutoMap = 'reference' | 'similarity';
 
 export interface DiffOptions {
-  /** Allocator canonicalization (the reference's default; --no-canonicalize-allocators turns it off). */
-  canonicalize: boolean;
   /** The --tid-map text; empty or absent means the automatic mapping. */
   tidMapArg?: string | null;
   /** A mapping chosen in the workbench (takes precedence over tidMapArg). */
@@ -59,10 +59,13 @@ export interface DiffResult {
   warnings: string[];
   unmappedCanary: ThreadInfo[];
   unmappedOurs: ThreadInfo[];
+  /** Allocator canonicalization (the reference's default; --no-canonicalize-allocators turns it off). */
   canonicalize: boolean;
   /** The automatic mapping in effect (null: a mapping was given), and for the similarity one what it found. */
   autoMap: AutoMap | null;
   similarity: SimilarityMapping | null;
+  /** What the comparison was made under: the allocator switch and the rules. */
+  comparison: Comparison;
 }
 
 /** No pair of threads to compare: the reference exits with status 2. */
@@ -115,7 +118,7 @@ function similarityTidMap(mapping: SimilarityMapping): Map<string, TidPair> {
   return out;
 }
 
-function resolveTidMap(canary: IndexedLog, ours: IndexedLog, opts: DiffOptions, similarity: SimilarityMapping | null): Map<string, TidPair> {
+function resolveTidMap(canary: RuledLog, ours: RuledLog, opts: DiffOptions, similarity: SimilarityMapping | null): Map<string, TidPair> {
   if (opts.tidPairs) {
     const m = new Map<string, TidPair>();
     for (const p of opts.tidPairs) m.set(pyHashKey(p.canaryTid), p);
@@ -133,33 +136,33 @@ function resolveTidMap(canary: IndexedLog, ours: IndexedLog, opts: DiffOptions, 
   return similarity ? similarityTidMap(similarity) : autoTidMap(canary, ours);
 }
 
-function checkCanonicalizable(log: IndexedLog): void {
+function checkCanonicalizable(log: RuledLog): void {
   const crash = log.log.canonCrash;
   if (crash) throw new LogInputError(log.label, crash.line, crash.message);
 }
 
-function divergenceDetail(c: ThreadSide, o: ThreadSide, position: number, difference: FieldDifference, canonicalize: boolean): Divergence {
+function divergenceDetail(c: ThreadSide, o: ThreadSide, position: number, difference: FieldDifference): Divergence {
   const ct = c.thread.threadNo;
   const ot = o.thread.threadNo;
   const preContext: EventPair[] = [];
   for (let p = Math.max(0, position - CONTEXT); p < position; p++) {
-    preContext.push({ canary: c.log.event(ct, p, canonicalize), ours: o.log.event(ot, p, canonicalize) });
+    preContext.push({ canary: c.log.event(ct, p), ours: o.log.event(ot, p) });
   }
   return {
     position,
     difference,
     preContext,
-    canary: c.log.event(ct, position, canonicalize),
-    ours: o.log.event(ot, position, canonicalize),
-    nextCanary: position + 1 < c.thread.eventCount ? c.log.event(ct, position + 1, canonicalize) : null,
-    nextOurs: position + 1 < o.thread.eventCount ? o.log.event(ot, position + 1, canonicalize) : null,
+    canary: c.log.event(ct, position),
+    ours: o.log.event(ot, position),
+    nextCanary: position + 1 < c.thread.eventCount ? c.log.event(ct, position + 1) : null,
+    nextOurs: position + 1 < o.thread.eventCount ? o.log.event(ot, position + 1) : null,
   };
 }
 
-function diffPair(c: ThreadSide, o: ThreadSide, pair: TidPair, canonicalize: boolean): PairResult {
-  const first = firstDivergence(c, o, canonicalize);
+function diffPair(c: ThreadSide, o: ThreadSide, pair: TidPair): PairResult {
+  const first = firstDivergence(c, o);
   const n = Math.min(c.thread.eventCount, o.thread.eventCount);
-  const divergence = first && divergenceDetail(c, o, first.position, first.difference, canonicalize);
+  const divergence = first && divergenceDetail(c, o, first.position, first.difference);
   return {
     canaryTid: pair.canaryTid,
     oursTid: pair.oursTid,
@@ -173,15 +176,19 @@ function diffPair(c: ThreadSide, o: ThreadSide, pair: TidPair, canonicalize: boo
   };
 }
 
-/** The reference's main(): canonicalization check, mapping, per-pair first divergence. */
-export function diffLogs(canary: IndexedLog, ours: IndexedLog, opts: DiffOptions): DiffResult {
-  if (opts.canonicalize) {
+/**
+ * The reference's main(): canonicalization check, mapping, per-pair first
+ * divergence, under the comparison both logs are seen with.
+ */
+export function diffLogs(canary: RuledLog, ours: RuledLog, opts: DiffOptions): DiffResult {
+  const comparison = canary.cmp;
+  if (comparison.canonicalize) {
     checkCanonicalizable(canary);
     checkCanonicalizable(ours);
   }
   const given = Boolean(opts.tidPairs) || Boolean(opts.tidMapArg);
   const autoMap = given ? null : (opts.autoMap ?? 'reference');
-  const similarity = autoMap === 'similarity' ? similarityMapping(canary, ours) : null;
+  const similarity = autoMap === 'similarity' ? similarityMapping(canary.base, ours.base) : null;
   const mapping = resolveTidMap(canary, ours, opts, similarity);
   if (mapping.size === 0) throw new NoTidMapping();
   let ordered: TidPair[];
@@ -208,15 +215,16 @@ export function diffLogs(canary: IndexedLog, ours: IndexedLog, opts: DiffOptions
     }
     usedCanary.add(ct.threadNo);
     usedOurs.add(ot.threadNo);
-    pairs.push(diffPair({ log: canary, thread: ct }, { log: ours, thread: ot }, pair, opts.canonicalize));
+    pairs.push(diffPair({ log: canary, thread: ct }, { log: ours, thread: ot }, pair));
   }
   return {
     pairs,
     warnings,
     unmappedCanary: canary.threads.filter((t) => !usedCanary.has(t.threadNo)),
     unmappedOurs: ours.threads.filter((t) => !usedOurs.has(t.threadNo)),
-    canonicalize: opts.canonicalize,
+    canonicalize: comparison.canonicalize,
     autoMap,
     similarity,
+    comparison,
   };
 }

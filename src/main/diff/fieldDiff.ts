@@ -36,12 +36,16 @@ function descend(a: PyValue | undefined, b: PyValue | undefined, path: string, d
   return { path, canary: a, ours: b };
 }
 
-/** The first differing leaf under the field the reference's comparison named. */
-export function leafDifference(ec: PyDict, eo: PyDict, d: FieldDifference): LeafDifference {
+/**
+ * The first differing leaf under the field the reference's comparison named.
+ * `compared`: the field's two values as the comparison saw them (without what
+ * rules leave out of them), when not the events' own.
+ */
+export function leafDifference(ec: PyDict, eo: PyDict, d: FieldDifference, compared?: [PyValue | undefined, PyValue | undefined]): LeafDifference {
   if (d.field !== 'payload' || d.key === undefined) return { path: d.field, canary: ec.get(d.field), ours: eo.get(d.field) };
   const pc = ec.get('payload');
   const po = eo.get('payload');
-  const vc = isDict(pc) && pc.has(d.key) ? pc.get(d.key) : undefined;
-  const vo = isDict(po) && po.has(d.key) ? po.get(d.key) : undefined;
+  const vc = compared ? compared[0] : isDict(pc) && pc.has(d.key) ? pc.get(d.key) : undefined;
+  const vo = compared ? compared[1] : isDict(po) && po.has(d.key) ? po.get(d.key) : undefined;
   return descend(vc, vo, member('payload', d.key), 0);
 }

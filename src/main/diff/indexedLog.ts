@@ -37,7 +37,8 @@ export class IndexedLog {
   /** The file as it was when it was opened for reading: any later change to it shows in these. */
   private opened: Stats | null = null;
   private checkedAt = 0;
-  private readonly secret: Uint8Array;
+  /** The index's hash secret: every key of this log is computed under it. */
+  readonly secret: Uint8Array;
   private readonly readKey = new Uint32Array(4);
 
   constructor(

@@ -3,7 +3,13 @@ import { INT_MAX_STR_DIGITS, pyRepr } from '../py/format';
 import { pyDecimalValue } from '../py/decimalDigits';
 import { pyCompare, PyError, pyHashKey, type PyValue } from '../py/value';
 import { LogInputError } from '../ingest/logErrors';
-import type { IndexedLog, ThreadInfo } from './indexedLog';
+import type { ThreadInfo } from './indexedLog';
+
+/** A log's threads as the mapping reads them (an indexed log, or one seen under rules). */
+interface MappedLog {
+  label: string;
+  threads: ThreadInfo[];
+}
 
 /** A mapping from canary tid to ours tid, in the reference's dict semantics (one entry per canary tid key). */
 export interface TidPair {
@@ -142,7 +148,7 @@ function sortTids<T>(items: T[], tidOf: (t: T) => PyValue): T[] {
   });
 }
 
-function groupByFirstCall(log: IndexedLog): Map<string, { name: PyValue; threads: ThreadInfo[] }> {
+function groupByFirstCall(log: MappedLog): Map<string, { name: PyValue; threads: ThreadInfo[] }> {
   const groups = new Map<string, { name: PyValue; threads: ThreadInfo[] }>();
   for (const t of log.threads) {
     if (t.firstCallCrash !== null) {
@@ -162,7 +168,7 @@ function groupByFirstCall(log: IndexedLog): Map<string, { name: PyValue; threads
   return groups;
 }
 
-function sortThreads(log: IndexedLog, threads: ThreadInfo[]): ThreadInfo[] {
+function sortThreads(log: MappedLog, threads: ThreadInfo[]): ThreadInfo[] {
   try {
     return sortTids(threads, (t) => t.tid);
   } catch (e) {
@@ -175,7 +181,7 @@ function sortThreads(log: IndexedLog, threads: ThreadInfo[]): ThreadInfo[] {
  * auto_tid_map: pair threads by the name of their first kernel.call, sorted
  * tids zipped within a name; threads without a kernel.call or partner stay unmapped.
  */
-export function autoTidMap(canary: IndexedLog, ours: IndexedLog): Map<string, TidPair> {
+export function autoTidMap(canary: MappedLog, ours: MappedLog): Map<string, TidPair> {
   const cg = groupByFirstCall(canary);
   const og = groupByFirstCall(ours);
   const mapping = new Map<string, TidPair>();

@@ -85,7 +85,8 @@ const WRONG_STATUSES = ['0xC0000034', '0xC0000011', '0xC000000D', '0xC0000022', 
 export interface Edit {
   /** Position in the canary thread (0-based). */
   at: number;
-  op: 'insert' | 'delete' | 'change' | 'truncate';
+  /** alloc: an extra allocator call in ours (a kernel.call and its kernel.return, with an address of its own). */
+  op: 'insert' | 'delete' | 'change' | 'truncate' | 'alloc';
   /** Events inserted, deleted or changed (ignored by truncate). Deletes pass over allocator returns. */
   count: number;
 }
@@ -100,7 +101,7 @@ export function editCost(edits: readonly Edit[], threadLength: number): number {
   for (const e of edits) {
     if (e.op === 'truncate') continue;
     if (e.at >= cut) continue;
-    cost += e.op === 'change' ? 2 * e.count : e.count;
+    cost += e.op === 'change' || e.op === 'alloc' ? 2 * e.count : e.count;
   }
   return cost + (threadLength - cut);
 }
@@ -810,6 +811,24 @@ export function generatePair(canaryPath: string, oursPath: string, opts: Generat
         if (e.op === 'truncate') cut = true;
         else if (e.op === 'delete') th.deleting += e.count;
         else if (e.op === 'change') th.changing += e.count;
+        else if (e.op === 'alloc')
+          for (let n = 0; n < e.count; n++) {
+            const call = new Map<string, GenValue>([
+              ['name', 'RtlAllocateHeap'],
+              ['ord', 189n],
+              ['args_resolved', new Map<string, GenValue>([['size', 64n]])],
+            ]);
+            w.emit(tid, th.idx, { kind: 'kernel.call', payload: call }, null);
+            th.idx += 1n;
+            const ret = new Map<string, GenValue>([
+              ['name', 'RtlAllocateHeap'],
+              ['ord', 189n],
+              ['return_value', 0n],
+              ['status', '0x0'],
+            ]);
+            w.emit(tid, th.idx, { kind: 'kernel.return', payload: ret, alloc: 'RtlAllocateHeap' }, null);
+            th.idx += 1n;
+          }
         else
           for (let n = 0; n < e.count; n++) {
             const payload = new Map<string, GenValue>([

@@ -13,7 +13,7 @@ import { LogScanner, type CutCheck } from './logScanner';
 import { splitLogBytes } from './lineSplitter';
 import { DamagedDataError, openLogBytes, type LogBytes } from './logBytes';
 import { CopyingBytes } from './readBackCopy';
-import { useHashSecret } from './valueHash';
+import { recordEntries, useHashSecret } from './valueHash';
 import { fsPath } from '../py/codecs';
 
 export interface IngestProgress {
@@ -65,6 +65,8 @@ export function scanLog(
   const started = Date.now();
   let bytes: LogBytes | null = null;
   let copy: CopyingBytes | null = null;
+  // Every entry hashed while this log is read goes to its field dictionary; nothing after.
+  recordEntries(scanner.recorder);
   try {
     bytes = openLogBytes(path);
     if (bytes.compression !== null) {
@@ -116,6 +118,7 @@ export function scanLog(
     throw e;
   } finally {
     bytes?.close();
+    recordEntries(null);
   }
 }
 

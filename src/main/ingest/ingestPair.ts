@@ -97,6 +97,7 @@ function inWorker(db: Db, src: LogSource, fp: FileFingerprint, side: Side, hooks
             hooks.onProgress?.(side, m.progress);
             break;
           case 'blocks':
+            for (const c of m.chunks) writer.addFieldChunk(c);
             for (const r of m.records) writer.addRecord(r);
             writer.flush();
             Atomics.sub(inFlight, 0, 1);

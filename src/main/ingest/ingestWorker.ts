@@ -2,6 +2,7 @@
 // the thread that owns the index (no SQLite here), with progress, so the
 // thread that answers users stays free.
 import { parentPort, workerData } from 'node:worker_threads';
+import type { FieldBlockBuilder, FieldDictChunk } from '../store/fieldBlocks';
 import { BATCH, blockRecord, type BlockRecord, type LogSink } from '../store/logWriter';
 import { scanLog } from './ingestLog';
 import { CutLogError, IngestCancelled, LogInputError } from './logErrors';
@@ -16,26 +17,35 @@ const post = (m: WorkerReply): void => parentPort!.postMessage(m);
 /** Batches blocks into messages; postMessage copies them, so the BLOB buffers are reused. */
 class PostingSink implements LogSink {
   private pending: BlockRecord[] = [];
+  private chunks: FieldDictChunk[] = [];
   private readonly buffers: Buffer[] = [];
+  private readonly fieldBuffers: Buffer[] = [];
 
-  addBlock(threadNo: number, blockNo: number, builder: Parameters<LogSink['addBlock']>[2]): void {
+  addBlock(threadNo: number, blockNo: number, builder: Parameters<LogSink['addBlock']>[2], fields: FieldBlockBuilder): void {
     const slot = this.pending.length;
     let buf = this.buffers[slot];
     if (!buf || buf.length < builder.blobSize()) this.buffers[slot] = buf = Buffer.allocUnsafe(builder.blobSize());
-    this.pending.push(blockRecord(threadNo, blockNo, builder, buf));
+    let fbuf = this.fieldBuffers[slot];
+    if (!fbuf || fbuf.length < fields.blobSize()) this.fieldBuffers[slot] = fbuf = Buffer.allocUnsafe(fields.blobSize());
+    this.pending.push(blockRecord(threadNo, blockNo, builder, fields, buf, fbuf));
     if (this.pending.length >= BATCH) this.flush();
   }
 
+  addFieldChunk(chunk: FieldDictChunk): void {
+    this.chunks.push(chunk);
+  }
+
   flush(): void {
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0 && this.chunks.length === 0) return;
     // Wait for the writer rather than queue copies of every block in its memory (it answers within a batch's write).
     for (let n = Atomics.load(inFlight, 0); n >= MAX_IN_FLIGHT; n = Atomics.load(inFlight, 0)) {
       Atomics.wait(inFlight, 0, n, 100);
       if (isCancelled()) throw new IngestCancelled();
     }
     Atomics.add(inFlight, 0, 1);
-    post({ type: 'blocks', records: this.pending });
+    post({ type: 'blocks', records: this.pending, chunks: this.chunks });
     this.pending = [];
+    this.chunks = [];
   }
 
   addThreadFeatures(records: Parameters<LogSink['addThreadFeatures']>[0]): void {

@@ -8,11 +8,13 @@ import { JsonDecodeError, pyJsonLoads } from '../py/parse';
 import { PyError, pyEq, pyHashKey, pyLe, pyTruthy, pyTypeName, type PyDict, type PyValue } from '../py/value';
 import { ALLOCATOR_RETURN_FNS } from '../rules/referenceRules';
 import { BLOCK_SIZE, EventBlockBuilder, FLAG_ALLOCATOR, FLAG_FORCE_EXACT, FLAG_IDX_INEXACT, KEY_WORDS } from '../store/eventBlock';
+import { FieldBlockBuilder, SHAPE_DICT, SHAPE_MISSING, SHAPE_OTHER } from '../store/fieldBlocks';
 import type { ThreadRow } from '../store/logIndex';
 import type { LogSink } from '../store/logWriter';
 import { EventScanner } from './eventScanner';
 import { featureRecord } from '../store/threadFeatures';
 import { callToken, NameHashes, ThreadSketch } from './threadSketch';
+import { FieldRecorder } from './fieldRecorder';
 import { CutLogError, LogInputError } from './logErrors';
 import { entryBegin, eventKey, feedPyValue, hashPyValue, KEY_STATUS, PayloadEntries, skipMaskFor, specialKey, type PayloadShape } from './valueHash';
 
@@ -34,6 +36,8 @@ interface ThreadState {
   canonCrash: { line: number; message: string } | null;
   allocCounters: Map<string, number>;
   builder: EventBlockBuilder;
+  /** The same events' fields (store/fieldBlocks.ts), flushed with the block. */
+  fields: FieldBlockBuilder;
   blockNo: number;
   sketch: ThreadSketch;
 }
@@ -56,6 +60,8 @@ interface EventKeys {
   flags: number;
   allocName: string | null;
   canonCrash: string | null;
+  /** The kind's id in the log's kinds (the field blocks). */
+  kindId: number;
 }
 
 const keyRaw = new Uint32Array(4);
@@ -118,13 +124,19 @@ export class LogScanner {
   /** The line left out as cut short (only when a cut log is accepted). */
   cutLine: number | null = null;
 
+  /** Every payload entry as it is hashed: the index's field dictionary (set it to record while this scanner reads). */
+  readonly recorder: FieldRecorder;
+  private idScratch = new Int32Array(64);
+
   constructor(
     private readonly label: string,
     private readonly writer: LogSink,
     private readonly exactOnly = false,
     /** The log's size (to know its last line), and whether a last line cut short is left out rather than refused. */
     private readonly cut: CutCheck | null = null,
-  ) {}
+  ) {
+    this.recorder = new FieldRecorder((chunk) => this.writer.addFieldChunk(chunk));
+  }
 
   fail(line: number | null, reason: string): never {
     throw new LogInputError(this.label, line, reason);
@@ -229,6 +241,7 @@ export class LogScanner {
       flags,
       allocName,
       canonCrash: null,
+      kindId: this.recorder.kindOfString(kind, sc.kindWords),
     };
   }
 
@@ -288,6 +301,7 @@ export class LogScanner {
       flags,
       allocName,
       canonCrash,
+      kindId: this.recorder.kindOf(kind === MISSING ? undefined : kind, this.exactKindWords),
     };
   }
 
@@ -314,6 +328,7 @@ export class LogScanner {
         canonCrash: null,
         allocCounters: new Map(),
         builder: new EventBlockBuilder(),
+        fields: new FieldBlockBuilder(),
         blockNo: 0,
         sketch: new ThreadSketch(),
       };
@@ -391,6 +406,16 @@ export class LogScanner {
     } else keyMasked.set(keyRaw);
     this.sketch(th, keys);
 
+    const entryCount = keys.payloadShape === 'dict' ? keys.entries.n : 0;
+    if (this.idScratch.length < entryCount) this.idScratch = new Int32Array(2 * entryCount);
+    if (entryCount > 0) keys.entries.sortedIds(this.idScratch);
+    th.fields.add(
+      keys.kindId,
+      keys.payloadShape === 'dict' ? SHAPE_DICT : keys.payloadShape === 'other' ? SHAPE_OTHER : SHAPE_MISSING,
+      this.idScratch,
+      entryCount,
+    );
+
     const b = th.builder;
     const s = b.slot();
     const blk = b.block;
@@ -423,7 +448,7 @@ export class LogScanner {
     th.row.lastIdx = Number.isNaN(idxNum) ? null : idxNum;
     th.row.eventCount = pos + 1;
     this.events++;
-    if (b.count === BLOCK_SIZE) this.writer.addBlock(th.row.threadNo, th.blockNo++, b);
+    if (b.count === BLOCK_SIZE) this.writer.addBlock(th.row.threadNo, th.blockNo++, b, th.fields);
   }
 
   /** The thread's stream summary for the similarity mapping: its calls by name, its entry point. */
@@ -445,12 +470,20 @@ export class LogScanner {
   finish(contentSize: number): void {
     if (!this.sawHeader) this.fail(null, 'empty file');
     for (const th of this.order) if (th.orderError) throw th.orderError;
-    for (const th of this.order) if (th.builder.count > 0) this.writer.addBlock(th.row.threadNo, th.blockNo++, th.builder);
+    for (const th of this.order) if (th.builder.count > 0) this.writer.addBlock(th.row.threadNo, th.blockNo++, th.builder, th.fields);
+    this.recorder.flush();
     const crash = this.order.find((t) => t.canonCrash !== null)?.canonCrash ?? null;
     this.writer.addThreadFeatures(this.order.map((t) => featureRecord(t.sketch.features(t.row.threadNo))));
     this.writer.finish(
       this.order.map((t) => t.row),
-      { eventCount: this.events, lineCount: this.lines, canonCrash: crash, cutLine: this.cutLine, contentSize },
+      {
+        eventCount: this.events,
+        lineCount: this.lines,
+        canonCrash: crash,
+        cutLine: this.cutLine,
+        contentSize,
+        fieldNames: { keys: this.recorder.keys, kinds: this.recorder.kinds },
+      },
     );
   }
 }

@@ -23,8 +23,10 @@
 //                                          digits of a float; inf, -inf, nan)
 //   string          TAG_STR length units  (UTF-16 code units; four ASCII units per feed)
 //   list            TAG_LIST items… TAG_LIST_END count
-//   dict            TAG_DICT count, then each entry's four words (TAG_ENTRY key value,
-//                   hashed on its own) in the order of their keys
+//   dict            TAG_DICT count, then each entry's four words in the order of their keys:
+//                   an entry is hashed on its own, TAG_ENTRY key and its value's own
+//                   four words (so that the index can keep each value's hash: the rules
+//                   derive keys from them, store/fieldBlocks.ts)
 import { skippedPayloadFields } from '../rules/referenceRules';
 import { canonicalNumber, type PyValue } from '../py/value';
 
@@ -202,6 +204,8 @@ const TAG_ENTRY = 7;
 const TAG_LIST_END = 8;
 const TAG_OTHER_PAYLOAD = 9;
 const TAG_ALLOC_MASKED = 10;
+const TAG_PAIRED = 11;
+const TAG_PAYLOAD_SKIPPED = 12;
 
 const SEED_VALUE = 0x12345678;
 const SEED_ENTRY = 0x2f9e1d33;
@@ -271,6 +275,8 @@ export function feedDouble(x: number): void {
 class Level {
   n = 0;
   words = new Uint32Array(64);
+  /** Each entry's id from the recorder (when one records). */
+  ids = new Int32Array(16);
   /** Each entry's key: a string, or bytes [keyS, keyE) of `buf` (the scanner's line). */
   keyStr: (string | null)[] = [];
   keyS = new Int32Array(16);
@@ -299,13 +305,17 @@ class Level {
       const ke = new Int32Array(this.keyE.length * 2);
       ke.set(this.keyE);
       this.keyE = ke;
+      const ids = new Int32Array(this.keyS.length);
+      ids.set(this.ids);
+      this.ids = ids;
       this.order = new Int32Array(this.keyS.length);
     }
     this.keyStr[i] = keyStr;
     this.keyS[i] = s;
     this.keyE[i] = e;
     if (buf) this.buf = buf;
-    finish(this.words, 4 * i);
+    finishEntry(keyStr, buf, s, e, this.words, 4 * i);
+    this.ids[i] = recorder ? recordEntry(keyStr, buf, s, e, this.words, 4 * i) : -1;
   }
 
   /** Entry indices sorted by key (insertion sort: objects are small). */
@@ -368,25 +378,85 @@ const keyS = new Int32Array(MAX_DEPTH + 2);
 const keyE = new Int32Array(MAX_DEPTH + 2);
 let keys = 0;
 
-/** Start an entry's own hash: key fed, value feeds follow. */
+/** Start an entry: its value's feeds follow (the value is hashed on its own, then with the key: finishEntry). */
 export function entryBegin(key: string): void {
-  begin(SEED_ENTRY);
-  feed(TAG_ENTRY);
-  feedString(key);
+  begin(SEED_VALUE);
+  pendingDict = false;
   keyStr[keys] = key;
   keyBuf[keys] = null;
   keys++;
 }
 
 export function entryBeginAscii(buf: Uint8Array, s: number, e: number): void {
-  begin(SEED_ENTRY);
-  feed(TAG_ENTRY);
-  feedAscii(buf, s, e);
+  begin(SEED_VALUE);
+  pendingDict = false;
   keyStr[keys] = null;
   keyBuf[keys] = buf;
   keyS[keys] = s;
   keyE[keys] = e;
   keys++;
+}
+
+const valueWords = new Uint32Array(4);
+
+/** The entry's hash into out[at..at+4): its key, then its value's own four words (the lanes hold the value's feeds). */
+function finishEntry(key: string | null, buf: Uint8Array | null, s: number, e: number, out: Uint32Array, at: number): void {
+  finish(valueWords, 0);
+  begin(SEED_ENTRY);
+  feed(TAG_ENTRY);
+  if (key !== null) feedString(key);
+  else feedAscii(buf!, s, e);
+  feed4(valueWords[0]!, valueWords[1]!, valueWords[2]!, valueWords[3]!);
+  finish(out, at);
+}
+
+/** An entry's hash from its key and its value's hash (what finishEntry computes as a value is read). */
+export function entryHashOf(key: string, value: Uint32Array, vat: number, out: Uint32Array, at: number): void {
+  begin(SEED_ENTRY);
+  feed(TAG_ENTRY);
+  feedString(key);
+  feed4(value[vat]!, value[vat + 1]!, value[vat + 2]!, value[vat + 3]!);
+  finish(out, at);
+}
+
+// --- recording each entry (the index's field blocks) ------------------------
+
+/** Takes every entry as it is hashed and gives it an id (ingest/fieldRecorder.ts). */
+export interface EntryRecorder {
+  /**
+   * An entry: its key (a string, or ASCII bytes [s, e) of buf), its value's
+   * hash, whether the value is null, and when it is an object the ids of its
+   * entries in key order. Returns the entry's id.
+   */
+  entry(
+    key: string | null,
+    buf: Uint8Array | null,
+    s: number,
+    e: number,
+    value: Uint32Array,
+    entryWords: Uint32Array,
+    entryAt: number,
+    children: Int32Array | null,
+    childCount: number,
+  ): number;
+}
+
+let recorder: EntryRecorder | null = null;
+
+/** Record every entry hashed from now on (null: stop). */
+export function recordEntries(r: EntryRecorder | null): void {
+  recorder = r;
+}
+
+// The ids of the entries of the object just finished, in key order: the value of the entry that ends next, if nothing came between.
+let pendingDict = false;
+let pendingChildren = new Int32Array(64);
+let pendingCount = 0;
+
+function recordEntry(key: string | null, buf: Uint8Array | null, s: number, e: number, words: Uint32Array, at: number): number {
+  const dict = pendingDict;
+  pendingDict = false;
+  return recorder!.entry(key, buf, s, e, valueWords, words, at, dict ? pendingChildren : null, dict ? pendingCount : 0);
 }
 
 /** Finish the innermost entry into `into` (the object being hashed, or a payload's entries). */
@@ -414,13 +484,21 @@ export function dictEnd(): void {
     const at = 4 * ord[i]!;
     feed4(w[at]!, w[at + 1]!, w[at + 2]!, w[at + 3]!);
   }
+  if (recorder) {
+    if (pendingChildren.length < l.n) pendingChildren = new Int32Array(2 * l.n);
+    for (let i = 0; i < l.n; i++) pendingChildren[i] = l.ids[ord[i]!]!;
+    pendingCount = l.n;
+    pendingDict = true;
+  }
 }
 
 export function listBegin(): void {
+  pendingDict = false;
   feed(TAG_LIST);
 }
 
 export function listEnd(items: number): void {
+  pendingDict = false;
   feed(TAG_LIST_END);
   feed(items);
 }
@@ -429,6 +507,7 @@ export function listEnd(items: number): void {
 export function resetHash(): void {
   depth = 0;
   keys = 0;
+  pendingDict = false;
 }
 
 export function beginValueHash(): void {
@@ -533,6 +612,14 @@ export class PayloadEntries {
     endEntryInto(this.entries);
   }
 
+  /** The entries' ids (from the recorder) in key order, into out; returns how many. */
+  sortedIds(out: Int32Array): number {
+    const ord = this.entries.sorted();
+    const ids = this.entries.ids;
+    for (let r = 0; r < this.n; r++) out[r] = ids[ord[r]!]!;
+    return this.n;
+  }
+
   has(special: number): boolean {
     for (let i = 0; i < this.n; i++) if (this.special[i] === special) return true;
     return false;
@@ -597,5 +684,72 @@ export function eventKey(
       feed(entries.has(KEY_STATUS) ? 1 : 0);
     }
   }
+  finish(out, at);
+}
+
+/** The hash of a null value (what a recorder compares values with); call it between hashes, never inside one. */
+export function nullValueHash(out: Uint32Array): void {
+  begin(SEED_VALUE);
+  feed(TAG_NULL);
+  finish(out, 0);
+}
+
+// --- keys under a rule set, from what the index keeps (diff/deriveKeys.ts) ---
+
+/** An object's value hash from its entries' hashes (4 words each, in key order): what dictEnd computes. */
+export function dictValueHashOf(entries: Uint32Array, n: number, out: Uint32Array, at: number): void {
+  begin(SEED_VALUE);
+  feed(TAG_DICT);
+  feed(n);
+  for (let i = 0; i < n; i++) feed4(entries[4 * i]!, entries[4 * i + 1]!, entries[4 * i + 2]!, entries[4 * i + 3]!);
+  finish(out, at);
+}
+
+/**
+ * An event's key from its kind's hash and the hashes of the payload entries
+ * that count (in key order): eventKey's value for a dict payload when the
+ * entries are the same. `paired` lists the paired fields present (their
+ * values are compared by pairing, not by the key); `payloadSkipped`: a rule
+ * leaves the whole payload out.
+ */
+export function eventKeyOf(
+  kindWords: Uint32Array,
+  entries: Uint32Array,
+  n: number,
+  paired: ArrayLike<number>,
+  pairedCount: number,
+  payloadSkipped: boolean,
+  out: Uint32Array,
+  at: number,
+): void {
+  begin(SEED_EVENT);
+  feed4(kindWords[0]!, kindWords[1]!, kindWords[2]!, kindWords[3]!);
+  if (payloadSkipped) feed(TAG_PAYLOAD_SKIPPED);
+  else {
+    feed(TAG_DICT);
+    feed(n);
+    for (let i = 0; i < n; i++) feed4(entries[4 * i]!, entries[4 * i + 1]!, entries[4 * i + 2]!, entries[4 * i + 3]!);
+  }
+  if (pairedCount > 0) {
+    feed(TAG_PAIRED);
+    feed(pairedCount);
+    for (let i = 0; i < pairedCount; i++) feed(paired[i]!);
+  }
+  finish(out, at);
+}
+
+/**
+ * An allocator return's masked key from the entries that count, return_value
+ * and status left out: eventKey's with `masked` (store/eventBlock.ts
+ * canonicalKey makes the canonical key of it and the ordinal).
+ */
+export function maskedKeyOf(kindWords: Uint32Array, entries: Uint32Array, n: number, hasStatus: boolean, out: Uint32Array, at: number): void {
+  begin(SEED_EVENT);
+  feed4(kindWords[0]!, kindWords[1]!, kindWords[2]!, kindWords[3]!);
+  feed(TAG_DICT);
+  feed(n);
+  for (let i = 0; i < n; i++) feed4(entries[4 * i]!, entries[4 * i + 1]!, entries[4 * i + 2]!, entries[4 * i + 3]!);
+  feed(TAG_ALLOC_MASKED);
+  feed(hasStatus ? 1 : 0);
   finish(out, at);
 }

@@ -2,6 +2,7 @@
 // worker only reads the log and packs blocks; the owner writes them, so that
 // two workers never contend for SQLite's write lock.
 import type { FileFingerprint, LogStats, ThreadRow } from '../store/logIndex';
+import type { FieldDictChunk } from '../store/fieldBlocks';
 import type { BlockRecord } from '../store/logWriter';
 import type { ThreadFeatureRecord } from '../store/threadFeatures';
 import type { IngestProgress } from './ingestLog';
@@ -31,7 +32,7 @@ export const MAX_IN_FLIGHT = 4;
 
 export type WorkerReply =
   | { type: 'progress'; progress: IngestProgress }
-  | { type: 'blocks'; records: BlockRecord[] }
+  | { type: 'blocks'; records: BlockRecord[]; chunks: FieldDictChunk[] }
   | { type: 'features'; records: ThreadFeatureRecord[] }
   | { type: 'finish'; threads: ThreadRow[]; stats: LogStats }
   | { type: 'input-error'; file: string; line: number | null; reason: string; cut: boolean }

@@ -16,27 +16,26 @@ export const SHOWN = 8;
 
 export function renderAlignment(ctx: ReportContext, r: PairResult, a: Alignment, out: string[]): void {
   const { c, o } = sides(r, ctx.canary, ctx.ours);
-  const canon = ctx.result.canonicalize;
   out.push(`### Alignment (canary_tid=${pyStr(r.canaryTid)} → ours_tid=${pyStr(r.oursTid)})`);
   out.push('');
   out.push(describeAlignment(a, r.canaryTotal, r.oursTotal) + '.');
   out.push('');
   a.hunks.forEach((h, n) => {
-    const d = hunkDetail(c, o, h, canon);
+    const d = hunkDetail(c, o, h, a);
     out.push(`#### Hunk ${n + 1}: ${h.op} — ${describeHunk(d)}`);
     out.push('');
     out.push('```diff');
     const before = Math.min(CONTEXT, h.canary[0], h.ours[0]);
-    for (let k = before; k > 0; k--) out.push(`  ${line(c, h.canary[0] - k, canon)}   ↔ ours ${line(o, h.ours[0] - k, canon)}`);
+    for (let k = before; k > 0; k--) out.push(`  ${line(c, h.canary[0] - k)}   ↔ ours ${line(o, h.ours[0] - k)}`);
     const side = (s: ThreadSide, r0: [number, number], mark: string, name: string): void => {
       const n = r0[1] - r0[0];
-      for (let p = r0[0]; p < Math.min(r0[1], r0[0] + SHOWN); p++) out.push(`${mark} ${name} ${line(s, p, canon)}`);
+      for (let p = r0[0]; p < Math.min(r0[1], r0[0] + SHOWN); p++) out.push(`${mark} ${name} ${line(s, p)}`);
       if (n > SHOWN) out.push(`${mark} ${name} … and ${n - SHOWN} more`);
     };
     side(c, h.canary, '-', 'canary');
     side(o, h.ours, '+', 'ours  ');
     const after = Math.min(CONTEXT, r.canaryTotal - h.canary[1], r.oursTotal - h.ours[1]);
-    for (let k = 0; k < after; k++) out.push(`  ${line(c, h.canary[1] + k, canon)}   ↔ ours ${line(o, h.ours[1] + k, canon)}`);
+    for (let k = 0; k < after; k++) out.push(`  ${line(c, h.canary[1] + k)}   ↔ ours ${line(o, h.ours[1] + k)}`);
     out.push('```');
     out.push('');
   });

@@ -14,6 +14,7 @@ import {
   mappingSentence,
   pairAlignment,
   pairKeyOf,
+  rulesLine,
   type ReportBookmark,
   type ReportContext,
 } from './reportContext';
@@ -44,6 +45,7 @@ export function renderAnnotatedMarkdown(ctx: ReportContext): string {
     `- ours: \`${ctx.ours.path}\` (${ctx.ours.log.eventCount} events)`,
     `- threads: ${mappingSentence(ctx)}${ctx.tidMapArg !== null ? ` (\`--tid-map ${ctx.tidMapArg || '""'}\`)` : ''}`,
     `- allocator canonicalization: ${ctx.result.canonicalize ? 'on' : 'off'}`,
+    `- rules: ${rulesLine(ctx.result.comparison) ?? `the reference's (fingerprint ${ctx.result.comparison.fingerprint})`}`,
     '',
   ];
   out.push(...session);

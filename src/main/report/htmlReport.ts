@@ -18,6 +18,7 @@ import {
   type ReportContext,
 } from './reportContext';
 import { describeAlignment, describeHunk, hunkDetail, sides } from '../align/pairAlignment';
+import type { Comparison } from '../diff/comparison';
 import type { Alignment } from '../align/alignThreads';
 import { CONTEXT, SHOWN } from './alignmentMarkdown';
 import { percent } from '../diff/similarityMap';
@@ -110,19 +111,18 @@ const HUNKS_SHOWN = 500;
 /** The pair's alignment: a sentence, then each hunk beside its context, a gap on the side that lacks events. */
 function alignmentSection(ctx: ReportContext, r: PairResult, a: Alignment): string {
   const { c, o } = sides(r, ctx.canary, ctx.ours);
-  const canon = ctx.result.canonicalize;
   const cell = (text: string | null): string => (text === null ? '<td class="gap"></td>' : `<td class="mono">${escapeHtml(text)}</td>`);
   const out: string[] = [`<h3>Alignment</h3>`, `<p>${escapeHtml(describeAlignment(a, r.canaryTotal, r.oursTotal))}.</p>`];
   a.hunks.slice(0, HUNKS_SHOWN).forEach((h, n) => {
-    const d = hunkDetail(c, o, h, canon);
+    const d = hunkDetail(c, o, h, a);
     const rows: string[] = [];
     const before = Math.min(CONTEXT, h.canary[0], h.ours[0]);
-    for (let k = before; k > 0; k--) rows.push(`<tr>${cell(eventLine(c, h.canary[0] - k, canon))}${cell(eventLine(o, h.ours[0] - k, canon))}</tr>`);
+    for (let k = before; k > 0; k--) rows.push(`<tr>${cell(eventLine(c, h.canary[0] - k))}${cell(eventLine(o, h.ours[0] - k))}</tr>`);
     const nc = h.canary[1] - h.canary[0];
     const no = h.ours[1] - h.ours[0];
     for (let k = 0; k < Math.min(Math.max(nc, no), SHOWN); k++) {
-      const left = k < nc ? eventLine(c, h.canary[0] + k, canon) : null;
-      const right = k < no ? eventLine(o, h.ours[0] + k, canon) : null;
+      const left = k < nc ? eventLine(c, h.canary[0] + k) : null;
+      const right = k < no ? eventLine(o, h.ours[0] + k) : null;
       rows.push(`<tr class="changed">${cell(left)}${cell(right)}</tr>`);
     }
     if (Math.max(nc, no) > SHOWN)
@@ -130,7 +130,7 @@ function alignmentSection(ctx: ReportContext, r: PairResult, a: Alignment): stri
         `<tr><td class="more">${nc > SHOWN ? `… and ${nc - SHOWN} more` : ''}</td><td class="more">${no > SHOWN ? `… and ${no - SHOWN} more` : ''}</td></tr>`,
       );
     const after = Math.min(CONTEXT, r.canaryTotal - h.canary[1], r.oursTotal - h.ours[1]);
-    for (let k = 0; k < after; k++) rows.push(`<tr>${cell(eventLine(c, h.canary[1] + k, canon))}${cell(eventLine(o, h.ours[1] + k, canon))}</tr>`);
+    for (let k = 0; k < after; k++) rows.push(`<tr>${cell(eventLine(c, h.canary[1] + k))}${cell(eventLine(o, h.ours[1] + k))}</tr>`);
     out.push(`<p class="hunk"><span class="op">${h.op}</span>Hunk ${n + 1}: ${escapeHtml(describeHunk(d))}</p>`);
     out.push(`<table class="align"><tr><th class="canary">canary</th><th class="ours">ours</th></tr>${rows.join('')}</table>`);
   });
@@ -168,6 +168,12 @@ function mappedByCell(p: PairResult): string {
   return `<span title="${escapeHtml(r.why)}">similarity ${percent(r.similarity)}, confidence ${percent(r.confidence)}</span>${r.unsure ? ' <strong>unsure</strong>' : ''}<br><span class="meta">${escapeHtml(r.why)}</span>`;
 }
 
+/** The rules, named: the reference's, or how these differ from them. */
+function rulesHtml(cmp: Comparison): string {
+  if (cmp.differences.length === 0) return `<p class="meta">rules: the reference's (fingerprint <code>${cmp.fingerprint}</code>)</p>`;
+  return `<p class="meta">rules (fingerprint <code>${cmp.fingerprint}</code>) differ from the reference's: ${cmp.differences.map((d) => `<code>${escapeHtml(d)}</code>`).join('; ')}</p>`;
+}
+
 export function renderHtmlReport(ctx: ReportContext): string {
   const byPair = bookmarksByPair(ctx);
   const r = ctx.result;
@@ -199,6 +205,7 @@ export function renderHtmlReport(ctx: ReportContext): string {
 ours <code>${escapeHtml(ctx.ours.path)}</code> (${ctx.ours.log.eventCount} events) ·
 threads ${escapeHtml(mappingSentence(ctx))}${ctx.tidMapArg ? ` (<code>--tid-map ${escapeHtml(ctx.tidMapArg)}</code>)` : ''} ·
 allocator canonicalization ${r.canonicalize ? 'on' : 'off'} · ${escapeHtml(ctx.generator)}</p>
+${rulesHtml(r.comparison)}
 ${cutNotices(ctx)
   .map((n) => `<p class="desc"><strong>Cut log.</strong> ${escapeHtml(n)}</p>`)
   .join('\n')}

@@ -6,8 +6,10 @@
 import type { Alignment } from '../align/alignThreads';
 import { backInStep, describeHunk, hunkCounts, hunkDetail, sides, type AlignedDifference } from '../align/pairAlignment';
 import type { Divergence, PairResult } from '../diff/diffLogs';
-import type { IndexedLog, ThreadInfo } from '../diff/indexedLog';
+import type { ThreadInfo } from '../diff/indexedLog';
+import type { RuledLog } from '../diff/ruledLog';
 import { jsonDumps, jsonStringAscii } from '../py/format';
+import { printRules } from '../rules/rulesFile';
 import { pyJsonLoads } from '../py/parse';
 import type { PyDict, PyValue } from '../py/value';
 import type { UnpairedThread } from '../diff/similarityMap';
@@ -66,7 +68,7 @@ function similarityOf(r: PairResult): J {
   return { similarity: round(why.similarity), confidence: round(why.confidence), unsure: why.unsure, reason: why.why };
 }
 
-function divergence(d: Divergence, r: PairResult, canary: IndexedLog, ours: IndexedLog): J {
+function divergence(d: Divergence, r: PairResult, canary: RuledLog, ours: RuledLog): J {
   return {
     position: d.position,
     description: d.difference.description,
@@ -99,8 +101,8 @@ function alignment(a: Alignment, r: PairResult, ctx: ReportContext): Record<stri
     hunkCounts: { insert: counts.insert, delete: counts.delete, replace: counts.replace },
     backInStep: back ? { canary: back.canary, ours: back.ours } : null,
     hunks: a.hunks.map((h, k) => {
-      const d = hunkDetail(c, o, h, ctx.result.canonicalize);
-      const sig = known?.[k] ?? hunkSignature(c, o, h, ctx.result.canonicalize, d.difference);
+      const d = hunkDetail(c, o, h, a);
+      const sig = known?.[k] ?? hunkSignature(c, o, h, d.difference);
       const entry = ctx.baseline?.known.get(sig.id);
       return {
         op: h.op,
@@ -155,12 +157,18 @@ function alignmentOf(r: PairResult, ctx: ReportContext): Record<string, J> {
   return alignment(pairAlignment(ctx, r), r, ctx);
 }
 
+/** The rules the report was computed under: their fingerprint, how they differ from the reference's, and all of them. */
+function rulesJson(ctx: ReportContext): J {
+  const cmp = ctx.result.comparison;
+  return { fingerprint: cmp.fingerprint, reference: cmp.differences.length === 0, differences: cmp.differences, text: printRules(cmp.rules) };
+}
+
 export function renderJsonReport(ctx: ReportContext): string {
   const byPair = bookmarksByPair(ctx);
   const sim = ctx.result.similarity;
   const unpaired = new Map<string, UnpairedThread>();
   for (const u of sim ? [...sim.unpairedCanary, ...sim.unpairedOurs] : []) unpaired.set(`${u.side}:${u.thread.tidKey}`, u);
-  const log = (l: IndexedLog): J => ({
+  const log = (l: RuledLog): J => ({
     path: l.path,
     size: l.log.size,
     fingerprint: l.log.fingerprint,
@@ -178,6 +186,7 @@ export function renderJsonReport(ctx: ReportContext): string {
       canary: log(ctx.canary),
       ours: log(ctx.ours),
       canonicalizeAllocators: ctx.result.canonicalize,
+      rules: rulesJson(ctx),
       mapping: ctx.manualMap ? 'manual' : 'automatic',
       autoMap: ctx.result.autoMap,
       mappingUsed: mappingSentence(ctx),

@@ -5,6 +5,7 @@ import { hasLoneSurrogate } from '../py/value';
 import { encodeUtf8 } from '../py/codecs';
 import type { DiffResult, PairResult } from '../diff/diffLogs';
 import { renderEvent } from './renderEvent';
+import { rulesLine } from './reportContext';
 
 export function renderReferenceSummary(pairs: PairResult[], out: string[]): void {
   out.push('# Phase A diff report');
@@ -74,9 +75,16 @@ export function assertEncodable(text: string): void {
   if (hasLoneSurrogate(text)) encodeUtf8(text, 'strict');
 }
 
+/**
+ * The reference's report. Under rules that are not the reference's it gains
+ * one line, below the summary table (whose numbers the rules made): which
+ * rules, by fingerprint and by how they differ (docs/rules.md).
+ */
 export function renderReferenceReport(result: DiffResult): string {
   const out: string[] = [];
   renderReferenceSummary(result.pairs, out);
+  const rules = rulesLine(result.comparison);
+  if (rules !== null) out.push(rules);
   for (const r of result.pairs) renderReferencePair(r, out);
   return out.join('\n');
 }

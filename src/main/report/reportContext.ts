@@ -3,9 +3,10 @@
 import { alignPair } from '../align/alignPair';
 import type { Alignment } from '../align/alignThreads';
 import { sides } from '../align/pairAlignment';
+import type { Comparison } from '../diff/comparison';
 import type { DiffResult, PairResult } from '../diff/diffLogs';
-import type { IndexedLog } from '../diff/indexedLog';
 import type { ThreadSide } from '../diff/firstDivergence';
+import type { RuledLog } from '../diff/ruledLog';
 import { pyStr } from '../py/format';
 import { percent } from '../diff/similarityMap';
 import { pyJsonLoads } from '../py/parse';
@@ -20,8 +21,8 @@ export type ReportBookmark = PortableBookmark;
 
 export interface ReportContext {
   result: DiffResult;
-  canary: IndexedLog;
-  ours: IndexedLog;
+  canary: RuledLog;
+  ours: RuledLog;
   sessionName: string;
   tidMapArg: string | null;
   manualMap: boolean;
@@ -90,11 +91,21 @@ export function pairKeyOf(p: PairResult): string {
 /** A pair's alignment: kept in the index, computed there on first use. */
 export function pairAlignment(ctx: ReportContext, p: PairResult): Alignment {
   const { c, o } = sides(p, ctx.canary, ctx.ours);
-  return alignPair(c, o, ctx.result.canonicalize);
+  return alignPair(c, o);
+}
+
+/**
+ * The one line a report gains when its rules are not the reference's: their
+ * fingerprint and, as rules-file directives, how they differ. Null under the
+ * reference's rules (the report is then the reference's, byte for byte).
+ */
+export function rulesLine(cmp: Comparison): string | null {
+  if (cmp.differences.length === 0) return null;
+  return `**Rules** (fingerprint ${cmp.fingerprint}) differ from the reference's: ${cmp.differences.map((d) => `\`${d}\``).join('; ')}.`;
 }
 
 /** One sentence per log cut short and accepted (--accept-truncated): every report says so. */
-export function cutNotices(logs: { canary: IndexedLog; ours: IndexedLog }): string[] {
+export function cutNotices(logs: { canary: RuledLog; ours: RuledLog }): string[] {
   const out: string[] = [];
   for (const [side, l] of [
     ['canary', logs.canary],
@@ -107,15 +118,15 @@ export function cutNotices(logs: { canary: IndexedLog; ours: IndexedLog }): stri
 }
 
 /** The cut notices as the Markdown that opens a report (nothing when no log was cut). */
-export function cutNoticeMarkdown(logs: { canary: IndexedLog; ours: IndexedLog }): string {
+export function cutNoticeMarkdown(logs: { canary: RuledLog; ours: RuledLog }): string {
   return cutNotices(logs)
     .map((n) => `> **Cut log.** ${n}\n\n`)
     .join('');
 }
 
 /** An event of a thread as a report line (the reference's render_event), or what can be said of it when its payload cannot be rendered. */
-export function eventLine(s: ThreadSide, pos: number, canonicalize: boolean): string {
-  const ev = s.log.event(s.thread.threadNo, pos, canonicalize);
+export function eventLine(s: ThreadSide, pos: number): string {
+  const ev = s.log.event(s.thread.threadNo, pos);
   try {
     return renderEvent(ev);
   } catch (e) {

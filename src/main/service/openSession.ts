@@ -4,8 +4,12 @@
 // handlers.
 import { randomUUID } from 'node:crypto';
 import type { BookmarkView, Events, RecentEntry, SessionView } from '../../shared/api';
+import { comparisonOf } from '../diff/comparison';
 import { diffLogs, NoTidMapping, type DiffResult } from '../diff/diffLogs';
 import { IndexedLog } from '../diff/indexedLog';
+import { RuledLog } from '../diff/ruledLog';
+import { REFERENCE_RULES } from '../rules/referenceRules';
+import type { RuleSet } from '../rules/ruleSet';
 import { ingestPair } from '../ingest/ingestPair';
 import { IngestCancelled } from '../ingest/logErrors';
 import type { TidPair } from '../diff/tidMap';
@@ -14,6 +18,8 @@ import { pyJsonLoads } from '../py/parse';
 import { pyHashKey, type PyValue } from '../py/value';
 import type { Db } from '../store/db';
 import { buildSessionFile, type SessionFile } from '../sessions/sessionFile';
+import { parseRules, printRules, RulesError } from '../rules/rulesFile';
+import { sameRules } from '../rules/ruleSet';
 import { listBookmarks, portableBookmark, type BookmarkRow } from '../store/bookmarks';
 import { cutNotices } from '../report/reportContext';
 import { draftOf, recentSessions, upsertSession, type StoredPairReason, type StoredPlace } from '../store/sessions';
@@ -22,14 +28,16 @@ import { alignPair } from '../align/alignPair';
 import { sides } from '../align/pairAlignment';
 import { PairAlignment } from './pairRows';
 import { SessionTriage, storedChoice } from './sessionTriage';
-import { logView, pairView, threadView } from './views';
+import { logView, pairView, rulesView, threadView } from './views';
 
 export interface OpenSession {
   id: string;
   name: string;
-  canary: IndexedLog;
-  ours: IndexedLog;
+  /** Both logs as the session's comparison sees them (its allocator switch and rules). */
+  canary: RuledLog;
+  ours: RuledLog;
   canonicalize: boolean;
+  rules: RuleSet;
   /** A manual mapping, or null for the automatic one. */
   tidPairs: TidPair[] | null;
   /** The similarity mapping of the session's logs, once asked for (it depends on the logs only). */
@@ -47,21 +55,32 @@ export interface OpenSession {
 }
 
 /** The reference's main() for the session's settings; no mapping is not fatal here (the user can pair by hand). */
-function computeDiff(s: Pick<OpenSession, 'canary' | 'ours' | 'canonicalize' | 'tidPairs'>): DiffResult {
+function computeDiff(s: Pick<OpenSession, 'canary' | 'ours' | 'tidPairs'>): DiffResult {
   try {
-    return diffLogs(s.canary, s.ours, { canonicalize: s.canonicalize, tidPairs: s.tidPairs });
+    return diffLogs(s.canary, s.ours, { tidPairs: s.tidPairs });
   } catch (e) {
     if (!(e instanceof NoTidMapping)) throw e;
+    const comparison = s.canary.cmp;
     return {
       pairs: [],
       warnings: [e.message],
       unmappedCanary: s.canary.threads,
       unmappedOurs: s.ours.threads,
-      canonicalize: s.canonicalize,
+      canonicalize: comparison.canonicalize,
       autoMap: s.tidPairs ? null : 'reference',
       similarity: null,
+      comparison,
     };
   }
+}
+
+/** See both logs under another allocator setting or other rules (keys derived once per rule set and kept). */
+export function setComparison(s: OpenSession, canonicalize: boolean, rules: RuleSet): void {
+  const cmp = comparisonOf(canonicalize, rules);
+  s.canonicalize = canonicalize;
+  s.rules = cmp.rules;
+  s.canary = new RuledLog(s.canary.base, cmp);
+  s.ours = new RuledLog(s.ours.base, cmp);
 }
 
 /**
@@ -74,9 +93,49 @@ export function recompute(s: OpenSession): void {
   s.alignments = new Map();
   for (const p of s.result.pairs) {
     const { c, o } = sides(p, s.canary, s.ours);
-    s.alignments.set(p.canaryThread.tidKey, new PairAlignment(alignPair(c, o, s.canonicalize), p.canaryTotal, p.oursTotal));
+    s.alignments.set(p.canaryThread.tidKey, new PairAlignment(alignPair(c, o), p.canaryTotal, p.oursTotal));
   }
   s.triage.reset();
+}
+
+/**
+ * Recompute under new rules, in steps, with progress: each thread's keys
+ * derived from the index, then the summary, then every pair's alignment (kept
+ * in the index per rule set: a rule set seen before is read back). An abort
+ * leaves the session as it was.
+ */
+export async function recomputeUnder(
+  s: OpenSession,
+  canonicalize: boolean,
+  rules: RuleSet,
+  onProgress: (phase: 'deriving' | 'aligning', done: number, total: number) => void,
+  signal: AbortSignal,
+): Promise<boolean> {
+  const cmp = comparisonOf(canonicalize, rules);
+  const canary = new RuledLog(s.canary.base, cmp);
+  const ours = new RuledLog(s.ours.base, cmp);
+  const cn = canary.base.threads.map((t) => t.threadNo);
+  const on = ours.base.threads.map((t) => t.threadNo);
+  const total = canary.base.log.eventCount + ours.base.log.eventCount;
+  await canary.prepare(cn, (done) => onProgress('deriving', done, total), signal);
+  if (signal.aborted) return false;
+  await ours.prepare(on, (done) => onProgress('deriving', canary.base.log.eventCount + done, total), signal);
+  if (signal.aborted) return false;
+  const next = { ...s, canary, ours, canonicalize, rules: cmp.rules };
+  next.result = computeDiff(next);
+  const alignments = new Map<string, PairAlignment>();
+  const pairs = next.result.pairs;
+  for (let k = 0; k < pairs.length; k++) {
+    onProgress('aligning', k, pairs.length);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (signal.aborted) return false;
+    const p = pairs[k]!;
+    const { c, o } = sides(p, canary, ours);
+    alignments.set(p.canaryThread.tidKey, new PairAlignment(alignPair(c, o), p.canaryTotal, p.oursTotal));
+  }
+  onProgress('aligning', pairs.length, pairs.length);
+  Object.assign(s, { canary, ours, canonicalize, rules: cmp.rules, result: next.result, alignments });
+  return true;
 }
 
 function tidMapJson(pairs: TidPair[] | null): [string, string][] | null {
@@ -126,8 +185,8 @@ export function bookmarkView(s: OpenSession, b: BookmarkRow): BookmarkView {
     pairKey,
     canaryTid: printTid(b.canaryTid),
     oursTid: printTid(b.oursTid),
-    canaryPosition: b.canaryPosition,
-    oursPosition: b.oursPosition,
+    canaryPosition: streamPosition(s.canary, b.canaryTid, b.canaryPosition),
+    oursPosition: streamPosition(s.ours, b.oursTid, b.oursPosition),
     tidEventIdx: b.tidEventIdx,
     atDivergence: b.atDivergence,
     title: b.title,
@@ -135,6 +194,18 @@ export function bookmarkView(s: OpenSession, b: BookmarkRow): BookmarkView {
     createdAt: b.createdAt,
     updatedAt: b.updatedAt,
   };
+}
+
+/** A kept position in a thread (bookmarks, the place) as a position in its stream under the session's rules. */
+function streamPosition(log: RuledLog, tidJson: string, pos: number | null): number | null {
+  if (pos === null || log.cmp.reference || log.cmp.rules.ignoreKinds.length === 0) return pos;
+  let t;
+  try {
+    t = log.threadByKey(pyHashKey(pyJsonLoads(tidJson) as PyValue));
+  } catch {
+    return pos;
+  }
+  return t ? log.streamPos(t.threadNo, pos) : pos;
 }
 
 function printTid(json: string): string {
@@ -171,6 +242,7 @@ export function sessionView(s: OpenSession, sessionsDb: Db): SessionView {
     canary: logView('canary', s.canary),
     ours: logView('ours', s.ours),
     canonicalize: s.canonicalize,
+    rules: rulesView(s.canary.cmp, s.canary, s.ours),
     manualMap: s.tidPairs !== null,
     mapUndo: s.mapHistory.at(-1)?.label ?? null,
     pairs: r.pairs.map((p) => pairView(p, s.alignments.get(p.canaryThread.tidKey)!)),
@@ -191,7 +263,17 @@ function placeView(s: OpenSession): SessionView['place'] {
   const a = p && s.alignments.get(p.pairKey);
   if (!p || !a) return null;
   const rows = a.rows(p.view);
-  return { pairKey: p.pairKey, view: p.view, row: p.canary !== null ? rows.rowOf('canary', p.canary) : rows.rowOf('ours', p.ours!) };
+  const pair = s.result.pairs.find((r) => r.canaryThread.tidKey === p.pairKey)!;
+  const at = (log: RuledLog, threadNo: number, pos: number): number =>
+    log.cmp.rules.ignoreKinds.length && !log.cmp.reference ? log.streamPos(threadNo, pos) : pos;
+  return {
+    pairKey: p.pairKey,
+    view: p.view,
+    row:
+      p.canary !== null
+        ? rows.rowOf('canary', at(s.canary, pair.canaryThread.threadNo, p.canary))
+        : rows.rowOf('ours', at(s.ours, pair.oursThread.threadNo, p.ours!)),
+  };
 }
 
 /** Save the session's settings (the logs, map, canonicalization, place). */
@@ -206,10 +288,28 @@ export function persistSession(s: OpenSession, sessionsDb: Db): void {
     oursFingerprint: s.ours.log.fingerprint,
     oursSize: s.ours.log.size,
     canonicalize: s.canonicalize,
+    rules: rulesText(s.rules),
     tidMap: tidMapJson(s.tidPairs),
     tidMapReasons: tidMapReasonsJson(s.tidPairs),
     place: s.place,
   });
+}
+
+/** The session's rules as kept (a rules file), or null for the reference's. */
+function rulesText(rules: RuleSet): string | null {
+  return sameRules(rules, REFERENCE_RULES) ? null : printRules(rules);
+}
+
+/** Rules as kept by a session (null: the reference's); rules that cannot be read any more fall back to the reference's, said in `notes`. */
+export function keptRules(text: string | null | undefined, notes: string[]): RuleSet {
+  if (text === null || text === undefined) return REFERENCE_RULES;
+  try {
+    return parseRules(text, "the session's rules");
+  } catch (e) {
+    if (!(e instanceof RulesError)) throw e;
+    notes.push(`${e.message}: the reference's rules are used instead`);
+    return REFERENCE_RULES;
+  }
 }
 
 export function closeSession(s: OpenSession): void {
@@ -229,6 +329,7 @@ export function sessionFileOf(s: OpenSession, sessionsDb: Db, writtenBy: string)
       ours: { path: s.ours.path, fingerprint: s.ours.log.fingerprint, size: s.ours.log.size },
     },
     canonicalize: s.canonicalize,
+    rules: rulesText(s.rules),
     tidMap: tidMapJson(s.tidPairs),
     tidMapReasons: tidMapReasonsJson(s.tidPairs),
     place:
@@ -264,6 +365,8 @@ export interface SavedSettings {
   sessionId?: string;
   name?: string;
   canonicalize?: boolean;
+  /** The rules as kept (a rules file; null: the reference's). */
+  rules?: string | null;
   tidMap?: [string, string][] | null;
   tidMapReasons?: StoredPairReason[] | null;
   place?: StoredPlace | null;
@@ -309,19 +412,23 @@ export async function openLogs(ctx: OpenContext, jobId: string, canaryPath: stri
     const id = saved.sessionId ?? randomUUID();
     const previous = ctx.sessions.get(id);
     if (previous) closeSession(previous);
+    const logNotes: string[] = [];
+    const canonicalize = saved.canonicalize ?? true;
+    const cmp = comparisonOf(canonicalize, keptRules(saved.rules, logNotes));
     const s: OpenSession = {
       id,
       name: saved.name ?? `${shortName(canaryPath)} ↔ ${shortName(oursPath)}`,
-      canary: new IndexedLog(ctx.db, pair.canary, canaryPath, canaryPath),
-      ours: new IndexedLog(ctx.db, pair.ours, oursPath, oursPath),
-      canonicalize: saved.canonicalize ?? true,
+      canary: new RuledLog(new IndexedLog(ctx.db, pair.canary, canaryPath, canaryPath), cmp),
+      ours: new RuledLog(new IndexedLog(ctx.db, pair.ours, oursPath, oursPath), cmp),
+      canonicalize,
+      rules: cmp.rules,
       tidPairs: tidPairsFromJson(saved.tidMap ?? null, saved.tidMapReasons ?? null),
       proposal: null,
       mapHistory: [],
       result: undefined as never,
       alignments: new Map(),
       place: saved.place ?? null,
-      logNotes: [],
+      logNotes,
       triage: new SessionTriage(storedChoice(ctx.sessionsDb, id)),
     };
     for (const [side, log, path] of [

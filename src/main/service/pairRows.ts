@@ -4,6 +4,8 @@
 import type { ViewMode } from '../../shared/api';
 import { AlignedRows, type AlignedRow } from '../align/alignedRows';
 import type { Alignment } from '../align/alignThreads';
+import type { FieldDifference } from '../diff/compareEvents';
+import { positionalConflicts, type ThreadSide } from '../diff/firstDivergence';
 
 export interface PairRowsModel {
   readonly view: ViewMode;
@@ -48,6 +50,13 @@ export class PairAlignment {
 
   rows(view: ViewMode): PairRowsModel {
     return view === 'aligned' ? alignedModel(this.aligned) : this.positional;
+  }
+
+  private conflicts: Map<number, FieldDifference> | null = null;
+
+  /** Positions of the positional view where only a pairing is broken (rules that pair values), found once. */
+  positionalConflicts(c: ThreadSide, o: ThreadSide): Map<number, FieldDifference> {
+    return (this.conflicts ??= positionalConflicts(c, o));
   }
 }
 

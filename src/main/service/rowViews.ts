@@ -2,18 +2,31 @@
 // and where the two events differ): a window of rows for 'diff/rows', and any
 // run of rows for the searches' filtered list.
 import type { RowView, ViewMode } from '../../shared/api';
-import { compareEvents, type FieldDifference } from '../diff/compareEvents';
-import { equalByKey, type ThreadSide } from '../diff/firstDivergence';
-import { PyError, type PyDict } from '../py/value';
-import type { WorkbenchContext } from './context';
+import { rowDifference } from '../align/pairAlignment';
+import type { FieldDifference } from '../diff/compareEvents';
+import { compareEventsAs, equalByKey, type ThreadSide } from '../diff/firstDivergence';
+import { PyError } from '../py/value';
+import type { PairSides, WorkbenchContext } from './context';
 import type { OpenSession } from './openSession';
 import { eventLine, rowView } from './views';
 
 type Difference = FieldDifference | { field: 'error'; description: string };
 
-function exactDifference(ce: PyDict, oe: PyDict, ignoreIdx: boolean): Difference | null {
+/** How a row's two events differ as the view compares them (under the session's rules, the pairing included), or null. */
+function rowDiff(p: PairSides, i: number, j: number, view: ViewMode): Difference | null {
+  if (view === 'aligned') {
+    const d = rowDifference(p.c, i, p.o, j, p.alignment.alignment);
+    return (
+      d &&
+      (d.field === 'error'
+        ? { field: 'error', description: d.description }
+        : { field: d.field, ...(d.key !== undefined ? { key: d.key } : {}), description: d.description })
+    );
+  }
+  // Positional, as the reference compares (tid_event_idx included); where values are paired, the walk from the start decides too.
   try {
-    return compareEvents(ce, oe, { ignoreIdx });
+    const d = compareEventsAs(p.c, p.c.log.event(p.c.thread.threadNo, i), p.o.log.event(p.o.thread.threadNo, j));
+    return d ?? p.alignment.positionalConflicts(p.c, p.o).get(i) ?? null;
   } catch (e) {
     if (!(e instanceof PyError)) throw e;
     return { field: 'error', description: `the reference cannot compare these events (${e.message})` };
@@ -49,13 +62,13 @@ export function rowsOf(
   );
   const rows = at.map((a, k) => {
     const row = from + k;
-    const ce = a.canary !== null ? p.c.log.event(p.c.thread.threadNo, a.canary, s.canonicalize) : null;
-    const oe = a.ours !== null ? p.o.log.event(p.o.thread.threadNo, a.ours, s.canonicalize) : null;
+    const ce = a.canary !== null ? p.c.log.event(p.c.thread.threadNo, a.canary) : null;
+    const oe = a.ours !== null ? p.o.log.event(p.o.thread.threadNo, a.ours) : null;
     let difference: Difference | null = null;
     if (ce && oe) {
       // Aligned: equal runs are equal by their keys; inside a hunk the events are compared (tid_event_idx aside).
-      if (view === 'aligned') difference = a.hunk >= 0 ? exactDifference(ce, oe, true) : null;
-      else if (equalByKey(p.c, p.o, row, s.canonicalize) !== true) difference = exactDifference(ce, oe, false);
+      if (view === 'aligned') difference = a.hunk >= 0 ? rowDiff(p, a.canary!, a.ours!, view) : null;
+      else if (equalByKey(p.c, p.o, row) !== true) difference = rowDiff(p, row, row, view);
     }
     return rowView(
       row,

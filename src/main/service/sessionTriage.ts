@@ -16,16 +16,15 @@ import { BaselineError, readBaseline, type Baseline, type BaselineEntry } from '
 import { SIGNATURE_SCHEME, type HunkSignature } from '../triage/hunkSignature';
 import { groupSignatures, pairSignatures, type SignatureGroup } from '../triage/signatureGroups';
 import type { DiffResult } from '../diff/diffLogs';
-import type { IndexedLog } from '../diff/indexedLog';
+import type { RuledLog } from '../diff/ruledLog';
 import type { Alignment } from '../align/alignThreads';
 
 /** What of an open session triage reads (openSession.ts's OpenSession has it all). */
 interface OpenSession {
   id: string;
   name: string;
-  canary: IndexedLog;
-  ours: IndexedLog;
-  canonicalize: boolean;
+  canary: RuledLog;
+  ours: RuledLog;
   result: DiffResult;
   alignments: ReadonlyMap<string, { alignment: Alignment }>;
   triage: SessionTriage;
@@ -71,7 +70,7 @@ export class SessionTriage {
     if (!sigs) {
       const p = s.result.pairs.find((r) => r.canaryThread.tidKey === pairKey);
       const a = s.alignments.get(pairKey);
-      sigs = p && a ? pairSignatures(p, s.canary, s.ours, a.alignment, s.canonicalize) : [];
+      sigs = p && a ? pairSignatures(p, s.canary, s.ours, a.alignment) : [];
       this.signatures.set(pairKey, sigs);
     }
     return sigs;

@@ -1,6 +1,7 @@
 // Turning the core's exact values into the contract's display views: bounded,
 // and with the characters that reorder text shown as what they are (showControls).
 import type {
+  RulesView,
   AlignmentView,
   DifferenceView,
   DivergenceView,
@@ -16,14 +17,39 @@ import type {
 import { backInStep, hunkCounts, type AlignedDifference } from '../align/pairAlignment';
 import type { FieldDifference } from '../diff/compareEvents';
 import type { PairResult } from '../diff/diffLogs';
-import type { IndexedLog, ThreadInfo } from '../diff/indexedLog';
+import type { ThreadInfo } from '../diff/indexedLog';
+import type { RuledLog } from '../diff/ruledLog';
 import { jsonDumps, pyStr } from '../py/format';
 import { isDict, PyError, type PyDict } from '../py/value';
 import { renderEvent } from '../report/renderEvent';
 import { showControls } from '../../shared/visibleControls';
 import type { PairAlignment } from './pairRows';
+import type { Comparison } from '../diff/comparison';
+import { REFERENCE_RULES } from '../rules/referenceRules';
+import { rulesData } from '../rules/rulesData';
+import { printRules } from '../rules/rulesFile';
+import { readFieldKinds } from '../store/fieldBlocks';
 
-export function logView(side: Side, log: IndexedLog): LogView {
+/** The session's rules for the Rules panel: themselves, the reference's, how they differ, the kinds to choose from. */
+export function rulesView(cmp: Comparison, canary: RuledLog, ours: RuledLog): RulesView {
+  const kinds = new Set<string>();
+  for (const log of [canary, ours]) {
+    for (const k of readFieldKinds(log.db, log.log.logId)) {
+      const v: unknown = JSON.parse(k);
+      if (typeof v === 'string') kinds.add(v);
+    }
+  }
+  return {
+    rules: rulesData(cmp.rules),
+    reference: rulesData(REFERENCE_RULES),
+    fingerprint: cmp.fingerprint,
+    differences: cmp.differences,
+    text: printRules(cmp.rules),
+    kinds: [...kinds].sort(),
+  };
+}
+
+export function logView(side: Side, log: RuledLog): LogView {
   return {
     side,
     path: log.path,

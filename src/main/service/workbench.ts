@@ -24,6 +24,7 @@ import { mapHandlers } from './handlers/mapHandlers';
 import { proposalHandlers } from './handlers/proposalHandlers';
 import { reportHandlers } from './handlers/reportHandlers';
 import { searchHandlers } from './handlers/searchHandlers';
+import { rulesHandlers } from './handlers/rulesHandlers';
 import { sessionHandlers } from './handlers/sessionHandlers';
 import { triageHandlers } from './handlers/triageHandlers';
 import { closeSession, JobConflict, readableBookmarks, type OpenSession } from './openSession';
@@ -75,6 +76,7 @@ export class Workbench implements WorkbenchContext {
       ...triageHandlers(this),
       ...cacheHandlers(this),
       ...searchHandlers(this),
+      ...rulesHandlers(this),
     };
   }
 

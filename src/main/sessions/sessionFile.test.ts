@@ -11,6 +11,8 @@ const V1 = join(ROOT, 'tests/fixtures/session-v1.lockstep');
 const V2 = join(ROOT, 'tests/fixtures/session-v2.lockstep');
 /** Written by Lockstep at commit f6d1f59 (session format 3, before the similarity mapping), from the demo pair: a map by hand, a bookmark. */
 const V3 = join(ROOT, 'tests/fixtures/session-v3.lockstep');
+/** Written by Lockstep at commit 323f362 (session format 4, before rules), from the demo pair: canonicalization off, a bookmark beside a gap, a place. */
+const V4 = join(ROOT, 'tests/fixtures/session-v4.lockstep');
 const dir = mkdtempSync(join(tmpdir(), 'sessionfile-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -76,6 +78,28 @@ describe('session files', () => {
       { ...f, tidMapReasons: 'similar' },
     ];
     for (const b of bad) expect(() => parseSessionFile(JSON.stringify(b), 'r.lockstep')).toThrow(/damaged session file \(session\.tidMapReasons/);
+  });
+
+  it('read a file from the Lockstep before rules (format 4): the reference rules, everything else as it was', () => {
+    const f = readSessionFile(V4);
+    expect(f.version).toBe(SESSION_FILE_VERSION);
+    expect(f.rules).toBeNull();
+    expect(f.canonicalize).toBe(false);
+    expect(f.tidMap).toBeNull();
+    expect(f.place).toEqual({ canaryTid: '6', view: 'aligned', canary: 349, ours: 350 });
+    expect(f.bookmarks.map((b) => [b.title, b.canaryPosition, b.oursPosition, b.note])).toEqual([
+      ['ours yields here', 343, 344, 'NtYieldExecution is **extra** in ours'],
+    ]);
+    expect((JSON.parse(readFileSync(V4, 'utf8')) as { version: number }).version).toBe(4);
+  });
+
+  it('keep the rules, and refuse a file whose rules cannot be read, naming the line', () => {
+    const f: SessionFile = { ...readSessionFile(V4), rules: 'skip * payload.timeout_ms\nallocators pair\n' };
+    const path = join(dir, 'rules.lockstep');
+    writeSessionFile(path, f);
+    expect(readSessionFile(path).rules).toBe('skip * payload.timeout_ms\nallocators pair\n');
+    const bad = { ...f, rules: 'skip * payload.ok\nfrobnicate' };
+    expect(() => parseSessionFile(JSON.stringify(bad), 'bad.lockstep')).toThrow(/bad\.lockstep: damaged session file \(session\.rules:2: unknown directive/);
   });
 
   it('write and read back the current format', () => {

@@ -1,6 +1,6 @@
 // The portable session file (.lockstep): the two logs (paths and
-// fingerprints), the thread map, the canonicalization setting, where the user
-// was, and every bookmark with its note. Written atomically (temporary file,
+// fingerprints), the thread map, the canonicalization setting and the rules,
+// where the user was, and every bookmark with its note. Written atomically (temporary file,
 // fsync, rename): a file is always the old one or the new one. Read with
 // validation and migrations from every older version.
 import { readFileSync, statSync } from 'node:fs';
@@ -10,9 +10,10 @@ import { pyJsonLoads } from '../py/parse';
 import { pyHashKey } from '../py/value';
 import type { PortableBookmark } from '../store/bookmarks';
 import { parsePairReasons, type StoredPairReason } from '../store/sessions';
+import { parseRules, RulesError } from '../rules/rulesFile';
 
 const SESSION_FILE_FORMAT = 'lockstep-session';
-export const SESSION_FILE_VERSION = 4;
+export const SESSION_FILE_VERSION = 5;
 
 export interface SessionFileLog {
   path: string;
@@ -30,6 +31,8 @@ export interface SessionFile {
   savedAt: string;
   logs: { canary: SessionFileLog; ours: SessionFileLog };
   canonicalize: boolean;
+  /** The rules as a rules file (docs/rules.md), since version 5; null: the reference's. */
+  rules: string | null;
   tidMap: [string, string][] | null;
   /** Per pair of tidMap: why the similarity mapping made it, or null (by hand); null: every pair by hand (since version 4). */
   tidMapReasons: StoredPairReason[] | null;
@@ -59,6 +62,19 @@ const tidJson: Check = (v, p) => {
 };
 const tidPair: Check = (v, p) => (Array.isArray(v) && v.length === 2 ? (tidJson(v[0], `${p}[0]`) ?? tidJson(v[1], `${p}[1]`)) : `${p} must be a pair of tids`);
 
+/** Rules as a rules file: readable, so that a bad one refuses the file before anything of it is used. */
+const rulesText: Check = (v, p) => {
+  const e = str({ max: 1_000_000 })(v, p);
+  if (e) return e;
+  try {
+    parseRules(v as string, p);
+    return null;
+  } catch (err) {
+    if (err instanceof RulesError) return err.message;
+    throw err;
+  }
+};
+
 /** Clocks of two machines disagree a little; a time further ahead than this is not a time a file can honestly carry. */
 const FUTURE_SLACK_MS = 24 * 3600 * 1000;
 /** An ISO time, not in the future (a far-future updatedAt would win every later merge of the bookmark). */
@@ -79,6 +95,7 @@ const CHECK: Check = obj({
   savedAt: str({ max: 100 }),
   logs: obj({ canary: log, ours: log }),
   canonicalize: bool,
+  rules: nullable(rulesText),
   tidMap: nullable(arrayOf(tidPair, 100000)),
   tidMapReasons: (v, p) => (v === null || parsePairReasons(v) !== null ? null : `${p} must be null or a list of pair reasons`),
   place: nullable(obj({ canaryTid: tidJson, view: oneOf('aligned', 'positional'), canary: nullable(int(0)), ours: nullable(int(0)) })),
@@ -160,6 +177,8 @@ const MIGRATIONS: ((f: Record<string, unknown>) => Record<string, unknown>)[] = 
   },
   // 3 -> 4: a pair of the map may carry why the similarity mapping made it; what version 3 saved was made by hand.
   (f) => ({ ...f, version: 4, tidMapReasons: null }),
+  // 4 -> 5: the session's rules; every session before had the reference's.
+  (f) => ({ ...f, version: 5, rules: null }),
 ];
 
 export function parseSessionFile(text: string, label: string): SessionFile {

@@ -167,7 +167,7 @@ function fmix(h: number): number {
  * returns are equal after canonicalization exactly when their masked keys and
  * ordinals are. A fixed mix suffices here: the masked key is already keyed.
  */
-function canonicalKey(masked: Uint32Array, at: number, ordinal: number, out: Uint32Array, outAt: number): void {
+export function canonicalKey(masked: Uint32Array, at: number, ordinal: number, out: Uint32Array, outAt: number): void {
   let a = fmix((masked[at]! ^ 0x63616e6f) + Math.imul(ordinal, 0x9e3779b1));
   let b = fmix(masked[at + 1]! + a);
   let c = fmix(masked[at + 2]! ^ b ^ ordinal);

@@ -187,4 +187,6 @@ export interface LogStats {
   cutLine: number | null;
   /** Bytes read (decompressed, for a compressed log). */
   contentSize: number;
+  /** The field dictionary's key and kind names (store/fieldBlocks.ts). */
+  fieldNames: { keys: string[]; kinds: string[] };
 }

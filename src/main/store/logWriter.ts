@@ -5,6 +5,7 @@ import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from './db';
 import { effectiveKeys, summarize, type EventBlockBuilder } from './eventBlock';
+import type { FieldBlockBuilder, FieldDictChunk } from './fieldBlocks';
 import type { FileFingerprint, LogStats, ThreadRow } from './logIndex';
 import { readBackCopyDir, readBackCopyPath, readBackCopyUsage, removeReadBackCopy } from './readBackCopies';
 import { writeThreadFeatures, type ThreadFeatureRecord } from './threadFeatures';
@@ -76,6 +77,9 @@ function deleteLog(db: Db, logId: number): void {
   db.transaction(() => {
     db.prepare('DELETE FROM alignments WHERE canary_log = ? OR ours_log = ?').run(logId, logId);
     db.prepare('DELETE FROM blocks WHERE log_id = ?').run(logId);
+    db.prepare('DELETE FROM field_blocks WHERE log_id = ?').run(logId);
+    db.prepare('DELETE FROM field_dict WHERE log_id = ?').run(logId);
+    db.prepare('DELETE FROM field_names WHERE log_id = ?').run(logId);
     db.prepare('DELETE FROM threads WHERE log_id = ?').run(logId);
     db.prepare('DELETE FROM logs WHERE log_id = ?').run(logId);
   }).immediate();
@@ -123,18 +127,29 @@ export interface BlockRecord {
   sumRaw: string;
   flags: number;
   data: Uint8Array;
+  /** The same events' fields (store/fieldBlocks.ts). */
+  fields: Uint8Array;
 }
 
 /** Where an ingest puts what it produces: the index directly, or a worker's messages to the thread that owns it. */
 export interface LogSink {
-  addBlock(threadNo: number, blockNo: number, builder: EventBlockBuilder): void;
+  addBlock(threadNo: number, blockNo: number, builder: EventBlockBuilder, fields: FieldBlockBuilder): void;
+  /** A slice of the log's field dictionary. */
+  addFieldChunk(chunk: FieldDictChunk): void;
   /** Each thread's stream summary (store/threadFeatures.ts), given once, just before finish. */
   addThreadFeatures(records: ThreadFeatureRecord[]): void;
   finish(threads: ThreadRow[], stats: LogStats): void;
 }
 
-/** Pack a thread's block (and empty the builder); `into` is reused for the BLOB when given. */
-export function blockRecord(threadNo: number, blockNo: number, builder: EventBlockBuilder, into?: Buffer): BlockRecord {
+/** Pack a thread's block and its fields (and empty both builders); `into` buffers are reused for the BLOBs when given. */
+export function blockRecord(
+  threadNo: number,
+  blockNo: number,
+  builder: EventBlockBuilder,
+  fields: FieldBlockBuilder,
+  into?: Buffer,
+  fieldsInto?: Buffer,
+): BlockRecord {
   const b = builder.block;
   const n = b.count;
   let flags = 0;
@@ -151,6 +166,7 @@ export function blockRecord(threadNo: number, blockNo: number, builder: EventBlo
     sumRaw: summarize(b.keyRaw, b.idx, n),
     flags,
     data: builder.take(into),
+    fields: fields.take(fieldsInto),
   };
 }
 
@@ -158,9 +174,13 @@ export function blockRecord(threadNo: number, blockNo: number, builder: EventBlo
 export class LogWriter implements LogSink {
   private pending: BlockRecord[] = [];
   private features: ThreadFeatureRecord[] = [];
+  private chunks: FieldDictChunk[] = [];
   /** BLOB buffers reused across batches: a long ingest allocates no new memory per block. */
   private readonly buffers: Buffer[] = [];
+  private readonly fieldBuffers: Buffer[] = [];
   private readonly insertBlock;
+  private readonly insertFields;
+  private readonly insertChunk;
 
   constructor(
     private readonly db: Db,
@@ -170,10 +190,26 @@ export class LogWriter implements LogSink {
       `INSERT INTO blocks (log_id, thread_no, block_no, event_count, first_idx, last_idx, sum_canon, sum_raw, any_flags, data)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    this.insertFields = db.prepare('INSERT INTO field_blocks (log_id, thread_no, block_no, data) VALUES (?, ?, ?, ?)');
+    this.insertChunk = db.prepare('INSERT INTO field_dict (log_id, chunk_no, entry_start, child_start, entries, children) VALUES (?, ?, ?, ?, ?, ?)');
   }
 
-  addBlock(threadNo: number, blockNo: number, builder: EventBlockBuilder): void {
-    this.addRecord(blockRecord(threadNo, blockNo, builder, this.buffer(this.pending.length, builder.blobSize())));
+  addBlock(threadNo: number, blockNo: number, builder: EventBlockBuilder, fields: FieldBlockBuilder): void {
+    const slot = this.pending.length;
+    this.addRecord(
+      blockRecord(
+        threadNo,
+        blockNo,
+        builder,
+        fields,
+        this.buffer(this.buffers, slot, builder.blobSize()),
+        this.buffer(this.fieldBuffers, slot, fields.blobSize()),
+      ),
+    );
+  }
+
+  addFieldChunk(chunk: FieldDictChunk): void {
+    this.chunks.push(chunk);
   }
 
   addThreadFeatures(records: ThreadFeatureRecord[]): void {
@@ -186,22 +222,26 @@ export class LogWriter implements LogSink {
     if (this.pending.length >= BATCH) this.flush();
   }
 
-  private buffer(slot: number, size: number): Buffer {
-    let b = this.buffers[slot];
-    if (!b || b.length < size) this.buffers[slot] = b = Buffer.allocUnsafe(size);
+  private buffer(pool: Buffer[], slot: number, size: number): Buffer {
+    let b = pool[slot];
+    if (!b || b.length < size) pool[slot] = b = Buffer.allocUnsafe(size);
     return b;
   }
 
   flush(): void {
-    if (this.pending.length === 0) return;
+    if (this.pending.length === 0 && this.chunks.length === 0) return;
     const rows = this.pending;
+    const chunks = this.chunks;
     this.pending = [];
+    this.chunks = [];
+    const buf = (b: Uint8Array): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength));
     this.db
       .transaction(() => {
         for (const r of rows) {
-          const data = Buffer.isBuffer(r.data) ? r.data : Buffer.from(r.data.buffer, r.data.byteOffset, r.data.byteLength);
-          this.insertBlock.run(this.logId, r.threadNo, r.blockNo, r.count, r.firstIdx, r.lastIdx, r.sumCanon, r.sumRaw, r.flags, data);
+          this.insertBlock.run(this.logId, r.threadNo, r.blockNo, r.count, r.firstIdx, r.lastIdx, r.sumCanon, r.sumRaw, r.flags, buf(r.data));
+          this.insertFields.run(this.logId, r.threadNo, r.blockNo, buf(r.fields));
         }
+        for (const c of chunks) this.insertChunk.run(this.logId, c.chunkNo, c.entryStart, c.childStart, buf(c.entries), buf(c.children));
       })
       .immediate();
   }
@@ -247,6 +287,9 @@ export class LogWriter implements LogSink {
             stats.contentSize,
             this.logId,
           );
+        this.db
+          .prepare('INSERT INTO field_names (log_id, keys, kinds) VALUES (?, ?, ?)')
+          .run(this.logId, JSON.stringify(stats.fieldNames.keys), JSON.stringify(stats.fieldNames.kinds));
       })
       .immediate();
     active.delete(this.logId);

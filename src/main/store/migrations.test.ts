@@ -60,9 +60,9 @@ describe('migrations', () => {
         "INSERT INTO logs (path, size, mtime_ms, fingerprint, state, event_count, line_count, thread_count) VALUES ('/a.jsonl', 1234, 5, 'f', 'complete', 3, 4, 1)",
       )
       .run();
-    raw.close();
-    const db = openDb(path);
-    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    // Step 11 alone: the later steps (12 indexes every log again for its fields) are tested on their own.
+    raw.exec(MIGRATIONS[10]!);
+    const db = raw;
     const log = getLog(db, 1)!;
     expect(log).toMatchObject({ path: '/a.jsonl', size: 1234, eventCount: 3, compression: null, contentSize: 1234 });
     // A plain log needs no decompressed copy: its index is reused as it was.
@@ -250,9 +250,10 @@ describe('index migration 12: the search index, beside the event index', () => {
     raw
       .prepare("INSERT INTO blocks (log_id, thread_no, block_no, event_count, sum_canon, sum_raw, any_flags, data) VALUES (7, 0, 0, 3, 'a', 'b', 0, x'00')")
       .run();
-    raw.close();
-    const db = openDb(path);
-    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    // Step 12 alone: step 13 (each event's fields) indexes every log again, tested on its own below.
+    raw.pragma('foreign_keys = ON');
+    raw.exec(MIGRATIONS[11]!);
+    const db = raw;
     expect(db.prepare('SELECT log_id, state, event_count FROM logs').all()).toEqual([{ log_id: 7, state: 'complete', event_count: 3 }]);
     expect((db.prepare('SELECT count(*) AS n FROM stale_logs').get() as { n: number }).n).toBe(0);
     expect((db.prepare('SELECT count(*) AS n FROM blocks').get() as { n: number }).n).toBe(1);
@@ -272,25 +273,85 @@ describe('index migration 12: the search index, beside the event index', () => {
   });
 });
 
-describe('index migration 13: tid keys that SQLite had turned into U+FFFD', () => {
-  it('marks the logs whose tid key was lost as stale, and leaves the others to be reused', () => {
+describe('sessions migration 7: the session keeps its rules', () => {
+  it('keeps every session, its settings and bookmarks; sessions made before are under the reference rules (NULL)', () => {
+    const path = join(dir, 'sessions-v6.sqlite');
+    const raw = new Database(path);
+    for (const step of SESSION_MIGRATIONS.slice(0, 6)) raw.exec(step);
+    raw.pragma('user_version = 6');
+    raw
+      .prepare(
+        `INSERT INTO sessions (session_id, name, canary_path, ours_path, canonicalize, tid_map, place, baseline, tid_map_reasons)
+         VALUES ('s', 'title', '/c', '/o', 0, '[["6","1"]]', '{"pairKey":"n6"}', '{"kind":"file","path":"/known.json"}', '[null]')`,
+      )
+      .run();
+    raw
+      .prepare(
+        `INSERT INTO bookmarks (bookmark_id, session_id, canary_tid, ours_tid, canary_position, ours_position, title, note) VALUES ('b', 's', '6', '1', 3, 4, 't', 'a note')`,
+      )
+      .run();
+    raw.prepare(`INSERT INTO drafts (session_id, body) VALUES ('s', '{"title":"half"}')`).run();
+    raw.close();
+    const db = openDb(path, { schema: 'sessions' });
+    expect(db.pragma('user_version', { simple: true })).toBe(SESSION_MIGRATIONS.length);
+    expect(db.prepare('SELECT session_id, name, canonicalize, tid_map, place, baseline, tid_map_reasons, rules FROM sessions').all()).toEqual([
+      {
+        session_id: 's',
+        name: 'title',
+        canonicalize: 0,
+        tid_map: '[["6","1"]]',
+        place: '{"pairKey":"n6"}',
+        baseline: '{"kind":"file","path":"/known.json"}',
+        tid_map_reasons: '[null]',
+        rules: null,
+      },
+    ]);
+    expect(findSessionByPaths(db, '/c', '/o')?.rules).toBeNull();
+    expect(db.prepare('SELECT bookmark_id, note, canary_position, ours_position FROM bookmarks').all()).toEqual([
+      { bookmark_id: 'b', note: 'a note', canary_position: 3, ours_position: 4 },
+    ]);
+    expect(db.prepare('SELECT body FROM drafts').all()).toEqual([{ body: '{"title":"half"}' }]);
+    db.close();
+  });
+});
+
+describe("index migration 13: each event's fields", () => {
+  it('indexes again, on next use, the logs indexed before fields existed, and adds the field tables', () => {
     const path = join(dir, 'index-v12.sqlite');
     const raw = new Database(path);
     for (const step of MIGRATIONS.slice(0, 12)) raw.exec(step);
     raw.pragma('user_version = 12');
-    // Migration 10 retired every log indexed before it: start from an index version 12 wrote, none stale.
+    raw.prepare(`INSERT INTO logs (path, size, mtime_ms, fingerprint, state) VALUES ('/l', 1, 1, 'f', 'complete')`).run();
+    raw.close();
+    const db = openDb(path);
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(findReusableLog(db, { path: '/l', size: 1, mtimeMs: 1, fingerprint: 'f', compression: null })).toBeUndefined();
+    expect(removeAbandonedLogs(db)).toBe(1);
+    expect(db.prepare('SELECT count(*) AS n FROM logs').get()).toEqual({ n: 0 });
+    db.close();
+    expect(tables(path)).toEqual(expect.arrayContaining(['field_blocks', 'field_dict', 'field_names']));
+  });
+});
+
+describe('index migration 14: tid keys that SQLite had turned into U+FFFD', () => {
+  it('marks the logs whose tid key was lost as stale, and leaves the others to be reused', () => {
+    const path = join(dir, 'index-v13.sqlite');
+    const raw = new Database(path);
+    for (const step of MIGRATIONS.slice(0, 13)) raw.exec(step);
+    raw.pragma('user_version = 13');
+    // Migrations 10 and 13 retired every log indexed before them: start from an index version 13 wrote, none stale.
     raw.exec('DELETE FROM stale_logs');
     const log = raw.prepare("INSERT INTO logs (path, size, mtime_ms, fingerprint, state) VALUES (?, 1, 1, ?, 'complete')");
     const lost = Number(log.run('/lost.jsonl', 'f1').lastInsertRowid);
     const kept = Number(log.run('/kept.jsonl', 'f2').lastInsertRowid);
     const thread = raw.prepare('INSERT INTO threads (log_id, thread_no, tid_key, tid_json, event_count, first_line) VALUES (?, ?, ?, ?, 1, 2)');
-    // What version 12 wrote for the tid "\udcff": the key mangled, the JSON exact.
+    // What version 13 wrote for the tid "\udcff": the key mangled, the JSON exact.
     thread.run(lost, 0, 's\ufffd', '"\\udcff"');
     thread.run(lost, 1, 'n6', '6');
     thread.run(kept, 0, 'sKeInit', '"KeInit"');
-    raw.close();
-    const db = openDb(path);
-    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    // Its own step only: a later step may retire logs for its own reasons.
+    raw.exec(MIGRATIONS[13]!);
+    const db = raw;
     expect(db.prepare('SELECT log_id AS id FROM stale_logs').all()).toEqual([{ id: lost }]);
     expect((db.prepare('SELECT count(*) AS n FROM threads WHERE log_id = ?').get(kept) as { n: number }).n).toBe(1);
     db.close();

@@ -195,7 +195,36 @@ export const INDEX_MIGRATIONS: readonly string[] = [
   );
   CREATE UNIQUE INDEX search_columns_by_path ON search_columns (log_id, thread_no, path, keys, segment);
   `,
-  // 13: a string tid holding a lone surrogate (a JSON "\udcff") is keyed by its JSON text (py/value.ts
+  // 13: what each event's fields are (store/fieldBlocks.ts), so that a rule set's keys are derived from the
+  // index, not the logs; an entry's hash now holds its value's own hash, so every key changes. Logs indexed
+  // before have no fields: indexed again on next use (as in 10), their alignments dropped now.
+  `
+  DELETE FROM alignments;
+  INSERT OR IGNORE INTO stale_logs (log_id) SELECT log_id FROM logs;
+  CREATE TABLE field_blocks (
+    field_block_id INTEGER PRIMARY KEY,
+    log_id         INTEGER NOT NULL REFERENCES logs (log_id) ON DELETE CASCADE,
+    thread_no      INTEGER NOT NULL,
+    block_no       INTEGER NOT NULL, -- the events of blocks (log_id, thread_no, block_no)
+    data           BLOB NOT NULL     -- each event's kind id, payload shape and top-level entry ids
+  );
+  CREATE UNIQUE INDEX field_blocks_by_position ON field_blocks (log_id, thread_no, block_no);
+  CREATE TABLE field_dict (
+    log_id      INTEGER NOT NULL REFERENCES logs (log_id) ON DELETE CASCADE,
+    chunk_no    INTEGER NOT NULL,
+    entry_start INTEGER NOT NULL, -- the id of the chunk's first entry
+    child_start INTEGER NOT NULL, -- the offset of its first child word
+    entries     BLOB NOT NULL,    -- six u32 words an entry: key id, value hash (4), child reference
+    children    BLOB NOT NULL,    -- an object's entry count, then its entries' ids in key order
+    PRIMARY KEY (log_id, chunk_no)
+  );
+  CREATE TABLE field_names (
+    log_id INTEGER PRIMARY KEY REFERENCES logs (log_id) ON DELETE CASCADE,
+    keys   TEXT NOT NULL, -- JSON array: the payload keys by id
+    kinds  TEXT NOT NULL  -- JSON array: each kind's exact JSON by id
+  );
+  `,
+  // 14: a string tid holding a lone surrogate (a JSON "\udcff") is keyed by its JSON text (py/value.ts
   // pyHashKey): SQLite TEXT had turned it into U+FFFD, so its thread was not found. Logs with such a key
   // (or a real U+FFFD: the two cannot be told apart) are never reused, and removed at the next start.
   `
@@ -300,5 +329,10 @@ export const SESSION_MIGRATIONS: readonly string[] = [
   // pair of tid_map: {similarity, confidence, unsure, why}, or null for a pair made by hand); NULL: none.
   `
   ALTER TABLE sessions ADD COLUMN tid_map_reasons TEXT;
+  `,
+  // 7: the session's rules (what is skipped, canonicalized, paired, ignored) as a rules file
+  // (docs/rules.md); NULL, as every session made before has, is the reference's rules.
+  `
+  ALTER TABLE sessions ADD COLUMN rules TEXT;
   `,
 ];

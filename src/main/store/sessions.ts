@@ -11,6 +11,8 @@ export interface SessionRow {
   oursFingerprint: string | null;
   oursSize: number | null;
   canonicalize: boolean;
+  /** The session's rules as a rules file (rules/rulesFile.ts); null: the reference's. */
+  rules: string | null;
   tidMap: [string, string][] | null;
   /** Per pair of tidMap: why the similarity mapping made it, or null (by hand); null: every pair by hand. */
   tidMapReasons: StoredPairReason[] | null;
@@ -29,6 +31,7 @@ interface Raw {
   ours_fingerprint: string | null;
   ours_size: number | null;
   canonicalize: number;
+  rules: string | null;
   tid_map: string | null;
   tid_map_reasons: string | null;
   place: string | null;
@@ -102,6 +105,7 @@ function toRow(r: Raw): SessionRow {
     oursFingerprint: r.ours_fingerprint,
     oursSize: r.ours_size,
     canonicalize: r.canonicalize !== 0,
+    rules: r.rules,
     tidMap: r.tid_map === null ? null : (JSON.parse(r.tid_map) as [string, string][]),
     tidMapReasons: parseReasonsText(r.tid_map_reasons),
     place: r.place === null ? null : parsePlace(r.place),
@@ -124,13 +128,13 @@ export function recentSessions(db: Db, limit = 12): SessionRow[] {
 export function upsertSession(db: Db, s: Omit<SessionRow, 'createdAt' | 'openedAt'>): void {
   db.prepare(
     `INSERT INTO sessions (session_id, name, canary_path, canary_fingerprint, canary_size, ours_path, ours_fingerprint, ours_size,
-                           canonicalize, tid_map, tid_map_reasons, place)
+                           canonicalize, rules, tid_map, tid_map_reasons, place)
      VALUES (@sessionId, @name, @canaryPath, @canaryFingerprint, @canarySize, @oursPath, @oursFingerprint, @oursSize,
-             @canonicalize, @tidMap, @tidMapReasons, @place)
+             @canonicalize, @rules, @tidMap, @tidMapReasons, @place)
      ON CONFLICT (session_id) DO UPDATE SET
        name = excluded.name, canary_path = excluded.canary_path, canary_fingerprint = excluded.canary_fingerprint,
        canary_size = excluded.canary_size, ours_path = excluded.ours_path, ours_fingerprint = excluded.ours_fingerprint,
-       ours_size = excluded.ours_size, canonicalize = excluded.canonicalize, tid_map = excluded.tid_map,
+       ours_size = excluded.ours_size, canonicalize = excluded.canonicalize, rules = excluded.rules, tid_map = excluded.tid_map,
        tid_map_reasons = excluded.tid_map_reasons, place = excluded.place,
        opened_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
   ).run({

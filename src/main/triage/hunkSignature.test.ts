@@ -11,7 +11,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { alignPair } from '../align/alignPair';
 import { sides } from '../align/pairAlignment';
 import { diffLogs } from '../diff/diffLogs';
+import { referenceComparison } from '../diff/comparison';
 import { IndexedLog } from '../diff/indexedLog';
+import { RuledLog } from '../diff/ruledLog';
 import { generatePair, type Bug } from '../generator/generateLogs';
 import { ingestLog } from '../ingest/ingestLog';
 import { openDb } from '../store/db';
@@ -25,14 +27,15 @@ let n = 0;
 /** Every pair's hunk signatures (by canary tid) for two logs. */
 function signaturesOf(canary: string, ours: string, canonicalize = true, tidMapArg: string | null = null): Map<string, HunkSignature[]> {
   const db = openDb(join(dir, `index-${n++}.sqlite`));
-  const c = new IndexedLog(db, ingestLog(db, canary, canary).log, canary);
-  const o = new IndexedLog(db, ingestLog(db, ours, ours).log, ours);
+  const cmp = referenceComparison(canonicalize);
+  const c = new RuledLog(new IndexedLog(db, ingestLog(db, canary, canary).log, canary), cmp);
+  const o = new RuledLog(new IndexedLog(db, ingestLog(db, ours, ours).log, ours), cmp);
   try {
-    const result = diffLogs(c, o, { canonicalize, tidMapArg });
+    const result = diffLogs(c, o, { tidMapArg });
     const out = new Map<string, HunkSignature[]>();
     for (const p of result.pairs) {
       const s = sides(p, c, o);
-      out.set(String(p.canaryTid), pairSignatures(p, c, o, alignPair(s.c, s.o, canonicalize), canonicalize));
+      out.set(String(p.canaryTid), pairSignatures(p, c, o, alignPair(s.c, s.o)));
     }
     return out;
   } finally {

@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import { alignedDifference, type AlignedDifference } from '../align/pairAlignment';
 import type { Hunk } from '../align/alignThreads';
+import type { Comparison } from '../diff/comparison';
 import type { ThreadSide } from '../diff/firstDivergence';
 import { pyRepr } from '../py/format';
 import { isDict, type PyDict, type PyValue } from '../py/value';
@@ -79,13 +80,18 @@ function labelsOf(events: PyDict[]): string {
   return seen.join(', ') + (more ? ', …' : '');
 }
 
-function readSample(t: ThreadSide, range: [number, number], canonicalize: boolean): PyDict[] {
+function readSample(t: ThreadSide, range: [number, number]): PyDict[] {
   const to = Math.min(range[1], range[0] + SAMPLE);
   if (to <= range[0]) return [];
   t.log.prefetch(t.thread.threadNo, range[0], to);
   const out: PyDict[] = [];
-  for (let pos = range[0]; pos < to; pos++) out.push(t.log.event(t.thread.threadNo, pos, canonicalize));
+  for (let pos = range[0]; pos < to; pos++) out.push(t.log.event(t.thread.threadNo, pos));
   return out;
+}
+
+/** A leaf path's keys (`payload.args_resolved.handle`), or null when it goes through a list or a quoted key. */
+function pathOf(path: string): string[] | null {
+  return /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(path) ? path.split('.') : null;
 }
 
 /** The last key on a leaf path (`payload.args_resolved.handle` → `handle`), or null when it ends in a list index. */
@@ -112,7 +118,7 @@ function kindWord(kind: string): string {
   return kind;
 }
 
-function differencePart(first: PyDict, d: AlignedDifference): { text: string; title: string } {
+function differencePart(first: PyDict, d: AlignedDifference, cmp: Comparison): { text: string; title: string } {
   if (d.field === 'error') return { text: 'the reference cannot compare them', title: '' };
   const kind = kindOf(first);
   const name = callName(first);
@@ -121,6 +127,8 @@ function differencePart(first: PyDict, d: AlignedDifference): { text: string; ti
     name,
     payloadKey: d.field === 'payload' ? (d.key ?? null) : null,
     leafKey: d.field === 'payload' ? leafKeyOf(d.path) : null,
+    path: d.field === 'payload' ? pathOf(d.path) : null,
+    rules: cmp.reference ? null : { rules: cmp.rules, canonicalize: cmp.canonicalize },
   });
   const text = `${d.path} ${abstractValue(d.canary, placeholder)} → ${abstractValue(d.ours, placeholder)}`;
   if (d.field === 'kind') return { text, title: '' };
@@ -131,9 +139,9 @@ function differencePart(first: PyDict, d: AlignedDifference): { text: string; ti
  * The signature of one hunk of a pair's alignment. `difference`: how the
  * replace's first two events differ, when the caller has it already.
  */
-export function hunkSignature(c: ThreadSide, o: ThreadSide, h: Hunk, canonicalize: boolean, difference?: AlignedDifference | null): HunkSignature {
-  const cs = h.op === 'insert' ? [] : readSample(c, h.canary, canonicalize);
-  const os = h.op === 'delete' ? [] : readSample(o, h.ours, canonicalize);
+export function hunkSignature(c: ThreadSide, o: ThreadSide, h: Hunk, difference?: AlignedDifference | null): HunkSignature {
+  const cs = h.op === 'insert' ? [] : readSample(c, h.canary);
+  const os = h.op === 'delete' ? [] : readSample(o, h.ours);
   let text: string;
   let title: string;
   if (h.op === 'insert') {
@@ -145,13 +153,13 @@ export function hunkSignature(c: ThreadSide, o: ThreadSide, h: Hunk, canonicaliz
   } else {
     const cl = labelsOf(cs);
     const ol = labelsOf(os);
-    const d = difference === undefined ? alignedDifference(cs[0]!, os[0]!) : difference;
+    const d = difference === undefined ? alignedDifference(cs[0]!, os[0]!, { ignoreIdx: true }, c.log.cmp.reference ? null : c.log.rules) : difference;
     const labels = cl === ol ? cl : `${cl} | ${ol}`;
     if (d === null) {
       // Cannot be: a replace's first events differ. Named all the same rather than failing a report.
       [text, title] = [`replace ${labels}`, `${labels} differs`];
     } else {
-      const part = differencePart(cs[0]!, d);
+      const part = differencePart(cs[0]!, d, c.log.cmp);
       text = `replace ${labels}: ${part.text}`;
       title =
         part.title || (d.field === 'error' ? `${labels}: events the reference cannot compare` : `canary's ${label(cs[0]!)} where ours has ${label(os[0]!)}`);

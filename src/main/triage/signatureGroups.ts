@@ -4,7 +4,7 @@
 import type { Alignment } from '../align/alignThreads';
 import { sides } from '../align/pairAlignment';
 import type { PairResult } from '../diff/diffLogs';
-import type { IndexedLog } from '../diff/indexedLog';
+import type { RuledLog } from '../diff/ruledLog';
 import { hunkSignature, type HunkSignature } from './hunkSignature';
 
 /** A hunk of the run: its pair (the canary thread's tidKey) and its index in the pair's alignment. */
@@ -21,9 +21,9 @@ export interface SignatureGroup extends HunkSignature {
 }
 
 /** The signature of every hunk of a pair, in order. */
-export function pairSignatures(p: PairResult, canary: IndexedLog, ours: IndexedLog, a: Alignment, canonicalize: boolean): HunkSignature[] {
+export function pairSignatures(p: PairResult, canary: RuledLog, ours: RuledLog, a: Alignment): HunkSignature[] {
   const { c, o } = sides(p, canary, ours);
-  return a.hunks.map((h) => hunkSignature(c, o, h, canonicalize));
+  return a.hunks.map((h) => hunkSignature(c, o, h));
 }
 
 /**

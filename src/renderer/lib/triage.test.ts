@@ -54,6 +54,8 @@ const bookmark = (id: string, pairKey: string | null, canaryTid: string, positio
   updatedAt: '2026-01-01T00:00:00Z',
 });
 
+const empty = { skip: [], allocators: [], allocatorPairing: false, canonicalize: [], ignoreKinds: [] };
+
 function session(pairs: PairView[], unmappedCanary: ThreadView[], unmappedOurs: ThreadView[], bookmarks: BookmarkView[] = []): SessionView {
   const log = { path: '/x', size: 0, events: 0, threads: 0, fingerprint: '' };
   return {
@@ -62,6 +64,14 @@ function session(pairs: PairView[], unmappedCanary: ThreadView[], unmappedOurs: 
     canary: { ...log, side: 'canary' },
     ours: { ...log, side: 'ours' },
     canonicalize: true,
+    rules: {
+      rules: empty,
+      reference: empty,
+      fingerprint: '',
+      differences: [],
+      text: '',
+      kinds: [],
+    },
     manualMap: true,
     mapUndo: null,
     pairs,

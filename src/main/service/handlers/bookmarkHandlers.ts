@@ -18,16 +18,17 @@ export function bookmarkHandlers(ctx: WorkbenchContext): Handlers<'bookmark/add'
       const here = rows.at(at);
       const idx =
         here.canary !== null
-          ? s.canary.event(c.thread.threadNo, here.canary, false).get('tid_event_idx')
-          : s.ours.event(o.thread.threadNo, here.ours!, false).get('tid_event_idx');
+          ? s.canary.event(c.thread.threadNo, here.canary).get('tid_event_idx')
+          : s.ours.event(o.thread.threadNo, here.ours!).get('tid_event_idx');
       const now = nowIso();
       const row = {
         bookmarkId: randomUUID(),
         sessionId,
         canaryTid: jsonDumpsExact(c.thread.tid),
         oursTid: jsonDumpsExact(o.thread.tid),
-        canaryPosition: here.canary,
-        oursPosition: here.ours,
+        // Kept as positions in the threads, which no rule changes (a rule may leave events out of the streams).
+        canaryPosition: here.canary === null ? null : s.canary.threadPos(c.thread.threadNo, here.canary),
+        oursPosition: here.ours === null ? null : s.ours.threadPos(o.thread.threadNo, here.ours),
         tidEventIdx: idx === undefined ? null : pyStr(idx),
         atDivergence: atDivergence ?? false,
         title,

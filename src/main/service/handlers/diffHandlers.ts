@@ -4,7 +4,7 @@
 // one row, long values are elided unless asked for whole.
 import { showControls } from '../../../shared/visibleControls';
 import type { OverviewMark, ViewMode } from '../../../shared/api';
-import { alignedDifference, describeHunk, hunkDetail } from '../../align/pairAlignment';
+import { describeHunk, hunkDetail, rowDifference } from '../../align/pairAlignment';
 import { firstDivergence, lastDivergence, type ThreadSide } from '../../diff/firstDivergence';
 import type { PyDict } from '../../py/value';
 import type { Handlers, PairSides, WorkbenchContext } from '../context';
@@ -44,12 +44,12 @@ export function diffHandlers(
       const p = ctx.pair(s, pairKey);
       const model = p.alignment.rows(view);
       const a = model.at(Math.min(row, Math.max(0, model.total - 1)));
-      const read = (t: ThreadSide, pos: number | null): PyDict | null => (pos === null ? null : t.log.event(t.thread.threadNo, pos, s.canonicalize));
+      const read = (t: ThreadSide, pos: number | null): PyDict | null => (pos === null ? null : t.log.event(t.thread.threadNo, pos));
       const ce = read(p.c, a.canary);
       const oe = read(p.o, a.ours);
       const bytes = (t: ThreadSide, pos: number): number => t.log.lineLength(t.thread.threadNo, pos);
       // The aligned view leaves tid_event_idx out of the comparison; the positional one, as the reference, does not.
-      const d = ce && oe ? alignedDifference(ce, oe, { ignoreIdx: view === 'aligned' }) : null;
+      const d = ce && oe ? rowDifference(p.c, a.canary!, p.o, a.ours!, p.alignment.alignment, { ignoreIdx: view === 'aligned' }) : null;
       const difference = d && differenceView(d);
       return {
         row,
@@ -78,7 +78,7 @@ export function diffHandlers(
           rows: rows.hunkRows(k),
           canary: [h.canary[0], h.canary[1]] as [number, number],
           ours: [h.ours[0], h.ours[1]] as [number, number],
-          description: showControls(describeHunk(hunkDetail(p.c, p.o, h, s.canonicalize))),
+          description: showControls(describeHunk(hunkDetail(p.c, p.o, h, p.alignment.alignment))),
           signature: { id: sig.id, text: showControls(sig.text), title: showControls(sig.title) },
           baseline: cmp ? (cmp.known.get(sig.id) ? ('known' as const) : ('new' as const)) : null,
         });
@@ -103,8 +103,11 @@ export function diffHandlers(
       const p = ctx.pair(s, pairKey);
       const t = side === 'canary' ? p.c : p.o;
       const position = Math.min(t.log.positionOfIdx(t.thread.threadNo, tidEventIdx), Math.max(0, t.thread.eventCount - 1));
-      const [block, i] = t.log.locate(t.thread.threadNo, position);
-      return { position, exact: t.thread.eventCount > 0 && block.idx[i] === tidEventIdx, row: p.alignment.rows(view).rowOf(side, position) };
+      return {
+        position,
+        exact: t.thread.eventCount > 0 && t.log.idxAt(t.thread.threadNo, position) === tidEventIdx,
+        row: p.alignment.rows(view).rowOf(side, position),
+      };
     },
 
     'diff/locate': ({ sessionId, pairKey, view, side, position }) => {
@@ -125,7 +128,7 @@ export function diffHandlers(
       if (direction === 1) {
         const start = from + 1;
         if (start < n) {
-          const d = firstDivergence(c, o, s.canonicalize, start, n);
+          const d = firstDivergence(c, o, start, n);
           if (d) return { row: d.position, hunk: null };
         }
         const onlyOne = Math.max(start, n); // rows past the shorter thread always differ
@@ -134,7 +137,7 @@ export function diffHandlers(
       const start = Math.min(from - 1, total - 1);
       if (start < 0) return { row: null, hunk: null };
       if (start >= n) return { row: start, hunk: null };
-      const d = lastDivergence(c, o, s.canonicalize, start, 0);
+      const d = lastDivergence(c, o, start, 0);
       return { row: d ? d.position : null, hunk: null };
     },
   };

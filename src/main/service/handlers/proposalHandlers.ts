@@ -18,7 +18,7 @@ const MAX_CHANGE_LINES = 20;
 /** The session's similarity mapping: computed once (it depends only on the logs), in canary tid order. */
 function proposalOf(s: OpenSession): SimilarityMapping {
   if (!s.proposal) {
-    const m = similarityMapping(s.canary, s.ours);
+    const m = similarityMapping(s.canary.base, s.ours.base);
     m.pairs.sort((a, b) => {
       let c = NaN;
       try {

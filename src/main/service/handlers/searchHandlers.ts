@@ -61,13 +61,31 @@ export function searchHandlers(
   const matches = (s: OpenSession, pairKey: string, view: ViewMode, q: CompiledQuery, until: Deadline, retry = false): PairMatches => {
     const p = ctx.pair(s, pairKey);
     const model = p.alignment.rows(view);
+    // The search index holds positions in the logs' threads; under rules that leave kinds out, the streams
+    // the view shows are shorter: a match maps to the stream's position of its event (or of the next one kept).
+    const toStream = (side: 'canary' | 'ours', ps: Int32Array): Int32Array => {
+      const t = side === 'canary' ? p.c : p.o;
+      return t.log.cmp.reference || t.log.cmp.rules.ignoreKinds.length === 0 ? ps : ps.map((x) => t.log.streamPos(t.thread.threadNo, x));
+    };
     const rows: RowMapper = {
       total: model.total,
       // Aligned: one walk over the alignment's segments for all of a side's matches; by position: row = position.
-      rowsOf: (side, ps) => (view === 'aligned' ? p.alignment.aligned.rowsOfSorted(side, ps) : ps.map((x) => model.rowOf(side, x))),
+      rowsOf: (side, raw) => {
+        const ps = toStream(side, raw);
+        return view === 'aligned' ? p.alignment.aligned.rowsOfSorted(side, ps) : ps.map((x) => model.rowOf(side, x));
+      },
     };
     return guard(() =>
-      pairMatches(p.alignment, view, { log: p.c.log, threadNo: p.c.thread.threadNo }, { log: p.o.log, threadNo: p.o.thread.threadNo }, q, rows, until, retry),
+      pairMatches(
+        p.alignment,
+        view,
+        { log: p.c.log.base, threadNo: p.c.thread.threadNo },
+        { log: p.o.log.base, threadNo: p.o.thread.threadNo },
+        q,
+        rows,
+        until,
+        retry,
+      ),
     );
   };
 
@@ -102,7 +120,7 @@ export function searchHandlers(
             ...(ctx.opts.nativeBinding ? { nativeBinding: ctx.opts.nativeBinding } : {}),
             onProgress: (p) => ctx.emit('search/progress', { jobId, side, ...p }),
           });
-        const both = [build('canary', s.canary), build('ours', s.ours)];
+        const both = [build('canary', s.canary.base), build('ours', s.ours.base)];
         // One failing stops the other: nothing half-built is kept.
         for (const b of both) void b.catch(() => abort.abort());
         const [canary, ours] = await Promise.all(both);

@@ -11,7 +11,7 @@ import { locateSessionLogs } from '../../sessions/sessionLogs';
 import { importBookmarks } from '../../store/bookmarks';
 import { findSessionByPaths, setSessionPlace } from '../../store/sessions';
 import { RequestError, type Handlers, type WorkbenchContext } from '../context';
-import { closeSession, openLogs, persistSession, recentEntries, recompute, sessionFileOf, sessionView } from '../openSession';
+import { closeSession, openLogs, persistSession, recentEntries, recompute, sessionFileOf, sessionView, setComparison } from '../openSession';
 
 function pairKeyOfTidJson(tid: string): string {
   try {
@@ -54,6 +54,7 @@ export function sessionHandlers(
               sessionId: saved.sessionId,
               name: saved.name,
               canonicalize: saved.canonicalize,
+              rules: saved.rules,
               tidMap: saved.tidMap,
               tidMapReasons: saved.tidMapReasons,
               place: saved.place,
@@ -92,16 +93,23 @@ export function sessionHandlers(
 
     'session/place': ({ sessionId, pairKey, view, row }) => {
       const s = ctx.session(sessionId);
-      const rows = ctx.pairRows(s, pairKey, view);
+      const p = ctx.pair(s, pairKey);
+      const rows = p.alignment.rows(view);
       const at = rows.at(Math.min(row, Math.max(0, rows.total - 1)));
-      s.place = { pairKey, view, canary: at.canary, ours: at.ours };
+      // Positions in the threads, which no rule changes.
+      s.place = {
+        pairKey,
+        view,
+        canary: at.canary === null ? null : s.canary.threadPos(p.c.thread.threadNo, at.canary),
+        ours: at.ours === null ? null : s.ours.threadPos(p.o.thread.threadNo, at.ours),
+      };
       setSessionPlace(ctx.sessionsDb, sessionId, s.place);
       return { saved: true as const };
     },
 
     'session/canonicalize': ({ sessionId, canonicalize }) => {
       const s = ctx.session(sessionId);
-      s.canonicalize = canonicalize;
+      setComparison(s, canonicalize, s.rules);
       recompute(s);
       persistSession(s, ctx.sessionsDb);
       return sessionView(s, ctx.sessionsDb);
@@ -133,6 +141,7 @@ export function sessionHandlers(
         sessionId: file.id,
         name: file.name,
         canonicalize: file.canonicalize,
+        rules: file.rules,
         tidMap: file.tidMap,
         tidMapReasons: file.tidMapReasons,
         place: file.place ? { pairKey: pairKeyOfTidJson(file.place.canaryTid), view: file.place.view, canary: file.place.canary, ours: file.place.ours } : null,

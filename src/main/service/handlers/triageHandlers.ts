@@ -65,7 +65,7 @@ export function triageHandlers(
           hunk,
           row: p.alignment.aligned.hunkRow(hunk),
           op: h.op,
-          description: showControls(describeHunk(hunkDetail(p.c, p.o, h, s.canonicalize))),
+          description: showControls(describeHunk(hunkDetail(p.c, p.o, h, p.alignment.alignment))),
         };
       });
       return { total: g.hunks.length, hunks };
