@@ -5,7 +5,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { materializeCase, parityCase } from '../tests/parity/cases';
-import { GOLDEN_CASES, GOLDEN_DIR, goldenPath, type Golden } from '../tests/parity/golden';
+import { classCase, CLASSES, materializeClassCase } from '../tests/parity/classCases';
+import { GOLDEN_CASES, GOLDEN_CLASS_CASES, GOLDEN_DIR, goldenPath, type Golden } from '../tests/parity/golden';
 import { referenceAvailable, REFERENCE, runReference } from '../tests/parity/runTools';
 
 async function main(): Promise<void> {
@@ -22,6 +23,21 @@ async function main(): Promise<void> {
       process.stdout.write(`${c.id}: exit ${ref.status}\n`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  for (const cls of CLASSES) {
+    for (let n = 0; n < GOLDEN_CLASS_CASES; n++) {
+      const c = classCase(cls, n);
+      const dir = mkdtempSync(join(tmpdir(), `golden-${c.id}-`));
+      try {
+        const digest = materializeClassCase(c, dir);
+        const ref = await runReference(dir, c.args, { env: c.env, isolate: true });
+        const g: Golden = { id: c.id, digest, args: c.args, ...ref };
+        writeFileSync(goldenPath(c.id), JSON.stringify(g, null, 1) + '\n');
+        process.stdout.write(`${c.id}: exit ${ref.status}\n`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     }
   }
 }

@@ -3,13 +3,15 @@
 // traceback), Lockstep exits alike with one line naming the file — never a
 // stack trace, a hang, or an index left half-written. And a fuzz of random
 // small logs, with a fixed seed.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
-import { differences, pool, referenceAvailable, REFERENCE, runLockstep, runReference } from '../parity/runTools';
+import { casePath, differences, pool, referenceAvailable, REFERENCE, runLockstep, runReference } from '../parity/runTools';
+import { ENVS, RAW_NAMES, SURROGATE_STRINGS } from '../parity/classCases';
+import { DASH_VALUES } from '../support/argv';
 import { hostileCases, writeCase } from './corpus';
 
 const dir = mkdtempSync(join(tmpdir(), 'hostile-'));
@@ -115,4 +117,80 @@ describe.skipIf(!referenceAvailable())('fuzz: random small logs against the refe
     });
     expect(failures.filter((x) => x !== null)).toEqual([]);
   }, 600_000);
+});
+
+// The classes of issue 12 in the same random logs: lone surrogates in names, kinds and
+// string tids under python3's stdout handlers; file names that are not UTF-8; argparse's
+// corners mixed into the command line; --tid-map ints past Python's 4300-digit limit.
+const oddString = fc.constantFrom(...SURROGATE_STRINGS);
+const classValue = fc.oneof(value, oddString);
+const classPayload = fc
+  .tuple(fc.oneof(name, oddString), classValue, fc.oneof(fc.constant('"x"'), oddString))
+  .map(([n, a, k]) => `{"name": ${n}, "return_value": ${a}, ${k}: 1}`);
+const tidSets = {
+  canary: ['6', '7', '8'],
+  ours: ['1', '2', '3'],
+  canaryStrings: ['"\\udcff"', '"\\udcfe"', '"\\ud800"'],
+  oursStrings: ['"\\udcff"', '"a\\udc80"', '"\\udc00"'],
+};
+const classLog = (tids: string[]) =>
+  fc
+    .array(
+      fc.tuple(
+        fc.constantFrom(0, 1, 2),
+        fc.oneof(
+          kind.map((k) => `"${k}"`),
+          oddString,
+        ),
+        classPayload,
+      ),
+      { minLength: 0, maxLength: 12 },
+    )
+    .map((ls) => {
+      const idx = new Map<number, number>();
+      const out = ['{"kind": "schema_version", "schema_version": 1}'];
+      for (const [t, k, p] of ls) {
+        const i = idx.get(t) ?? 0;
+        idx.set(t, i + 1);
+        out.push(`{"tid": ${tids[t]}, "tid_event_idx": ${i}, "kind": ${k}, "payload": ${p}}`);
+      }
+      return out.join('\n') + '\n';
+    });
+const hugeInt = fc.constantFrom(`0x${'f'.repeat(3572)}`, `0x${'f'.repeat(3571)}`, `-0o${'7'.repeat(4763)}`, `0b1${'0'.repeat(14285)}`, `1${'0'.repeat(4300)}`);
+const classArgs = fc.tuple(
+  fc.constantFrom<string[]>([], ['--validate-identical'], ['--no-canonicalize-allocators'], ['--out', 'r.md'], ['--out', 'r\udcff.md']),
+  fc.option(
+    fc.tuple(hugeInt, fc.constantFrom('6', '7', '1', '9')).map(([h, t]) => (t === '1' ? `${h}=1` : `${t}=${h}`)),
+    { nil: null },
+  ),
+  fc.array(fc.constantFrom('-h', '--bogus', '-hx', '--o', '--ou=x', '--no', '--vali', '--', 'x', '', ...DASH_VALUES), { maxLength: 2 }),
+  fc.nat(),
+);
+
+describe.skipIf(!referenceAvailable())('fuzz: the classes of issue 12 against the reference', () => {
+  it('prints what the reference prints, writes what it writes, and exits alike (fixed seed, bounded cases)', async () => {
+    const samples = fc.sample(
+      fc.tuple(
+        fc
+          .boolean()
+          .chain((strings) => fc.tuple(classLog(strings ? tidSets.canaryStrings : tidSets.canary), classLog(strings ? tidSets.oursStrings : tidSets.ours))),
+        fc.constantFrom('canary.jsonl', ...RAW_NAMES),
+        fc.constantFrom(...ENVS),
+        classArgs,
+      ),
+      { seed: 20261204, numRuns: Number(process.env.LOCKSTEP_FUZZ_CASES ?? 80) },
+    );
+    const failures = await pool(samples, 4, async ([[c, o], canaryName, env, [extra, tidMap, noise, at]]) => {
+      const d = mkdtempSync(join(dir, 'class-fuzz-'));
+      writeFileSync(casePath(d, canaryName), c);
+      writeFileSync(casePath(d, 'ours.jsonl'), o);
+      const args = ['--canary', canaryName, '--ours', 'ours.jsonl', ...extra, ...(tidMap === null ? [] : [`--tid-map=${tidMap}`])];
+      args.splice(at % (args.length + 1), 0, ...noise);
+      const ref = await runReference(d, args, { env, isolate: true });
+      const ours = await runLockstep(d, args, { env, isolate: true });
+      const diff = differences(ref, ours);
+      return diff.length ? `${d} ${JSON.stringify(args).slice(0, 300)} env ${JSON.stringify(env)}: ${diff.join('; ')}` : null;
+    });
+    expect(failures.filter((x) => x !== null)).toEqual([]);
+  }, 900_000);
 });

@@ -8,6 +8,8 @@ import type { ToolRun } from './runTools';
 
 export const GOLDEN_DIR = join(__dirname, 'golden');
 export const GOLDEN_CASES = 48;
+/** Golden cases of each class of issue 12 (classCases.ts): the first ones of each. */
+export const GOLDEN_CLASS_CASES = 12;
 
 export interface Golden extends ToolRun {
   id: string;

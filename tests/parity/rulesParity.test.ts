@@ -62,7 +62,7 @@ describe.skipIf(!referenceAvailable())(`rules: parity with ${REFERENCE} patched 
           const patched = join(dir, 'diff_events_patched.py');
           writeFileSync(patched, patchedReference(source, c.rules));
           const refArgs = ['--canary', 'canary.jsonl', '--ours', 'ours.jsonl', ...c.args.filter((a, i) => !isRuleArg(c.args, i))];
-          const ref = await runReference(dir, refArgs, patched);
+          const ref = await runReference(dir, refArgs, { script: patched });
           const ours = await runLockstep(dir, ['--canary', 'canary.jsonl', '--ours', 'ours.jsonl', ...c.args]);
           const line = expectedRulesLine(c);
           const stdout = withoutRulesLine(ours.stdout, line);

@@ -9,18 +9,18 @@ import type { Db } from '../store/db';
 import { openKeptIndex } from '../store/indexLocation';
 import { clearReadBackCopies } from '../store/logWriter';
 import { readBackCopyUsage } from '../store/readBackCopies';
-import { parseArgs, UsageError, type CommandSpec } from './args';
+import { parseArgs, type CommandSpec } from './args';
 import { writeStderr, writeStdout } from './output';
 
-const CACHE_SPEC: CommandSpec = {
+export const CACHE_SPEC: CommandSpec = {
   prog: 'lockstep cache',
   summary:
     'Show where the decompressed copies of compressed logs (.jsonl.gz, .jsonl.zst) are kept and how\n' +
     'much they take; --clear removes them (a cleared log is decompressed and indexed again when next opened).',
   options: [
     { name: '--clear', help: 'remove the copies, and the indexes of their logs' },
-    { name: '--data-dir', value: 'DIR', help: "the workbench's data directory (default: $LOCKSTEP_DATA_DIR or ~/.local/share/lockstep)" },
-    { name: '--db', value: 'PATH', help: 'an index kept with lockstep diff --db PATH instead' },
+    { name: '--data-dir', value: 'DIR', exclusive: 'where', help: "the workbench's data directory (default: $LOCKSTEP_DATA_DIR or ~/.local/share/lockstep)" },
+    { name: '--db', value: 'PATH', exclusive: 'where', help: 'an index kept with lockstep diff --db PATH instead' },
   ],
 };
 
@@ -45,7 +45,6 @@ export function runCache(argv: string[]): number {
   const args = parseArgs(CACHE_SPEC, argv);
   const clear = args.has('--clear');
   const dbArg = args.get('--db') as string | undefined;
-  if (dbArg !== undefined && args.has('--data-dir')) throw new UsageError(CACHE_SPEC, 'argument --db: not allowed with argument --data-dir');
   if (dbArg !== undefined) {
     const path = resolve(dbArg);
     if (!existsSync(path)) {

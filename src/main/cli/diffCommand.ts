@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import type { ReportFormat } from '../../shared/api';
 import { REPORT_FORMATS } from '../../shared/requestSchemas';
 import { pyStr } from '../py/format';
+import { pythonStdoutErrors } from '../py/stdio';
 import { comparisonOf } from '../diff/comparison';
 import { IndexedLog } from '../diff/indexedLog';
 import { DiffOptionError, diffLogs, type AutoMap } from '../diff/diffLogs';
@@ -23,7 +24,10 @@ import { readablePath } from './spool';
 import { writeStderr, writeStdout } from './output';
 import { BASELINE_OPTIONS, baselineChoice, compareRun, finishComparison } from './baselineOptions';
 
-const DIFF_SPEC: CommandSpec = {
+/** --auto-map's choices, checked by argparse's model where the option stands (cli/args.ts). */
+const AUTO_MAPS: readonly AutoMap[] = ['reference', 'similarity'];
+
+export const DIFF_SPEC: CommandSpec = {
   prog: 'lockstep diff',
   summary:
     'Find, per guest thread, the first event where two schema-v1 logs differ, and print the\n' +
@@ -41,6 +45,7 @@ const DIFF_SPEC: CommandSpec = {
     {
       name: '--auto-map',
       value: 'HOW',
+      choices: AUTO_MAPS,
       help: "how threads are paired without --tid-map: 'reference' (default: by first kernel.call name, as diff_events.py) or 'similarity' (by the similarity of the whole streams, each pair with its reason and confidence; for --format json, annotated-md and html only)",
     },
     { name: '--validate-identical', help: 'exit 1 if any mapped thread pair diverges (a CI gate)' },
@@ -56,6 +61,7 @@ const DIFF_SPEC: CommandSpec = {
     {
       name: '--format',
       value: 'FORMAT',
+      choices: REPORT_FORMATS,
       help: `the report: ${REPORT_FORMATS.join(', ')} (default reference-md, the reference's bytes; json and annotated-md hold every aligned hunk)`,
     },
     {
@@ -72,24 +78,32 @@ const DIFF_SPEC: CommandSpec = {
     'mapping or a usage error.',
 };
 
+/** `--canary=--` and `--ours=--`: argparse hands the reference an empty list for a path, which it cannot open. */
+function emptyListPath(option: string): DiffOptionError {
+  return new DiffOptionError(
+    `${option}: argparse takes '${option}=--' for an empty list, not a path (the reference fails opening it with AttributeError: 'list' object has no attribute 'open')`,
+  );
+}
+
 export async function runDiff(argv: string[]): Promise<number> {
   const args = parseArgs(DIFF_SPEC, argv);
-  const canaryArg = args.get('--canary') as string;
-  const oursArg = args.get('--ours') as string;
-  const out = args.get('--out') as string | undefined;
+  if (args.emptyList.has('--canary')) throw emptyListPath('--canary');
+  // The reference opens its paths as pathlib.Path holds them: 'a.jsonl/' and './a.jsonl' are a.jsonl.
+  const canaryArg = pythonPathStr(args.get('--canary') as string);
+  // The reference reads the canary log first: its errors come before this one.
+  const oursArg = args.emptyList.has('--ours') ? canaryArg : pythonPathStr(args.get('--ours') as string);
+  const outArg = args.get('--out') as string | undefined;
+  const out = outArg === undefined ? undefined : pythonPathStr(outArg);
   const format = ((args.get('--format') as string | undefined) ?? 'reference-md') as ReportFormat;
-  if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(DIFF_SPEC, `argument --format: invalid choice: '${format}' (choose from ${REPORT_FORMATS.map((f) => `'${f}'`).join(', ')})`);
-  }
   const baseline = baselineChoice(DIFF_SPEC, args);
-  const autoMap = autoMapOf(args.get('--auto-map') as string | undefined, format, args.has('--tid-map'));
+  const autoMap = autoMapOf(args.get('--auto-map') as AutoMap | undefined, format, args.has('--tid-map'));
   // The rules first: a rules file that cannot be read is refused before any log is.
   const cmp = comparisonOf(!args.has('--no-canonicalize-allocators'), rulesFromArgs(args));
   const progress = args.has('--quiet') ? null : new TerminalProgress();
   return withIndex((args.get('--db') as string | undefined) ?? null, async (index) => {
     // Pipes are read once into a temporary copy; messages still name them as given.
-    const canary = { path: await readablePath(canaryArg, 'canary'), label: pythonPathStr(canaryArg) };
-    const ours = { path: await readablePath(oursArg, 'ours'), label: pythonPathStr(oursArg) };
+    const canary = { path: await readablePath(canaryArg, 'canary'), label: canaryArg };
+    const ours = { path: await readablePath(oursArg, 'ours'), label: oursArg };
     let pair;
     try {
       pair = await ingestPair(index.db, index.path, canary, ours, {
@@ -99,6 +113,7 @@ export async function runDiff(argv: string[]): Promise<number> {
     } finally {
       progress?.clear();
     }
+    if (args.emptyList.has('--ours')) throw emptyListPath('--ours');
     const c = new RuledLog(new IndexedLog(index.db, pair.canary, canary.label, canary.path), cmp);
     const o = new RuledLog(new IndexedLog(index.db, pair.ours, ours.label, ours.path), cmp);
     try {
@@ -110,11 +125,8 @@ export async function runDiff(argv: string[]): Promise<number> {
         const report = cutNoticeMarkdown({ canary: c, ours: o }) + renderReferenceReport(result);
         if (out !== undefined) {
           writeReportFile(out, report);
-          writeStderr(`diff report written to ${pythonPathStr(out)}\n`);
-        } else {
-          assertEncodable(report);
-          writeStdout(report);
-        }
+          writeStderr(`diff report written to ${out}\n`);
+        } else writeStdout(report, pythonStdoutErrors());
       } else {
         const tidMap = (args.get('--tid-map') as string | undefined) ?? null;
         const report = renderReport(format, {
@@ -130,7 +142,7 @@ export async function runDiff(argv: string[]): Promise<number> {
         });
         if (out !== undefined) {
           writeOtherReport(out, report);
-          writeStderr(`diff report written to ${pythonPathStr(out)}\n`);
+          writeStderr(`diff report written to ${out}\n`);
         } else writeStdout(report);
       }
       if (args.has('--validate-identical')) {
@@ -156,11 +168,9 @@ export async function runDiff(argv: string[]): Promise<number> {
  * keeps the reference's pairing (its bytes are diff_events.py's), and a --tid-map replaces
  * any automatic mapping, so asking for both is a usage error rather than a silent choice.
  */
-function autoMapOf(value: string | undefined, format: ReportFormat, tidMap: boolean): AutoMap {
+function autoMapOf(value: AutoMap | undefined, format: ReportFormat, tidMap: boolean): AutoMap {
   if (value === undefined) return 'reference';
-  if (value !== 'reference' && value !== 'similarity') {
-    throw new UsageError(DIFF_SPEC, `argument --auto-map: invalid choice: '${value}' (choose from 'reference', 'similarity')`);
-  }
+  // argparse checked the value against AUTO_MAPS where it stood.
   if (value === 'similarity' && format === 'reference-md') {
     throw new UsageError(
       DIFF_SPEC,

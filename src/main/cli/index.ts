@@ -1,7 +1,8 @@
 // Entry of bin/lockstep (built to out/main/cli.js).
 import { main } from './main';
+import { pythonArgv } from './rawArgv';
 
-main(process.argv.slice(2)).then(
+main(pythonArgv()).then(
   (status) => {
     process.exitCode = status;
   },

@@ -73,6 +73,7 @@ export async function main(argv: string[]): Promise<number> {
       writeStderr(e.message + '\n');
       return e.exitStatus;
     }
+    if (e instanceof DiffOptionError) for (const w of e.warningsBefore) writeStderr(w + '\n');
     if (e instanceof RulesError) {
       writeStderr(`error: ${e.message}\n`);
       return 1;

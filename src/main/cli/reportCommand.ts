@@ -15,17 +15,22 @@ import { keptRules, tidMapArg, tidPairsFromJson } from '../service/openSession';
 import { writeReport } from './diffCommand';
 import { withIndex } from './withIndex';
 import type { ReportFormat } from '../../shared/api';
-import { parseArgs, UsageError, type CommandSpec } from './args';
+import { parseArgs, type CommandSpec } from './args';
 import { TerminalProgress } from './progressBar';
 import { writeStderr, writeStdout } from './output';
 import { BASELINE_OPTIONS, baselineChoice, compareRun, finishComparison } from './baselineOptions';
 
-const REPORT_SPEC: CommandSpec = {
+export const REPORT_SPEC: CommandSpec = {
   prog: 'lockstep report',
   summary: 'Render a saved session (.lockstep file): its logs, thread map, settings, bookmarks and notes.',
   options: [
     { name: '--session', value: 'FILE', required: true, help: 'the .lockstep session file (File > Save session as… in the workbench)' },
-    { name: '--format', value: 'FORMAT', help: `one of ${REPORT_FORMATS.join(', ')} (default reference-md: the bytes lockstep diff prints)` },
+    {
+      name: '--format',
+      value: 'FORMAT',
+      choices: REPORT_FORMATS,
+      help: `one of ${REPORT_FORMATS.join(', ')} (default reference-md: the bytes lockstep diff prints)`,
+    },
     { name: '--out', value: 'OUT', help: 'write the report here (else stdout)' },
     { name: '--canary', value: 'PATH', help: 'the canary log, if it is no longer where the session says' },
     { name: '--ours', value: 'PATH', help: 'the ours log, if it is no longer where the session says' },
@@ -40,8 +45,6 @@ const REPORT_SPEC: CommandSpec = {
 export async function runReport(argv: string[]): Promise<number> {
   const args = parseArgs(REPORT_SPEC, argv);
   const format = ((args.get('--format') as string | undefined) ?? 'reference-md') as ReportFormat;
-  if (!(REPORT_FORMATS as readonly string[]).includes(format))
-    throw new UsageError(REPORT_SPEC, `argument --format: invalid choice: '${format}' (choose from ${REPORT_FORMATS.join(', ')})`);
   let file;
   try {
     file = readSessionFile(args.get('--session') as string);

@@ -12,16 +12,12 @@ export const RULE_OPTIONS: OptionSpec[] = [
   {
     name: '--skip-field',
     value: 'KIND:PATH',
-    repeatable: true,
+    repeat: true,
     help: 'never compare PATH in events of KIND (* for every kind), e.g. *:payload.timeout_ms or kernel.call:payload.args_resolved.a0',
   },
-  { name: '--allocator', value: 'NAME', repeatable: true, help: 'add NAME to the allocator functions whose return values are canonicalized' },
-  { name: '--ignore-kind', value: 'KIND', repeatable: true, help: 'leave the events of KIND out of both streams before comparing' },
+  { name: '--allocator', value: 'NAME', repeat: true, help: 'add NAME to the allocator functions whose return values are canonicalized' },
+  { name: '--ignore-kind', value: 'KIND', repeat: true, help: 'leave the events of KIND out of both streams before comparing' },
 ];
-
-function list(args: ParsedArgs, name: string): string[] {
-  return (args.get(name) as string[] | undefined) ?? [];
-}
 
 function readRulesFile(path: string): string {
   try {
@@ -38,12 +34,12 @@ function readRulesFile(path: string): string {
 export function rulesFromArgs(args: ParsedArgs): RuleSet {
   const file = args.get('--rules') as string | undefined;
   const b = new RulesBuilder(file === undefined ? REFERENCE_RULES : parseRules(readRulesFile(file), file));
-  for (const f of list(args, '--skip-field')) {
+  for (const f of args.all('--skip-field')) {
     const { kind, path } = parseSkipField(f);
     b.skip(kind, path);
   }
-  for (const a of list(args, '--allocator')) b.allocator(a);
-  for (const k of list(args, '--ignore-kind')) {
+  for (const a of args.all('--allocator')) b.allocator(a);
+  for (const k of args.all('--ignore-kind')) {
     if (k === '*') throw new RulesError('--ignore-kind takes one kind, not *');
     b.ignoreKind(k);
   }

@@ -5,6 +5,7 @@ import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { fsPath } from '../py/codecs';
 
 let dir: string | null = null;
 
@@ -21,12 +22,12 @@ function spoolDir(): string {
 export async function readablePath(path: string, side: string): Promise<string> {
   let st;
   try {
-    st = statSync(path);
+    st = statSync(fsPath(path));
   } catch {
     return path;
   }
   if (st.isFile() || st.isDirectory()) return path;
   const copy = join(spoolDir(), `${side}.jsonl`);
-  await pipeline(createReadStream(path), createWriteStream(copy));
+  await pipeline(createReadStream(fsPath(path)), createWriteStream(copy));
   return copy;
 }

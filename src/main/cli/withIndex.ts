@@ -4,6 +4,8 @@
 // that finds no room removes what it wrote (or, when the disk allows not even
 // that, the index itself) and says so in one line. The user's work never
 // lives in it.
+import { DiffOptionError } from '../diff/diffLogs';
+import { hasLoneSurrogate } from '../py/value';
 import { isDamage } from '../store/db';
 import { damagedIndexMessage, openIndex, removeIndexFiles, type IndexHandle } from '../store/indexLocation';
 import { reclaimSpace } from '../store/logWriter';
@@ -11,6 +13,10 @@ import { noSpace, NoSpaceError } from '../store/noSpace';
 import { writeStderr } from './output';
 
 export async function withIndex(keepAt: string | null, body: (index: IndexHandle) => Promise<number>): Promise<number> {
+  if (keepAt !== null && hasLoneSurrogate(keepAt)) {
+    // SQLite takes file names as UTF-8 text: a name with other bytes would open another file.
+    throw new DiffOptionError(`--db: ${keepAt}: the name is not UTF-8, which SQLite cannot open; keep the index under another name`);
+  }
   for (let attempt = 0; ; attempt++) {
     const index = openIndex(keepAt);
     if (index.rebuilt) writeStderr(`lockstep: ${index.rebuilt}\n`);

@@ -79,6 +79,28 @@ export class NoTidMapping extends Error {
 /** A problem with the options, not a log: exit status 1, one line. */
 export class DiffOptionError extends Error {
   readonly exitStatus = 1;
+  constructor(
+    message: string,
+    /** The `warn:` lines the reference writes before it fails here. */
+    readonly warningsBefore: readonly string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** A tid the reference cannot print (an int of more than 4300 digits): its `warn:` line raises ValueError. */
+function warning(side: 'canary' | 'ours', tid: PyValue, before: string[]): string {
+  try {
+    return `warn: ${side} tid ${pyStr(tid)} not in stream; skipping`;
+  } catch (e) {
+    if (!(e instanceof PyError) || typeof tid !== 'bigint') throw e;
+    const hex = tid.toString(16).replace('-', '');
+    const digits = tid.toString().replace('-', '').length;
+    throw new DiffOptionError(
+      `--tid-map: ${side} tid ${tid < 0n ? '-' : ''}0x${hex.slice(0, 8)}…${hex.slice(-8)} has ${digits} decimal digits, more than Python prints (the reference fails writing its warn: line with ${e.message})`,
+      before,
+    );
+  }
 }
 
 const CONTEXT = 5;
@@ -183,12 +205,12 @@ export function diffLogs(canary: RuledLog, ours: RuledLog, opts: DiffOptions): D
   for (const pair of ordered) {
     const ct = canary.threadByKey(pyHashKey(pair.canaryTid));
     if (!ct) {
-      warnings.push(`warn: canary tid ${pyStr(pair.canaryTid)} not in stream; skipping`);
+      warnings.push(warning('canary', pair.canaryTid, warnings));
       continue;
     }
     const ot = ours.threadByKey(pyHashKey(pair.oursTid));
     if (!ot) {
-      warnings.push(`warn: ours tid ${pyStr(pair.oursTid)} not in stream; skipping`);
+      warnings.push(warning('ours', pair.oursTid, warnings));
       continue;
     }
     usedCanary.add(ct.threadNo);

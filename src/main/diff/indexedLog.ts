@@ -17,6 +17,7 @@ import { useHashSecretOf } from '../ingest/valueHash';
 import { markStale } from '../store/logWriter';
 import { readBackCopyDir, readBackCopyPath, readBackCopyReady } from '../store/readBackCopies';
 import { allocatorSentinel } from '../rules/referenceRules';
+import { fsPath } from '../py/codecs';
 
 const PREFETCH_LIMIT = 4 << 20;
 
@@ -98,9 +99,9 @@ export class IndexedLog {
     // Found changed once, refused from then on: a line that happens to match is no reason to trust the rest.
     if (this.stale) throw new LogChangedError(this.label, null, this.stale);
     if (this.fd === null) {
-      const st = statSync(this.path);
+      const st = statSync(fsPath(this.path));
       if (st.size !== this.log.size || st.mtimeMs !== this.log.mtimeMs) throw this.changed(null, describeChange(this.log, st));
-      this.fd = openSync(this.path, 'r');
+      this.fd = openSync(fsPath(this.path), 'r');
       this.opened = fstatSync(this.fd);
       this.checkedAt = Date.now();
       this.readFd = this.fd;
@@ -115,7 +116,7 @@ export class IndexedLog {
     } else if (Date.now() - this.checkedAt > 50) {
       // A write changes ctime (which no one can set); a file put in its place changes the path's inode.
       const now = fstatSync(this.fd);
-      const at = statSync(this.path, { throwIfNoEntry: false });
+      const at = statSync(fsPath(this.path), { throwIfNoEntry: false });
       const o = this.opened!;
       if (now.size !== o.size || now.mtimeMs !== o.mtimeMs || now.ctimeMs !== o.ctimeMs) throw this.changed(null, describeChange(this.log, now));
       if (!at || at.ino !== o.ino || at.dev !== o.dev) throw this.changed(null, at ? 'another file is in its place' : 'it is gone');

@@ -1,5 +1,6 @@
 // Thread mapping: which canary thread is compared with which ours thread.
-import { pyRepr } from '../py/format';
+import { INT_MAX_STR_DIGITS, pyRepr } from '../py/format';
+import { pyDecimalValue } from '../py/decimalDigits';
 import { pyCompare, PyError, pyHashKey, type PyValue } from '../py/value';
 import { LogInputError } from '../ingest/logErrors';
 import type { ThreadInfo } from './indexedLog';
@@ -37,17 +38,7 @@ export function pyStrip(s: string): string {
   return s.replace(STRIP, '');
 }
 
-// The first code point ("0") of each run of ten Unicode decimal digits (category
-// Nd) in Python 3.11's Unicode 14.0.0 database; int() reads them as 0..9.
-const DECIMAL_ZEROS: readonly number[] = [
-  0x30, 0x660, 0x6f0, 0x7c0, 0x966, 0x9e6, 0xa66, 0xae6, 0xb66, 0xbe6, 0xc66, 0xce6, 0xd66, 0xde6, 0xe50, 0xed0, 0xf20, 0x1040, 0x1090, 0x17e0, 0x1810, 0x1946,
-  0x19d0, 0x1a80, 0x1a90, 0x1b50, 0x1bb0, 0x1c40, 0x1c50, 0xa620, 0xa8d0, 0xa900, 0xa9d0, 0xa9f0, 0xaa50, 0xabf0, 0xff10, 0x104a0, 0x10d30, 0x11066, 0x110f0,
-  0x11136, 0x111d0, 0x112f0, 0x11450, 0x114d0, 0x11650, 0x116c0, 0x11730, 0x118e0, 0x11950, 0x11c50, 0x11d50, 0x11da0, 0x16a60, 0x16ac0, 0x16b50, 0x1d7ce,
-  0x1d7d8, 0x1d7e2, 0x1d7ec, 0x1d7f6, 0x1e140, 0x1e2f0, 0x1e950, 0x1fbf0,
-];
 const PY_SPACE_CHAR = new RegExp(`^${PY_SPACE}$`);
-/** Python's int() limit on decimal digits (sys.get_int_max_str_digits() default). */
-const INT_MAX_STR_DIGITS = 4300;
 
 /** _PyUnicode_TransformDecimalAndSpaceToASCII: non-ASCII spaces to ' ', decimal digits to '0'..'9', anything else to '?'. */
 function toAsciiDigits(text: string): string {
@@ -57,14 +48,8 @@ function toAsciiDigits(text: string): string {
     if (cp < 0x7f) out += ch;
     else if (PY_SPACE_CHAR.test(ch)) out += ' ';
     else {
-      let digit = '?';
-      for (const z of DECIMAL_ZEROS) {
-        if (cp >= z && cp <= z + 9) {
-          digit = String(cp - z);
-          break;
-        }
-      }
-      out += digit;
+      const digit = pyDecimalValue(cp);
+      out += digit < 0 ? '?' : String(digit);
     }
   }
   return out;

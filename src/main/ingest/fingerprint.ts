@@ -9,6 +9,7 @@ import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { FileFingerprint } from '../store/logIndex';
 import { detectCompression } from './logBytes';
+import { fsPath } from '../py/codecs';
 
 const EDGE = 1 << 20;
 const SAMPLES = 64;
@@ -17,8 +18,9 @@ const SAMPLE = 4096;
 export function fingerprintFile(path: string): FileFingerprint {
   const abs = resolve(path);
   // stat, not open, first: opening a FIFO blocks until someone writes to it, and freezes the host.
-  if (!statSync(abs).isFile()) throw Object.assign(new Error('not a regular file'), { code: statSync(abs).isDirectory() ? 'EISDIR' : 'ENOTFILE' });
-  const fd = openSync(abs, 'r');
+  const at = fsPath(abs);
+  if (!statSync(at).isFile()) throw Object.assign(new Error('not a regular file'), { code: statSync(at).isDirectory() ? 'EISDIR' : 'ENOTFILE' });
+  const fd = openSync(at, 'r');
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'ENOTFILE' });

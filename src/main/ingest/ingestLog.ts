@@ -14,6 +14,7 @@ import { splitLogBytes } from './lineSplitter';
 import { DamagedDataError, openLogBytes, type LogBytes } from './logBytes';
 import { CopyingBytes } from './readBackCopy';
 import { recordEntries, useHashSecret } from './valueHash';
+import { fsPath } from '../py/codecs';
 
 export interface IngestProgress {
   bytesDone: number;
@@ -170,7 +171,7 @@ export function ingestLog(db: Db, path: string, label: string, hooks: IngestHook
 function changedWhileRead(label: string, path: string, fp: FileFingerprint): LogInputError {
   let now = -1;
   try {
-    now = statSync(path).size;
+    now = statSync(fsPath(path)).size;
   } catch {
     // gone: say so below
   }
@@ -184,7 +185,7 @@ function changedWhileRead(label: string, path: string, fp: FileFingerprint): Log
 function changedWhileReadCheck(label: string, path: string, fp: FileFingerprint): void {
   let same = false;
   try {
-    const st = statSync(path);
+    const st = statSync(fsPath(path));
     same = st.size === fp.size && st.mtimeMs === fp.mtimeMs;
   } catch {
     // gone: not the same file

@@ -5,6 +5,7 @@
 // index, reads back) are offsets in these bytes; only progress and errors about
 // the compressed data speak of the file's own bytes.
 import { closeSync, openSync, readSync } from 'node:fs';
+import { fsPath } from '../py/codecs';
 import { Gunzip } from 'minizlib';
 import { Decompress } from 'fzstd';
 import { Xxh64 } from '@node-rs/xxhash';
@@ -263,7 +264,7 @@ class ZstdBytes extends DecompressedBytes {
 
 /** Open a log's bytes for reading in order, decompressing as its first bytes say. */
 export function openLogBytes(path: string): LogBytes {
-  const fd = openSync(path, 'r');
+  const fd = openSync(fsPath(path), 'r');
   try {
     const head = Buffer.alloc(4);
     const n = readSync(fd, head, 0, 4, 0);

@@ -2,7 +2,7 @@
 // them: repr() in the divergence line, str() in f-strings, and
 // json.dumps(sort_keys=True) for the raw events.
 import { NON_PRINTABLE_RANGES } from './nonPrintableRanges';
-import { pyStrCompare, type PyValue } from './value';
+import { PyError, pyStrCompare, type PyValue } from './value';
 
 /** Python's repr(float): shortest round-trip digits, Python's switch to exponent form. */
 export function floatRepr(x: number): string {
@@ -61,6 +61,27 @@ export function strRepr(s: string): string {
   return out + quote;
 }
 
+/** sys.get_int_max_str_digits()'s default: Python refuses to print an int of more decimal digits. */
+export const INT_MAX_STR_DIGITS = 4300;
+
+/**
+ * Python's str(int) (and repr, f-strings, json.dumps): decimal, or the
+ * ValueError Python raises for more than 4300 digits (the sign not counted).
+ * A log cannot hold such an int (json.loads refuses to read one), but a
+ * --tid-map value in hex, octal or binary can (int(x, 0) limits only decimal
+ * text).
+ */
+export function intStr(v: bigint): string {
+  const s = v.toString();
+  if (s.length - (v < 0n ? 1 : 0) > INT_MAX_STR_DIGITS) {
+    throw new PyError(
+      'ValueError',
+      `Exceeds the limit (${INT_MAX_STR_DIGITS} digits) for integer string conversion; use sys.set_int_max_str_digits() to increase the limit`,
+    );
+  }
+  return s;
+}
+
 /** Python's repr() of a json.loads value. */
 export function pyRepr(v: PyValue | undefined): string {
   if (v === undefined || v === null) return 'None';
@@ -68,7 +89,7 @@ export function pyRepr(v: PyValue | undefined): string {
     case 'boolean':
       return v ? 'True' : 'False';
     case 'bigint':
-      return v.toString();
+      return intStr(v);
     case 'number':
       return floatRepr(v);
     case 'string':
@@ -176,7 +197,7 @@ export function jsonDumps(v: PyValue | undefined, opts: JsonDumpsOptions = {}, l
     case 'boolean':
       return v ? 'true' : 'false';
     case 'bigint':
-      return v.toString();
+      return intStr(v);
     case 'number':
       return opts.nonFinite === 'tagged' && !Number.isFinite(v) ? `{"$float": "${jsonFloat(v)}"}` : jsonFloat(v);
     case 'string':

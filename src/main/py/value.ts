@@ -186,9 +186,20 @@ export function canonicalNumber(v: boolean | bigint | number): string {
   return 'f' + String(v);
 }
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The string holds a surrogate that is not half of a pair (a JSON "\udcff"; UTF-8 cannot hold it). */
+export function hasLoneSurrogate(s: string): boolean {
+  return LONE_SURROGATE.test(s);
+}
+
 /**
  * The key Python's dict would file `v` under (`hash` + `==`): 1, 1.0 and True
  * are one key; "1" is another. Lists and dicts are unhashable: TypeError.
+ * Keys are stored as SQLite TEXT (threads.tid_key), which is UTF-8 and would
+ * turn a lone surrogate into U+FFFD (two tids into one): a string holding one
+ * is keyed by its JSON text instead, which is ASCII there ('S' keeps the two
+ * forms apart).
  */
 export function pyHashKey(v: PyValue | undefined): string {
   if (v === undefined || v === null) return 'N';
@@ -198,7 +209,7 @@ export function pyHashKey(v: PyValue | undefined): string {
     case 'number':
       return 'n' + canonicalNumber(v);
     case 'string':
-      return 's' + v;
+      return hasLoneSurrogate(v) ? 'S' + JSON.stringify(v) : 's' + v;
   }
   throw new PyError('TypeError', `unhashable type: '${pyTypeName(v)}'`);
 }

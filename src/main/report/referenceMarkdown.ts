@@ -1,7 +1,8 @@
 // The reference's render_report, byte for byte: the Markdown report that
 // scripts and people already read.
 import { jsonDumpsSorted, pyStr } from '../py/format';
-import { PyError } from '../py/value';
+import { hasLoneSurrogate } from '../py/value';
+import { encodeUtf8 } from '../py/codecs';
 import type { DiffResult, PairResult } from '../diff/diffLogs';
 import { renderEvent } from './renderEvent';
 import { rulesLine } from './reportContext';
@@ -66,11 +67,12 @@ export function renderReferencePair(r: PairResult, out: string[]): void {
   out.push('');
 }
 
-/** Python cannot write a string holding a lone surrogate as UTF-8: the reference dies there. */
+/**
+ * A file the reference writes (`--out`: Path.write_text(encoding='utf-8'),
+ * the strict handler) cannot hold a lone surrogate: Python's UnicodeEncodeError.
+ */
 export function assertEncodable(text: string): void {
-  if (/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text)) {
-    throw new PyError('UnicodeEncodeError', "'utf-8' codec can't encode a lone surrogate in the report: surrogates not allowed");
-  }
+  if (hasLoneSurrogate(text)) encodeUtf8(text, 'strict');
 }
 
 /**

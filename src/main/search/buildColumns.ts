@@ -8,6 +8,7 @@
 // (diff/indexedLog.ts, docs/compressed-logs.md): the index's offsets are
 // offsets in the decompressed bytes.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { fsPath } from '../py/codecs';
 import { fingerprintFile } from '../ingest/fingerprint';
 import { useHashSecret } from '../ingest/valueHash';
 import { pyJsonLoads } from '../py/parse';
@@ -158,7 +159,7 @@ export function buildSearchColumns(db: Db, log: LogRow, path: string, sink: Sear
   useHashSecret(hashSecret(db));
   const started = Date.now();
   const changed = (what: string, line: number | null = null): SearchSourceChanged => new SearchSourceChanged(what, line);
-  const st = statSync(path);
+  const st = statSync(fsPath(path));
   if (st.size !== log.size || st.mtimeMs !== log.mtimeMs) throw changed(`it is not the file that was indexed (${log.size} bytes then, ${st.size} now)`);
   let readPath = path;
   if (log.compression !== null) {
@@ -192,7 +193,7 @@ export function buildSearchColumns(db: Db, log: LogRow, path: string, sink: Sear
     if (pendingBytes >= BATCH_BYTES) flush();
   };
 
-  const fd = openSync(readPath, 'r');
+  const fd = openSync(fsPath(readPath), 'r');
   let buf = Buffer.allocUnsafe(CHUNK);
   let winStart = 0;
   let winLength = 0;
@@ -239,7 +240,7 @@ export function buildSearchColumns(db: Db, log: LogRow, path: string, sink: Sear
         }
       }
     }
-    const after = statSync(path);
+    const after = statSync(fsPath(path));
     if (after.size !== log.size || after.mtimeMs !== log.mtimeMs) throw changed('it changed while it was read for the search index');
     if (!readBackCopyReady(db, log)) throw changed(`its decompressed copy in ${readBackCopyDir(db)} was cleared while it was read`);
     flush();

@@ -389,3 +389,80 @@ describe('session files cannot hurt the notes already here', () => {
     expect(json.pairs.flatMap((p) => p.bookmarks)).toHaveLength(1);
   });
 });
+
+describe('tids that hold lone surrogates (a JSON "\\udcff")', () => {
+  // Two tids SQLite's UTF-8 TEXT would both have made U+FFFD: one thread, or none found.
+  const sDir = mkdtempSync(join(tmpdir(), 'surrogate-tids-'));
+  const sCanary = join(sDir, 'canary.jsonl');
+  const sOurs = join(sDir, 'ours.jsonl');
+  const header = '{"kind": "schema_version", "schema_version": 1}';
+  const log = (tids: string[], diverge: boolean): string =>
+    [
+      header,
+      ...tids.flatMap((t, i) => [
+        `{"tid": ${t}, "tid_event_idx": 0, "kind": "kernel.call", "payload": {"name": "Start${i}"}}`,
+        `{"tid": ${t}, "tid_event_idx": 1, "kind": "kernel.call", "payload": {"name": "${diverge && i === 1 ? 'B' : 'A'}"}}`,
+      ]),
+    ].join('\n') + '\n';
+  writeFileSync(sCanary, log(['"\\udcff"', '"\\udcfe"'], false));
+  writeFileSync(sOurs, log(['"\\udcfe"', '"x\\ud800"'], true));
+  afterAll(() => rmSync(sDir, { recursive: true, force: true }));
+
+  it('keeps each one exact through the index, the sessions database and a session file', async () => {
+    const data = join(sDir, 'data');
+    let w = bench(data);
+    const s = await call(w, 'session/open', { jobId: 's1', canaryPath: sCanary, oursPath: sOurs });
+    // Paired by first kernel.call name, in ascending canary tid ('\udcfe' < '\udcff').
+    expect(s.pairs.map((p) => [p.canary.tid, p.ours.tid])).toEqual([
+      ['\udcfe', 'x\ud800'],
+      ['\udcff', '\udcfe'],
+    ]);
+    const second = s.pairs[0]!;
+    expect(second.divergence?.position).toBe(1);
+    // Its rows are the events of these two threads (canary's second, ours' second), not of a thread that shares the mangled key.
+    const { rows } = await call(w, 'diff/rows', { sessionId: s.id, pairKey: second.key, view: 'positional', from: 0, count: 5 });
+    expect(rows.map((r) => [r.status, r.canary?.line, r.ours?.line])).toEqual([
+      ['same', 4, 4],
+      ['differs', 5, 5],
+    ]);
+    // diff_events.py's render_event: `[idx] kind name`.
+    expect(rows.map((r) => [r.canary?.summary, r.ours?.summary])).toEqual([
+      ['[0] kernel.call Start1', '[0] kernel.call Start1'],
+      ['[1] kernel.call A', '[1] kernel.call B'],
+    ]);
+    const detail = await call(w, 'diff/detail', { sessionId: s.id, pairKey: second.key, view: 'positional', row: 1 });
+    expect(JSON.parse(detail.canary!.json).tid).toBe('\udcfe');
+    expect(JSON.parse(detail.ours!.json).tid).toBe('x\ud800');
+    await call(w, 'bookmark/add', { sessionId: s.id, pairKey: second.key, view: 'positional', row: 1, title: 'on the second', note: '' });
+    await call(w, 'session/place', { sessionId: s.id, pairKey: second.key, view: 'positional', row: 1 });
+    const file = join(sDir, 's.lockstep');
+    await call(w, 'session/save-as', { sessionId: s.id, path: file });
+    w.close();
+
+    // The sessions database holds the tids as exact JSON (ASCII escapes).
+    const db = new Database(join(data, 'sessions.sqlite'), { readonly: true });
+    expect(db.prepare('SELECT canary_tid, ours_tid FROM bookmarks').all()).toEqual([{ canary_tid: '"\\udcfe"', ours_tid: '"x\\ud800"' }]);
+    db.close();
+
+    // Restart: the same pairs, the bookmark on its pair, the place kept.
+    w = bench(data);
+    const again = await call(w, 'session/open', { jobId: 's2', canaryPath: sCanary, oursPath: sOurs });
+    w.close();
+    expect(again.pairs.map((p) => p.key)).toEqual(s.pairs.map((p) => p.key));
+    expect(again.bookmarks.map((b) => [b.pairKey, b.title])).toEqual([[second.key, 'on the second']]);
+    expect(again.place).toEqual({ pairKey: second.key, view: 'positional', row: 1 });
+
+    // Another data directory, from the session file.
+    const w2 = bench(join(sDir, 'other'));
+    try {
+      const opened = await call(w2, 'session/open-file', { jobId: 's3', path: file });
+      expect(opened.kind).toBe('opened');
+      if (opened.kind !== 'opened') return;
+      expect(opened.session.bookmarks.map((b) => [b.pairKey, b.title])).toEqual([[second.key, 'on the second']]);
+      expect(opened.session.pairs.map((p) => p.key)).toEqual(s.pairs.map((p) => p.key));
+      expect(opened.session.place).toEqual({ pairKey: second.key, view: 'positional', row: 1 });
+    } finally {
+      w2.close();
+    }
+  });
+});

@@ -102,12 +102,12 @@ describe('migrations', () => {
   });
 });
 
-describe('index migration 14: chunk summaries for the alignment', () => {
+describe('index migration 15: chunk summaries for the alignment', () => {
   it('adds the table and indexes again, on next use, the logs indexed without chunks, their blocks and alignments going with them', () => {
-    const path = join(dir, 'index-v13.sqlite');
+    const path = join(dir, 'index-v14.sqlite');
     const raw = new Database(path);
-    for (const step of MIGRATIONS.slice(0, 13)) raw.exec(step);
-    raw.pragma('user_version = 13');
+    for (const step of MIGRATIONS.slice(0, 14)) raw.exec(step);
+    raw.pragma('user_version = 14');
     raw.prepare("INSERT INTO logs (log_id, path, size, mtime_ms, fingerprint, state, event_count) VALUES (1, '/a.jsonl', 10, 1, 'f', 'complete', 1)").run();
     raw.prepare("INSERT INTO threads (log_id, thread_no, tid_key, tid_json, event_count, first_line) VALUES (1, 0, 'i:6', '6', 1, 2)").run();
     raw
@@ -362,5 +362,30 @@ describe("index migration 13: each event's fields", () => {
     db.close();
     expect(tables(path)).toEqual(expect.arrayContaining(['field_blocks', 'field_dict', 'field_names']));
     expect(tables(path)).not.toContain('block_chunks');
+  });
+});
+
+describe('index migration 14: tid keys that SQLite had turned into U+FFFD', () => {
+  it('marks the logs whose tid key was lost as stale, and leaves the others to be reused', () => {
+    const path = join(dir, 'index-v13.sqlite');
+    const raw = new Database(path);
+    for (const step of MIGRATIONS.slice(0, 13)) raw.exec(step);
+    raw.pragma('user_version = 13');
+    // Migrations 10 and 13 retired every log indexed before them: start from an index version 13 wrote, none stale.
+    raw.exec('DELETE FROM stale_logs');
+    const log = raw.prepare("INSERT INTO logs (path, size, mtime_ms, fingerprint, state) VALUES (?, 1, 1, ?, 'complete')");
+    const lost = Number(log.run('/lost.jsonl', 'f1').lastInsertRowid);
+    const kept = Number(log.run('/kept.jsonl', 'f2').lastInsertRowid);
+    const thread = raw.prepare('INSERT INTO threads (log_id, thread_no, tid_key, tid_json, event_count, first_line) VALUES (?, ?, ?, ?, 1, 2)');
+    // What version 13 wrote for the tid "\udcff": the key mangled, the JSON exact.
+    thread.run(lost, 0, 's\ufffd', '"\\udcff"');
+    thread.run(lost, 1, 'n6', '6');
+    thread.run(kept, 0, 'sKeInit', '"KeInit"');
+    // Its own step only: a later step may retire logs for its own reasons.
+    raw.exec(MIGRATIONS[13]!);
+    const db = raw;
+    expect(db.prepare('SELECT log_id AS id FROM stale_logs').all()).toEqual([{ id: lost }]);
+    expect((db.prepare('SELECT count(*) AS n FROM threads WHERE log_id = ?').get(kept) as { n: number }).n).toBe(1);
+    db.close();
   });
 });

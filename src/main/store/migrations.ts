@@ -224,7 +224,13 @@ export const INDEX_MIGRATIONS: readonly string[] = [
     kinds  TEXT NOT NULL  -- JSON array: each kind's exact JSON by id
   );
   `,
-  // 14: position-independent summaries of each thread's keys (store/keyChunks.ts), stored with the
+  // 14: a string tid holding a lone surrogate (a JSON "\udcff") is keyed by its JSON text (py/value.ts
+  // pyHashKey): SQLite TEXT had turned it into U+FFFD, so its thread was not found. Logs with such a key
+  // (or a real U+FFFD: the two cannot be told apart) are never reused, and removed at the next start.
+  `
+  INSERT OR IGNORE INTO stale_logs (log_id) SELECT DISTINCT log_id FROM threads WHERE instr(tid_key, char(65533)) > 0;
+  `,
+  // 15: position-independent summaries of each thread's keys (store/keyChunks.ts), stored with the
   // block each chunk ends in, apart from the blocks so that the alignment reads them without the
   // blocks' data. Logs indexed before have none: indexed again on next use (their alignments go with them).
   `

@@ -3,6 +3,7 @@
 // the hosts turn into one line, and one way to write a file whole or not at all.
 import { basename, dirname, join } from 'node:path';
 import { closeSync, fchmodSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { fsPath } from '../py/codecs';
 
 /** Why a write found no room, in words, or null when the error is something else. */
 export function noSpace(e: unknown): string | null {
@@ -40,13 +41,13 @@ export function writeFileAtomic(path: string, text: string, opts: { mode?: numbe
   // A pipe or a device (--out /dev/stdout, >(gzip > r.md.gz)) cannot be renamed over: written as it is.
   let special = false;
   try {
-    special = !statSync(path).isFile();
+    special = !statSync(fsPath(path)).isFile();
   } catch {
     // nothing there yet
   }
-  if (special) return writeFileSync(path, text);
+  if (special) return writeFileSync(fsPath(path), text);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  const fd = openSync(tmp, 'w');
+  const fd = openSync(fsPath(tmp), 'w');
   try {
     if (opts.mode !== undefined) fchmodSync(fd, opts.mode);
     // writeSync may write less than asked (a file-size limit, a disk filling up): the rest is written, or fails.
@@ -55,18 +56,18 @@ export function writeFileAtomic(path: string, text: string, opts: { mode?: numbe
     fsyncSync(fd);
   } catch (e) {
     closeSync(fd);
-    rmSync(tmp, { force: true });
+    rmSync(fsPath(tmp), { force: true });
     throw e;
   }
   closeSync(fd);
   try {
-    renameSync(tmp, path);
+    renameSync(fsPath(tmp), fsPath(path));
   } catch (e) {
-    rmSync(tmp, { force: true });
+    rmSync(fsPath(tmp), { force: true });
     throw e;
   }
   try {
-    const dfd = openSync(dirname(path), 'r');
+    const dfd = openSync(fsPath(dirname(path)), 'r');
     fsyncSync(dfd);
     closeSync(dfd);
   } catch {
