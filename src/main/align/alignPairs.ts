@@ -86,12 +86,23 @@ export async function alignPairs(pairs: { c: ThreadSide; o: ThreadSide }[], dbPa
           oursEvents: o.thread.eventCount,
         };
       });
-      // Every pair of a session is compared under one comparison: the worker derives its keys as this thread would.
+      // Every pair of a session is compared under one comparison: the worker reads the streams derived here.
       const { canonicalize, rules } = pairs[0]!.c.log.cmp;
-      await inWorker({ dbPath, canonicalize, rules, pairs: todo, ...(hooks.nativeBinding ? { nativeBinding: hooks.nativeBinding } : {}) }, hooks.signal, {
-        aligned: done,
-        progress: (_k, within) => report(within),
+      const streams = missing.flatMap((i) => {
+        const { c, o } = pairs[i]!;
+        return [c, o].flatMap((side) => {
+          const parts = side.log.streamParts(side.thread.threadNo);
+          return parts ? [{ logId: side.log.log.logId, threadNo: side.thread.threadNo, parts }] : [];
+        });
       });
+      await inWorker(
+        { dbPath, canonicalize, rules, pairs: todo, streams, ...(hooks.nativeBinding ? { nativeBinding: hooks.nativeBinding } : {}) },
+        hooks.signal,
+        {
+          aligned: done,
+          progress: (_k, within) => report(within),
+        },
+      );
     }
   }
   return out as Alignment[];

@@ -1,7 +1,8 @@
 // Worker-thread entry: aligns pairs from the index, so that the thread that
 // answers requests stays free while a large session is aligned (the same
 // computeAlignment as everywhere, under the session's rules: the results are
-// the ones an alignment in that thread gives).
+// the ones an alignment in that thread gives). Under rules it is given the
+// streams that thread derived: the keys are derived once per rule set.
 import { parentPort, workerData } from 'node:worker_threads';
 import { comparisonOf } from '../diff/comparison';
 import type { ThreadSide } from '../diff/firstDivergence';
@@ -26,8 +27,9 @@ try {
         const row = getLog(d, logId);
         if (!row) throw new Error(`the index has no log ${logId} any more`);
         logs.set(logId, (log = new RuledLog(new IndexedLog(d, row, row.path), cmp)));
+        for (const s of req.streams) if (s.logId === logId) log.adopt(s.threadNo, s.parts);
       }
-      const thread = log.threads.find((t) => t.threadNo === threadNo);
+      const thread = log.streamThread(threadNo);
       if (!thread) throw new Error(`the index has no thread ${threadNo} in log ${logId} any more`);
       return { log, thread };
     };

@@ -1,6 +1,7 @@
 // Messages between the thread that answers requests and an alignment worker.
 // The worker reads the index on its own connection (read only) and aligns the
 // pairs it is given, one after the other; the owner keeps the results.
+import type { StreamParts } from '../diff/ruledLog';
 import type { RuleSet } from '../rules/ruleSet';
 import type { Alignment } from '../store/alignments';
 
@@ -19,9 +20,15 @@ export interface AlignRequest {
   /** better-sqlite3's binding for the running runtime (Electron's differs from Node's). */
   nativeBinding?: string;
   canonicalize: boolean;
-  /** The session's rules: the worker derives the keys under them from the index, as this thread would. */
+  /** The session's rules (the comparison the streams were derived under). */
   rules: RuleSet;
   pairs: PairToAlign[];
+  /**
+   * Under other rules than the reference's, every thread's stream as the
+   * owning thread derived it (keys derived once per rule set, there): the
+   * worker reads them instead of deriving again.
+   */
+  streams: { logId: number; threadNo: number; parts: StreamParts }[];
 }
 
 export type AlignReply =

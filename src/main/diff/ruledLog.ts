@@ -8,7 +8,7 @@ import { isDict, type PyDict } from '../py/value';
 import { BLOCK_SIZE as BLOCK, effectiveKeys, FLAG_FORCE_EXACT as EXACT, FLAG_IDX_INEXACT as INEXACT, KEY_WORDS as WORDS } from '../store/eventBlock';
 import { readBlock } from '../store/logIndex';
 import { CompiledRules, KeyDeriver, LogFields } from './deriveKeys';
-import { DFLAG_IDX_SKIPPED as IDX_SKIPPED, type DerivedThread, type Sentinel } from './derivedThread';
+import { DerivedThread, DFLAG_IDX_SKIPPED as IDX_SKIPPED, type Sentinel } from './derivedThread';
 import type { Comparison } from './comparison';
 import type { IndexedLog, ThreadInfo } from './indexedLog';
 
@@ -33,14 +33,20 @@ export interface StreamBlock {
 }
 
 interface DerivedSet {
-  deriver: KeyDeriver;
+  rules: CompiledRules;
+  /** Made on the first thread derived here (it reads the log's field dictionary): a worker given the streams never needs it. */
+  deriver: KeyDeriver | null;
   threads: Map<number, DerivedThread>;
 }
 
 const fieldsOf = new WeakMap<IndexedLog, LogFields>();
 
-/** A thread's keys (canonicalized as asked), flags and tid_event_idx as the index holds them, in one piece. */
-interface BaseColumns {
+/**
+ * A thread's keys (canonicalized as asked), flags and tid_event_idx as the
+ * index holds them, in one piece, in shared memory: an alignment worker reads
+ * the very columns this thread read (RuledLog.streamParts), without a copy.
+ */
+export interface BaseColumns {
   keys: Uint32Array;
   flags: Uint8Array;
   idx: Float64Array;
@@ -61,7 +67,11 @@ function baseColumns(base: IndexedLog, threadNo: number, canonicalize: boolean):
   if (cols) return cols;
   const t = base.threads.find((x) => x.threadNo === threadNo);
   const n = t?.eventCount ?? 0;
-  cols = { keys: new Uint32Array(KEY_WORDS * n), flags: new Uint8Array(n), idx: new Float64Array(n) };
+  cols = {
+    keys: new Uint32Array(new SharedArrayBuffer(4 * KEY_WORDS * n)),
+    flags: new Uint8Array(new SharedArrayBuffer(n)),
+    idx: new Float64Array(new SharedArrayBuffer(8 * n)),
+  };
   const KEEP = FLAG_FORCE_EXACT | FLAG_IDX_INEXACT;
   for (let k = 0; k * BLOCK_SIZE < n; k++) {
     const b = readBlock(base.db, base.log.logId, threadNo, k);
@@ -82,13 +92,24 @@ function derivedSet(base: IndexedLog, cmp: Comparison): DerivedSet {
   if (set) {
     bySetting.delete(cmp.setting); // most recently used last
   } else {
-    let fields = fieldsOf.get(base);
-    if (!fields) fieldsOf.set(base, (fields = new LogFields(base.db, base.log.logId, base.secret)));
-    set = { deriver: new KeyDeriver(fields, new CompiledRules(cmp)), threads: new Map() };
+    set = { rules: new CompiledRules(cmp), deriver: null, threads: new Map() };
     if (bySetting.size >= KEPT_SETTINGS) bySetting.delete(bySetting.keys().next().value!);
   }
   bySetting.set(cmp.setting, set);
   return set;
+}
+
+function deriverOf(base: IndexedLog, set: DerivedSet): KeyDeriver {
+  if (set.deriver) return set.deriver;
+  let fields = fieldsOf.get(base);
+  if (!fields) fieldsOf.set(base, (fields = new LogFields(base.db, base.log.logId, base.secret)));
+  return (set.deriver = new KeyDeriver(fields, set.rules));
+}
+
+/** What an alignment worker is given of a thread's stream, to read it as the owning thread does (RuledLog.adopt). */
+export interface StreamParts {
+  derived: DerivedThread;
+  columns: BaseColumns;
 }
 
 export class RuledLog {
@@ -119,17 +140,48 @@ export class RuledLog {
     if (this.streams) return this.streams;
     const rules = this.cmp.rules;
     if (this.cmp.reference || rules.ignoreKinds.length === 0) this.streams = this.base.threads;
-    else {
-      // The automatic mapping reads the first kernel.call of what is left.
-      const callsGone = rules.ignoreKinds.includes('kernel.call');
-      this.streams = this.base.threads.map((t) => ({
-        ...t,
-        eventCount: this.derived(t.threadNo)!.length,
-        ...(callsGone ? { firstCallName: undefined, firstCallNameJson: null, firstCallCrash: null, firstCallLine: null } : {}),
-      }));
-    }
+    else this.streams = this.base.threads.map((t) => this.asStream(t));
     for (const t of this.streams) this.byKey.set(t.tidKey, t);
     return this.streams;
+  }
+
+  /** One thread as a stream (what `threads` holds for it), deriving that thread only. */
+  streamThread(threadNo: number): ThreadInfo | undefined {
+    if (this.streams) return this.streams.find((t) => t.threadNo === threadNo);
+    const t = this.base.threads.find((x) => x.threadNo === threadNo);
+    return t && !this.cmp.reference && this.cmp.rules.ignoreKinds.length > 0 ? this.asStream(t) : t;
+  }
+
+  private asStream(t: ThreadInfo): ThreadInfo {
+    // The automatic mapping reads the first kernel.call of what is left.
+    const callsGone = this.cmp.rules.ignoreKinds.includes('kernel.call');
+    return {
+      ...t,
+      eventCount: this.derived(t.threadNo)!.length,
+      ...(callsGone ? { firstCallName: undefined, firstCallNameJson: null, firstCallCrash: null, firstCallLine: null } : {}),
+    };
+  }
+
+  /**
+   * What an alignment worker needs to read a thread's stream as this thread
+   * does: its derived stream and the index's columns (shared memory), so that
+   * the keys are derived once per rule set, here (null under the reference's
+   * rules: the worker reads the index's blocks).
+   */
+  streamParts(threadNo: number): StreamParts | null {
+    if (this.cmp.reference) return null;
+    return { derived: this.derived(threadNo)!, columns: baseColumns(this.base, threadNo, this.cmp.canonicalize) };
+  }
+
+  /** Take a thread's stream as another thread derived it (streamParts, after a structured clone). */
+  adopt(threadNo: number, parts: StreamParts): void {
+    if (this.cmp.reference) return;
+    this.set ??= derivedSet(this.base, this.cmp);
+    const d = parts.derived;
+    this.set.threads.set(threadNo, new DerivedThread(d.length, d.positions, d.changed, d.changedKeys, d.changedFlags, d.idxSkip, d.sentinels, d.paired));
+    let byThread = columnsOf.get(this.base);
+    if (!byThread) columnsOf.set(this.base, (byThread = new Map()));
+    byThread.set(`${threadNo}:${this.cmp.canonicalize}`, parts.columns);
   }
 
   threadByKey(tidKey: string): ThreadInfo | undefined {
@@ -140,7 +192,7 @@ export class RuledLog {
   /** The rules compiled (by kind, as trees of fields) for the exact comparison and the pairing. */
   get rules(): CompiledRules {
     this.set ??= derivedSet(this.base, this.cmp);
-    return this.set.deriver.rules;
+    return this.set.rules;
   }
 
   /** A thread's stream under the rules (null under the reference's: the index's blocks serve). */
@@ -150,7 +202,7 @@ export class RuledLog {
     let d = this.set.threads.get(threadNo);
     if (!d) {
       const t = this.base.threads.find((x) => x.threadNo === threadNo);
-      d = this.set.deriver.derive(threadNo, t?.eventCount ?? 0);
+      d = deriverOf(this.base, this.set).derive(threadNo, t?.eventCount ?? 0);
       this.set.threads.set(threadNo, d);
     }
     return d;
@@ -173,7 +225,7 @@ export class RuledLog {
         done += count(n);
         continue;
       }
-      const steps = set.deriver.steps(n, count(n));
+      const steps = deriverOf(this.base, set).steps(n, count(n));
       for (;;) {
         const r = steps.next();
         if (r.done) {
