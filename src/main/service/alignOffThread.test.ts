@@ -103,47 +103,66 @@ describe.skipIf(!built)('the alignment of a session, off the thread that answers
     }
   }, 180_000);
 
-  it("aligns under the session's rules in the worker, as this thread aligns under them", async () => {
+  it("aligns under the session's rules in the worker, from the streams this thread derived, as this thread aligns under them", async () => {
     const w = new Workbench({ dataDir: join(dir, 'data-rules'), host: 'browser', version: 'test', demo: null });
+    const db = openDb(join(dir, 'reference-rules.sqlite'));
+    const cb = new IndexedLog(db, ingestLog(db, canary, canary).log, canary);
+    const ob = new IndexedLog(db, ingestLog(db, ours, ours).log, ours);
     try {
       const s = await call(w, 'session/open', { jobId: 'plain', canaryPath: canary, oursPath: ours });
       const progress: AlignProgressEvent[] = [];
       w.onEvent((name, payload) => {
         if (name === 'align/progress') progress.push(payload as AlignProgressEvent);
       });
-      // The field the generator's changes add, skipped: the changed events become equal under the rules.
-      const rules = { ...s.rules.rules, skip: [...s.rules.rules.skip, { kind: '*', path: 'payload.lockstep_changed' }] };
-      const after = await call(w, 'session/rules', { sessionId: s.id, jobId: 'rules', rules });
-      expect(after.rules.differences).toEqual(['skip * payload.lockstep_changed']);
-      // Every pair aligned again, past the worker's threshold (40 pairs of ~8000 events a side).
-      const last = progress[progress.length - 1]!;
-      expect(last.pairsTotal).toBe(after.pairs.length);
-      expect(last.eventsTotal).toBeGreaterThan(200_000);
-      expect(after.pairs.map((p) => p.alignment.hunks)).not.toEqual(s.pairs.map((p) => p.alignment.hunks));
+      const ref = s.rules.rules;
+      const sets: [string[], typeof ref][] = [
+        // The field the generator's changes add, skipped: the changed events become equal under the rules.
+        [['skip * payload.lockstep_changed'], { ...ref, skip: [...ref.skip, { kind: '*', path: 'payload.lockstep_changed' }] }],
+        // Streams renumbered (positions travel with the streams), allocator returns paired (paired values travel too).
+        [['allocators pair', 'ignore-kind wait.begin'], { ...ref, ignoreKinds: ['wait.begin'], allocatorPairing: true }],
+        // A nested field numbered (sentinels travel with the streams) and another skipped (every call with arguments re-hashed).
+        [
+          ['skip kernel.call payload.args_resolved.buffer', 'canonicalize kernel.call payload.args_resolved.handle'],
+          {
+            ...ref,
+            skip: [...ref.skip, { kind: 'kernel.call', path: 'payload.args_resolved.buffer' }],
+            canonicalize: [{ kind: 'kernel.call', path: 'payload.args_resolved.handle', pairing: false }],
+          },
+        ],
+      ];
+      for (const [differences, rules] of sets) {
+        progress.length = 0;
+        const after = await call(w, 'session/rules', { sessionId: s.id, jobId: `rules-${differences[0]}`, rules });
+        expect([...after.rules.differences].sort()).toEqual([...differences].sort());
+        // Every pair aligned again, past the worker's threshold (40 pairs of ~8000 events a side).
+        const last = progress[progress.length - 1]!;
+        expect(last.pairsTotal).toBe(after.pairs.length);
+        expect(last.eventsTotal).toBeGreaterThan(200_000);
+        expect(after.pairs.map((p) => p.alignment.hunks)).not.toEqual(s.pairs.map((p) => p.alignment.hunks));
 
-      const db = openDb(join(dir, 'reference-rules.sqlite'));
-      const cmp = comparisonOf(true, fromRulesData(rules));
-      const cl = new RuledLog(new IndexedLog(db, ingestLog(db, canary, canary).log, canary), cmp);
-      const ol = new RuledLog(new IndexedLog(db, ingestLog(db, ours, ours).log, ours), cmp);
-      const result = diffLogs(cl, ol, {});
-      expect(after.pairs.map((p) => p.key)).toEqual(result.pairs.map((p) => p.canaryThread.tidKey));
-      for (const p of result.pairs) {
-        const a = computeAlignment({ log: cl, thread: p.canaryThread }, { log: ol, thread: p.oursThread });
-        const v = after.pairs.find((x) => x.key === p.canaryThread.tidKey)!.alignment;
-        expect({ aligned: v.aligned, cost: v.cost, hunks: v.hunks, stoppedAt: v.stoppedAt }, p.canaryThread.tidKey).toEqual({
-          aligned: a.aligned,
-          cost: a.cost,
-          hunks: a.hunks.length,
-          stoppedAt: a.stoppedAt,
-        });
+        const cmp = comparisonOf(true, fromRulesData(rules));
+        const cl = new RuledLog(cb, cmp);
+        const ol = new RuledLog(ob, cmp);
+        const result = diffLogs(cl, ol, {});
+        expect(after.pairs.map((p) => p.key)).toEqual(result.pairs.map((p) => p.canaryThread.tidKey));
+        for (const p of result.pairs) {
+          const a = computeAlignment({ log: cl, thread: p.canaryThread }, { log: ol, thread: p.oursThread });
+          const v = after.pairs.find((x) => x.key === p.canaryThread.tidKey)!.alignment;
+          expect({ aligned: v.aligned, cost: v.cost, hunks: v.hunks, stoppedAt: v.stoppedAt }, p.canaryThread.tidKey).toEqual({
+            aligned: a.aligned,
+            cost: a.cost,
+            hunks: a.hunks.length,
+            stoppedAt: a.stoppedAt,
+          });
+        }
       }
-      cl.base.close();
-      ol.base.close();
-      db.close();
     } finally {
+      cb.close();
+      ob.close();
+      db.close();
       w.close();
     }
-  }, 180_000);
+  }, 300_000);
 
   it('answers a request while its one large pair is still being aligned', async () => {
     // One pair, so that no alignment in this thread could yield between pairs and pass for one off it:
