@@ -252,6 +252,9 @@ const MEMO_PROBE = 4096;
 /** Blocks derived between two yields of KeyDeriver.steps. */
 const STEP_BLOCKS = 32;
 
+/** The path given to a node of skips only (no sentinel is marked inside it). */
+const NO_PATH: string[] = [];
+
 /** Pairing domains of allocators come after those of the rules (one per rule). */
 const ALLOCATOR_DOMAIN = 1 << 16;
 
@@ -393,7 +396,7 @@ export class KeyDeriver {
             }
             const key = f.dict.keys[e[p]!]!;
             const item: Item = { key, id, value: e.subarray(p + 1, p + 5), entry: null, isNull };
-            const keep = this.visit(item, node, ['payload', key], state, plan.payloadSkipped) && !item.isNull;
+            const keep = this.visit(item, node, this.isPure(node) ? NO_PATH : ['payload', key], state, plan.payloadSkipped) && !item.isNull;
             if (keep !== refKeeps || item.entry) modified = true;
             if (keep) this.entryInto(item, ew, 4 * kept++);
           }
@@ -440,6 +443,26 @@ export class KeyDeriver {
     let nodes = this.nodesByKey.get(node);
     if (!nodes) this.nodesByKey.set(node, (nodes = this.fields.dict.keys.map((k) => node.children.get(k))));
     return nodes;
+  }
+
+  /** Depth of the object visit() is inside (its scratch). */
+  private depth = 0;
+  private readonly scratch: { words: Uint32Array; value: Uint32Array; entry: Uint32Array }[] = [];
+
+  private scratchAt(depth: number, entries: number): { words: Uint32Array; value: Uint32Array; entry: Uint32Array } {
+    let s = this.scratch[depth];
+    if (!s) this.scratch[depth] = s = { words: new Uint32Array(Math.max(64, 4 * entries)), value: new Uint32Array(4), entry: new Uint32Array(4) };
+    if (s.words.length < 4 * entries) s.words = new Uint32Array(8 * entries);
+    return s;
+  }
+
+  private readonly pureNodes = new Map<RuleNode, boolean>();
+
+  /** Whether only skips are inside a node (nothing numbered or paired): hasCanon, once per node. */
+  private isPure(node: RuleNode): boolean {
+    let p = this.pureNodes.get(node);
+    if (p === undefined) this.pureNodes.set(node, (p = !hasCanon(node)));
+    return p;
   }
 
   /** Entries inside a field that only skip rules touch, as they come out of them (by entry id). */
@@ -586,7 +609,7 @@ export class KeyDeriver {
     const ref = e[ENTRY_WORDS * item.id + 5]!;
     if (ref < REF_DICT) return !skip;
     // Only skips inside: nothing to count or pair, and the same entry always comes out the same.
-    const pure = !hasCanon(node);
+    const pure = this.isPure(node);
     if (pure && skip) return false;
     let memo = pure && this.memoWorks ? this.pure.get(node) : undefined;
     if (pure && this.memoWorks && !memo) this.pure.set(node, (memo = new Map()));
@@ -605,34 +628,48 @@ export class KeyDeriver {
     let named = false;
     for (let k = 0; k < n && !named; k++) named = nodes[e[ENTRY_WORDS * ch[start + 1 + k]!]!] !== undefined;
     if (!named) return !skip;
-    const words = new Uint32Array(4 * n);
+    // This object's entries are hashed into its depth's scratch (the entries inside it use the next depth's).
+    const scratch = this.scratchAt(this.depth, n);
+    const words = scratch.words;
     let kept = 0;
     let changed = false;
-    for (let k = 0; k < n; k++) {
-      const id = ch[start + 1 + k]!;
-      const p = ENTRY_WORDS * id;
-      const sub = nodes[e[p]!];
-      if (sub === undefined) {
-        this.copyEntry(id, words, 4 * kept++);
-        continue;
+    this.depth++;
+    try {
+      for (let k = 0; k < n; k++) {
+        const id = ch[start + 1 + k]!;
+        const p = ENTRY_WORDS * id;
+        const sub = nodes[e[p]!];
+        if (sub === undefined) {
+          this.copyEntry(id, words, 4 * kept++);
+          continue;
+        }
+        // Inside a node of skips only, a skipped entry simply goes (nothing in it is counted).
+        if (pure && sub.skip) {
+          changed = true;
+          continue;
+        }
+        const key = this.fields.dict.keys[e[p]!]!;
+        const kid: Item = { key, id, value: e.subarray(p + 1, p + 5), entry: null, isNull: e[p + 5] === REF_NULL };
+        // Sentinels are marked only under a numbered rule: there is none inside a node of skips only, nor a path to keep.
+        if (!this.visit(kid, sub, pure ? path : [...path, key], st, skip)) {
+          changed = true;
+          continue;
+        }
+        if (kid.entry) changed = true;
+        this.entryInto(kid, words, 4 * kept++);
       }
-      const key = this.fields.dict.keys[e[p]!]!;
-      const kid: Item = { key, id, value: e.subarray(p + 1, p + 5), entry: null, isNull: e[p + 5] === REF_NULL };
-      if (!this.visit(kid, sub, [...path, key], st, skip)) {
-        changed = true;
-        continue;
-      }
-      if (kid.entry) changed = true;
-      this.entryInto(kid, words, 4 * kept++);
+    } finally {
+      this.depth--;
     }
     if (skip) return false;
     if (!changed) return true;
-    const v = new Uint32Array(4);
-    dictValueHashOf(words, kept, v, 0);
-    item.value = v;
-    item.entry = new Uint32Array(4);
-    entryHashOf(item.key, v, 0, item.entry, 0);
+    // The item's new hash, read by the caller at once (entryInto): the scratch serves until this depth is visited again.
+    dictValueHashOf(words, kept, scratch.value, 0);
+    item.value = scratch.value;
+    item.entry = scratch.entry;
+    entryHashOf(item.key, scratch.value, 0, scratch.entry, 0);
     if (memo && memo.size < MEMO_ENTRIES) {
+      item.entry = scratch.entry.slice();
       memo.set(item.id, item.entry);
       // Objects that never recur (random arguments) make the memo cost more than it saves: stop it.
       if (memo.size === MEMO_PROBE && this.memoHits < MEMO_PROBE / 8) this.memoWorks = false;
