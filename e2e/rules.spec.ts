@@ -72,6 +72,8 @@ for (const scheme of ['light', 'dark'] as const) {
     await expect.poll(() => divergences(page, skipped)).toEqual(skipped.map((r) => r.divergence));
     await expect(page.getByTestId('summary-rules')).toHaveText('1 rule changed');
     await expect(page.getByTestId('rules-state')).toContainText('Recomputed');
+    // The summary shown is the new rules' own: no longer marked as the one before.
+    await expect(page.getByTestId('summary-recomputing')).toHaveCount(0);
     await expect(panel(page).locator('details.file pre')).toContainText('skip * payload.status');
     await screenshot(page, `rules-2-applied-1440-${scheme}`);
 

@@ -163,7 +163,8 @@ class RulesPanel {
     workbench.settingsBusy = true;
     this.error = null;
     this.done = null;
-    this.progress = { jobId, phase: 'deriving', done: 0, total: 1 };
+    // No total yet (0): shown as starting until the host's first progress event.
+    this.progress = { jobId, phase: 'deriving', done: 0, total: 0 };
     this.offProgress = backend.on('rules/progress', (p) => {
       if (p.jobId === jobId) this.progress = p;
     });
