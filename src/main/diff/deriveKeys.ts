@@ -21,6 +21,7 @@ import {
   REF_NULL as NULL_REF,
   SHAPE_DICT as DICT_SHAPE,
   SHAPE_OTHER as OTHER_SHAPE,
+  type FieldBlock,
   type FieldDictionary,
 } from '../store/fieldBlocks';
 import { dictValueHashOf, entryHashOf, eventKeyOf, hashPyValue, maskedKeyOf, useHashSecretOf } from '../ingest/valueHash';
@@ -208,6 +209,19 @@ export class LogFields {
     return this.keyIds.get(key) ?? -1;
   }
 
+  private readonly blocksByThread = new Map<number, FieldBlock[]>();
+
+  /**
+   * A thread's field blocks, read once and kept with the log's dictionary:
+   * each rule change derives every thread again from them (about 16 bytes
+   * an event, against the 24 of the index's columns kept beside them).
+   */
+  blocks(threadNo: number): FieldBlock[] {
+    let b = this.blocksByThread.get(threadNo);
+    if (!b) this.blocksByThread.set(threadNo, (b = readFieldBlocks(this.db, this.logId, threadNo)));
+    return b;
+  }
+
   /** The entry's hash, at entryWordsOf()[4 * id]. */
   entryHash(id: number): Uint32Array {
     if (this.entryDone[id] === 0) {
@@ -314,7 +328,7 @@ export class KeyDeriver {
     const f = this.fields;
     useHashSecretOf(f.secret);
     const blocks = Math.ceil(eventCount / BLOCK_SIZE);
-    const fieldBlocks = readFieldBlocks(f.db, f.logId, threadNo);
+    const fieldBlocks = f.blocks(threadNo);
     if (fieldBlocks.length !== blocks) throw new IndexDamagedError(`the index has ${fieldBlocks.length} field blocks of thread ${threadNo}, not ${blocks}`);
     const ignoring = this.plans.some((p) => p.ignored);
     const idxSkipping = this.plans.some((p) => p.idxSkipped);
