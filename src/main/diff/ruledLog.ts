@@ -46,7 +46,7 @@ const fieldsOf = new WeakMap<IndexedLog, LogFields>();
  * index holds them, in one piece, in shared memory: an alignment worker reads
  * the very columns this thread read (RuledLog.streamParts), without a copy.
  */
-export interface BaseColumns {
+interface BaseColumns {
   keys: Uint32Array;
   flags: Uint8Array;
   idx: Float64Array;
