@@ -337,100 +337,123 @@ export class KeyDeriver {
     const changes = new Changes(this.rules.paired.length > 0);
     const sentinels = new Map<number, Sentinel[]>();
     const state: EventState = { counters: new Int32Array(this.rules.counters.length), marks: [], pairMarks: [], pairs: changes };
-    const allocOrdinals = new Map<string, number>();
-    let allocOrdinal = -1;
-    const key = new Uint32Array(4);
-    let out = 0;
+    const walk: ThreadWalk = {
+      positions,
+      idxSkip,
+      changes,
+      sentinels,
+      state,
+      allocOrdinals: new Map<string, number>(),
+      allocOrdinal: -1,
+      key: new Uint32Array(4),
+      out: 0,
+    };
     for (let k = 0; k < blocks; k++) {
       if (k > 0 && k % STEP_BLOCKS === 0) {
         yield k;
         useHashSecretOf(f.secret); // whatever ran in between may have used another secret
       }
-      const fb = fieldBlocks[k]!;
-      const cur = new FieldCursor(fb);
-      for (let i = 0; i < fb.count; i++) {
-        cur.next();
-        const plan = this.plans[cur.kindId]!;
-        if (plan.ignored) continue;
-        if (positions) positions[out] = k * BLOCK_SIZE + i;
-        if (idxSkip && plan.idxSkipped) idxSkip[out] = 1;
-        const name = plan.kernelReturn && cur.shape === SHAPE_DICT ? this.nameOf(fb.words, cur.idsAt, cur.count) : null;
-        const allocName = name !== null && plan.allocatorCheck ? (this.allocatorNames.get(name) ?? null) : null;
-        // The index's key is an allocator return's canonical key where the reference's set has its name.
-        const indexAllocator = name !== null && this.referenceAllocators.has(name);
-        if (allocName !== null) allocOrdinal = this.nextOrdinal(allocOrdinals, allocName);
-        const sameAllocation = indexAllocator === (allocName !== null) && !(allocName !== null && this.rules.allocatorPairing);
-        const untouched = !this.deriveAll && sameAllocation && !plan.payloadSkipped && (plan.plain || !this.touches(plan, fb.words, cur.idsAt, cur.count));
-        // A payload that is no object is compared exactly, whatever its key.
-        if (cur.shape === SHAPE_OTHER || untouched) {
-          out++;
-          continue;
-        }
-        // The payload as the rules make it: rewritten (sentinels), then what the comparison looks at.
-        state.marks = [];
-        state.pairMarks.length = 0;
-        changes.begin();
-        const n = cur.shape === SHAPE_DICT ? cur.count : 0;
-        const ew = entriesBuffer(n + 1);
-        let kept = 0;
-        let numbered = false;
-        let hasStatus = false;
-        // Whether the key the rules make differs from the index's: an entry the reference keeps
-        // and the rules do not (or the reverse), an entry the rules changed, a value paired.
-        let modified = plan.payloadSkipped || indexAllocator !== (allocName !== null && !this.rules.allocatorPairing);
-        const refSkips = this.referenceSkips(plan);
-        const e = f.dict.entries;
-        if (allocName !== null) {
-          // An allocator return: its return_value and status numbered (the key the index makes of them) or paired, then the rules.
-          const items = this.items(fb.words, cur.idsAt, n);
-          numbered = !this.rules.allocatorPairing;
-          if (numbered) hasStatus = this.number(items, allocName, allocOrdinal, state, plan);
-          else this.pairAllocator(items, allocName, state, plan.payloadSkipped, plan);
-          for (const item of items) {
-            const node = plan.root.children.get(item.key);
-            const keep = node ? this.visit(item, node, ['payload', item.key], state, plan.payloadSkipped) : !plan.payloadSkipped;
-            // None at the top of a payload compares as absent.
-            const kept_ = keep && !item.isNull;
-            if (kept_ !== (!item.isNull && refSkips[e[ENTRY_WORDS * item.id]!] !== 1) || item.entry) modified = true;
-            if (kept_) this.entryInto(item, ew, 4 * kept++);
-          }
-        } else {
-          const nodes = this.nodesByKeyId(plan);
-          for (let j = 0; j < n; j++) {
-            const id = fb.words[cur.idsAt + j]!;
-            const p = ENTRY_WORDS * id;
-            const isNull = e[p + 5] === REF_NULL;
-            const refKeeps = !isNull && refSkips[e[p]!] !== 1;
-            const node = nodes[e[p]!];
-            if (node === undefined) {
-              const keep = !isNull && !plan.payloadSkipped;
-              if (keep !== refKeeps) modified = true;
-              if (keep) this.copyEntry(id, ew, 4 * kept++);
-              continue;
-            }
-            const key = f.dict.keys[e[p]!]!;
-            const item: Item = { key, id, value: e.subarray(p + 1, p + 5), entry: null, isNull };
-            const keep = this.visit(item, node, this.isPure(node) ? NO_PATH : ['payload', key], state, plan.payloadSkipped) && !item.isNull;
-            if (keep !== refKeeps || item.entry) modified = true;
-            if (keep) this.entryInto(item, ew, 4 * kept++);
-          }
-        }
-        if (state.pairMarks.length > 0 || (state.marks.length > 0 && !numbered)) modified = true;
-        if (!modified && !this.deriveAll) {
-          // The rules' key is the index's: nothing to keep (an allocator return reads back as the index numbers it).
-          out++;
-          continue;
-        }
-        if (numbered && !plan.payloadSkipped) {
-          maskedKeyOf(f.kindWords.subarray(4 * cur.kindId), ew, kept, hasStatus, key, 0);
-          canonicalKey(key, 0, allocOrdinal, key, 0);
-        } else eventKeyOf(f.kindWords.subarray(4 * cur.kindId), ew, kept, state.pairMarks, state.pairMarks.length, plan.payloadSkipped, key, 0);
-        changes.add(out, key, state.pairMarks.length ? DFLAG_PAIRED : 0);
-        if (state.marks.length) sentinels.set(out, state.marks);
-        out++;
-      }
+      this.deriveBlock(walk, k, fieldBlocks[k]!);
     }
+    const out = walk.out;
     return changes.thread(out, positions && positions.subarray(0, out), idxSkip && idxSkip.subarray(0, out), sentinels);
+  }
+
+  /**
+   * One block of a thread's derivation. Apart from the generator (steps): V8
+   * optimizes a plain method called per block at once, where a generator's
+   * loop would run unoptimized through the first threads of every rule set.
+   */
+  private deriveBlock(walk: ThreadWalk, k: number, fb: FieldBlock): void {
+    const f = this.fields;
+    const { positions, idxSkip, changes, sentinels, state, allocOrdinals, key } = walk;
+    let allocOrdinal = walk.allocOrdinal;
+    let out = walk.out;
+    const cur = new FieldCursor(fb);
+    for (let i = 0; i < fb.count; i++) {
+      cur.next();
+      const plan = this.plans[cur.kindId]!;
+      if (plan.ignored) continue;
+      if (positions) positions[out] = k * BLOCK_SIZE + i;
+      if (idxSkip && plan.idxSkipped) idxSkip[out] = 1;
+      const name = plan.kernelReturn && cur.shape === SHAPE_DICT ? this.nameOf(fb.words, cur.idsAt, cur.count) : null;
+      const allocName = name !== null && plan.allocatorCheck ? (this.allocatorNames.get(name) ?? null) : null;
+      // The index's key is an allocator return's canonical key where the reference's set has its name.
+      const indexAllocator = name !== null && this.referenceAllocators.has(name);
+      if (allocName !== null) allocOrdinal = this.nextOrdinal(allocOrdinals, allocName);
+      const sameAllocation = indexAllocator === (allocName !== null) && !(allocName !== null && this.rules.allocatorPairing);
+      const untouched = !this.deriveAll && sameAllocation && !plan.payloadSkipped && (plan.plain || !this.touches(plan, fb.words, cur.idsAt, cur.count));
+      // A payload that is no object is compared exactly, whatever its key.
+      if (cur.shape === SHAPE_OTHER || untouched) {
+        out++;
+        continue;
+      }
+      // The payload as the rules make it: rewritten (sentinels), then what the comparison looks at.
+      state.marks = [];
+      state.pairMarks.length = 0;
+      changes.begin();
+      const n = cur.shape === SHAPE_DICT ? cur.count : 0;
+      const ew = entriesBuffer(n + 1);
+      let kept = 0;
+      let numbered = false;
+      let hasStatus = false;
+      // Whether the key the rules make differs from the index's: an entry the reference keeps
+      // and the rules do not (or the reverse), an entry the rules changed, a value paired.
+      let modified = plan.payloadSkipped || indexAllocator !== (allocName !== null && !this.rules.allocatorPairing);
+      const refSkips = this.referenceSkips(plan);
+      const e = f.dict.entries;
+      if (allocName !== null) {
+        // An allocator return: its return_value and status numbered (the key the index makes of them) or paired, then the rules.
+        const items = this.items(fb.words, cur.idsAt, n);
+        numbered = !this.rules.allocatorPairing;
+        if (numbered) hasStatus = this.number(items, allocName, allocOrdinal, state, plan);
+        else this.pairAllocator(items, allocName, state, plan.payloadSkipped, plan);
+        for (const item of items) {
+          const node = plan.root.children.get(item.key);
+          const keep = node ? this.visit(item, node, ['payload', item.key], state, plan.payloadSkipped) : !plan.payloadSkipped;
+          // None at the top of a payload compares as absent.
+          const kept_ = keep && !item.isNull;
+          if (kept_ !== (!item.isNull && refSkips[e[ENTRY_WORDS * item.id]!] !== 1) || item.entry) modified = true;
+          if (kept_) this.entryInto(item, ew, 4 * kept++);
+        }
+      } else {
+        const nodes = this.nodesByKeyId(plan);
+        for (let j = 0; j < n; j++) {
+          const id = fb.words[cur.idsAt + j]!;
+          const p = ENTRY_WORDS * id;
+          const isNull = e[p + 5] === REF_NULL;
+          const refKeeps = !isNull && refSkips[e[p]!] !== 1;
+          const node = nodes[e[p]!];
+          // No rule for the entry, or only skips inside it and none of their fields in it (most calls' arguments): kept as it is.
+          if (node === undefined || (!node.skip && this.isPure(node) && !this.namesInside(node, id))) {
+            const keep = !isNull && !plan.payloadSkipped;
+            if (keep !== refKeeps) modified = true;
+            if (keep) this.copyEntry(id, ew, 4 * kept++);
+            continue;
+          }
+          const key = f.dict.keys[e[p]!]!;
+          const item: Item = { key, id, value: e.subarray(p + 1, p + 5), entry: null, isNull };
+          const keep = this.visit(item, node, this.isPure(node) ? NO_PATH : ['payload', key], state, plan.payloadSkipped) && !item.isNull;
+          if (keep !== refKeeps || item.entry) modified = true;
+          if (keep) this.entryInto(item, ew, 4 * kept++);
+        }
+      }
+      if (state.pairMarks.length > 0 || (state.marks.length > 0 && !numbered)) modified = true;
+      if (!modified && !this.deriveAll) {
+        // The rules' key is the index's: nothing to keep (an allocator return reads back as the index numbers it).
+        out++;
+        continue;
+      }
+      if (numbered && !plan.payloadSkipped) {
+        maskedKeyOf(f.kindWords.subarray(4 * cur.kindId), ew, kept, hasStatus, key, 0);
+        canonicalKey(key, 0, allocOrdinal, key, 0);
+      } else eventKeyOf(f.kindWords.subarray(4 * cur.kindId), ew, kept, state.pairMarks, state.pairMarks.length, plan.payloadSkipped, key, 0);
+      changes.add(out, key, state.pairMarks.length ? DFLAG_PAIRED : 0);
+      if (state.marks.length) sentinels.set(out, state.marks);
+      out++;
+    }
+    walk.allocOrdinal = allocOrdinal;
+    walk.out = out;
   }
 
   private readonly touchedIds = new Map<KindPlan, Uint8Array>();
@@ -457,6 +480,19 @@ export class KeyDeriver {
     let nodes = this.nodesByKey.get(node);
     if (!nodes) this.nodesByKey.set(node, (nodes = this.fields.dict.keys.map((k) => node.children.get(k))));
     return nodes;
+  }
+
+  /** Whether the entry is an object holding a field the node has a rule for. */
+  private namesInside(node: RuleNode, id: number): boolean {
+    const e = this.fields.dict.entries;
+    const ref = e[ENTRY_WORDS * id + 5]!;
+    if (ref < REF_DICT || node.children.size === 0) return false;
+    const ch = this.fields.dict.children;
+    const start = ref - REF_DICT;
+    const n = ch[start]!;
+    const nodes = this.nodesByKeyId(node);
+    for (let k = 0; k < n; k++) if (nodes[e[ENTRY_WORDS * ch[start + 1 + k]!]!] !== undefined) return true;
+    return false;
   }
 
   /** Depth of the object visit() is inside (its scratch). */
@@ -625,6 +661,8 @@ export class KeyDeriver {
     // Only skips inside: nothing to count or pair, and the same entry always comes out the same.
     const pure = this.isPure(node);
     if (pure && skip) return false;
+    // Most objects hold no field a rule names: found so without writing anything.
+    if (!this.namesInside(node, item.id)) return !skip;
     let memo = pure && this.memoWorks ? this.pure.get(node) : undefined;
     if (pure && this.memoWorks && !memo) this.pure.set(node, (memo = new Map()));
     const known = memo?.get(item.id);
@@ -638,10 +676,6 @@ export class KeyDeriver {
     const start = ref - REF_DICT;
     const n = ch[start]!;
     const nodes = this.nodesByKeyId(node);
-    // Most objects hold no field a rule names: found so without writing anything.
-    let named = false;
-    for (let k = 0; k < n && !named; k++) named = nodes[e[ENTRY_WORDS * ch[start + 1 + k]!]!] !== undefined;
-    if (!named) return !skip;
     // This object's entries are hashed into its depth's scratch (the entries inside it use the next depth's).
     const scratch = this.scratchAt(this.depth, n);
     const words = scratch.words;
@@ -690,6 +724,20 @@ export class KeyDeriver {
     }
     return true;
   }
+}
+
+/** A thread's derivation between two blocks. */
+interface ThreadWalk {
+  positions: Int32Array | null;
+  idxSkip: Uint8Array | null;
+  changes: Changes;
+  sentinels: Map<number, Sentinel[]>;
+  state: EventState;
+  allocOrdinals: Map<string, number>;
+  allocOrdinal: number;
+  key: Uint32Array;
+  /** Events of the stream so far. */
+  out: number;
 }
 
 /** What the derivation of one event collects. */
