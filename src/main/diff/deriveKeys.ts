@@ -524,15 +524,23 @@ export class KeyDeriver {
   private touches(plan: KindPlan, words: Uint32Array, at: number, n: number): boolean {
     let flags = this.touchedIds.get(plan);
     if (!flags) {
+      // 1: the key is treated otherwise; 2: only fields inside it are skipped (the reference keeps it), so only an object holding one of them is.
       flags = new Uint8Array(this.fields.dict.keys.length);
       for (const key of plan.touched) {
         const id = this.fields.keyId(key);
-        if (id >= 0) flags[id] = 1;
+        const node = plan.root.children.get(key);
+        if (id >= 0) flags[id] = node && !node.skip && this.isPure(node) && !plan.referenceSkips.has(key) ? 2 : 1;
       }
       this.touchedIds.set(plan, flags);
     }
     const e = this.fields.dict.entries;
-    for (let j = 0; j < n; j++) if (flags[e[ENTRY_WORDS * words[at + j]!]!] === 1) return true;
+    for (let j = 0; j < n; j++) {
+      const id = words[at + j]!;
+      const keyId = e[ENTRY_WORDS * id]!;
+      const f = flags[keyId];
+      if (f === 1) return true;
+      if (f === 2 && this.namesInside(this.nodesByKeyId(plan)[keyId]!, id)) return true;
+    }
     return false;
   }
 
