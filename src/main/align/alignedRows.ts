@@ -101,19 +101,36 @@ export class AlignedRows {
     return Math.min(this.total - 1, this.segRow[k]! + Math.min(off, Math.max(0, this.sideRows(k, side) - 1)));
   }
 
-  /** rowOf for many positions of one side at once, in ascending order: one walk over the segments. */
+  /** rowOf for many positions of one side at once, in ascending order: one walk over the segments, a tight loop in each. */
   rowsOfSorted(side: 'canary' | 'ours', positions: Int32Array): Int32Array {
-    const out = new Int32Array(positions.length);
-    if (this.total === 0) return out;
+    const n = positions.length;
+    const out = new Int32Array(n);
+    if (this.total === 0 || n === 0) return out;
     const start = side === 'canary' ? this.segC : this.segO;
+    const last = this.total - 1;
+    const segs = start.length;
     let k = 0;
-    for (let i = 0; i < positions.length; i++) {
+    let j = 0; // the segment rowOf takes for positions of segment k: the last at or before it with events on this side
+    let i = 0;
+    // Positions before the first segment with events on this side: row 0, as rowOf says.
+    while (i < n && positions[i]! < start[0]!) out[i++] = 0;
+    while (i < n) {
       const p = positions[i]!;
-      while (k + 1 < start.length && start[k + 1]! <= p) k++;
-      let j = k;
+      while (k + 1 < segs && start[k + 1]! <= p) k++;
+      j = k;
       while (j > 0 && this.sideRows(j, side) === 0) j--;
-      const off = p - start[j]!;
-      out[i] = off < 0 ? 0 : Math.min(this.total - 1, this.segRow[j]! + Math.min(off, Math.max(0, this.sideRows(j, side) - 1)));
+      const s = start[j]!;
+      const row = this.segRow[j]!;
+      const cap = Math.max(0, this.sideRows(j, side) - 1);
+      const end = k + 1 < segs ? start[k + 1]! : Infinity;
+      // Every position of this segment maps alike: row + min(off, cap), at most the last row.
+      for (; i < n; i++) {
+        const q = positions[i]!;
+        if (q >= end) break;
+        const off = q - s;
+        const r = off < 0 ? 0 : row + (off < cap ? off : cap);
+        out[i] = r < last ? r : last;
+      }
     }
     return out;
   }

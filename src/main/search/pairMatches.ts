@@ -34,6 +34,35 @@ function lowerBound(a: Int32Array | Float64Array, x: number): number {
   return lo;
 }
 
+/** Both sides' rows (each ascending) as one ascending list of rows, each once, with the sides matching on it. */
+function mergeRows(c: Int32Array, o: Int32Array): [Int32Array, Uint8Array] {
+  const cn = c.length;
+  const on = o.length;
+  const rows = new Int32Array(cn + on);
+  const sides = new Uint8Array(cn + on);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  // Plain locals and typed arrays: the rows of a million matches are merged on every new query.
+  while (i < cn || j < on) {
+    const a = i < cn ? c[i]! : 0x7fffffff;
+    const b = j < on ? o[j]! : 0x7fffffff;
+    const r = a <= b ? a : b;
+    let s = 0;
+    while (i < cn && c[i] === r) {
+      s |= CANARY;
+      i++;
+    }
+    while (j < on && o[j] === r) {
+      s |= OURS;
+      j++;
+    }
+    rows[n] = r;
+    sides[n++] = s;
+  }
+  return [rows.slice(0, n), sides.slice(0, n)];
+}
+
 export class PairMatches {
   /** Rows with a match, ascending, each once. */
   readonly rows: Int32Array;
@@ -49,27 +78,7 @@ export class PairMatches {
   ) {
     const c = rowsOf(mapper, 'canary', canary);
     const o = rowsOf(mapper, 'ours', ours);
-    const rows = new Int32Array(c.length + o.length);
-    const sides = new Uint8Array(c.length + o.length);
-    let i = 0;
-    let j = 0;
-    let n = 0;
-    while (i < c.length || j < o.length) {
-      const r = j >= o.length || (i < c.length && c[i]! <= o[j]!) ? c[i]! : o[j]!;
-      let s = 0;
-      while (i < c.length && c[i] === r) {
-        s |= CANARY;
-        i++;
-      }
-      while (j < o.length && o[j] === r) {
-        s |= OURS;
-        j++;
-      }
-      rows[n] = r;
-      sides[n++] = s;
-    }
-    this.rows = rows.slice(0, n);
-    this.sides = sides.slice(0, n);
+    [this.rows, this.sides] = mergeRows(c, o);
   }
 
   get count(): number {
@@ -104,11 +113,23 @@ export class PairMatches {
   marks(buckets: number): { row: number; rows: number }[] {
     const per = Math.max(1, this.total / buckets);
     const out: { row: number; rows: number }[] = [];
-    for (const row of this.rows) {
-      const last = out[out.length - 1];
-      if (last && Math.floor(row / per) <= Math.floor((last.row + last.rows - 1) / per) + 1) last.rows = row - last.row + 1;
-      else out.push({ row, rows: 1 });
+    const rows = this.rows;
+    let first = -1; // the mark being made: its first row, its last row's bucket and its last row
+    let lastBucket = 0;
+    let lastRow = 0;
+    for (let k = 0; k < rows.length; k++) {
+      const row = rows[k]!;
+      const bucket = Math.floor(row / per);
+      if (first >= 0 && bucket <= lastBucket + 1) {
+        lastRow = row;
+        lastBucket = bucket;
+        continue;
+      }
+      if (first >= 0) out.push({ row: first, rows: lastRow - first + 1 });
+      first = lastRow = row;
+      lastBucket = bucket;
     }
+    if (first >= 0) out.push({ row: first, rows: lastRow - first + 1 });
     return out;
   }
 

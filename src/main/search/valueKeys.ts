@@ -21,6 +21,9 @@ import { TOKEN_EMPTY, TOKEN_LITERAL, TOKEN_NUMBER, TOKEN_STRING } from './lineLe
 const INT_LITERAL = /^-?(0|[1-9][0-9]*)$/;
 /** An ASCII string int(s, 0) reads: the spellings Python accepts, with the whitespace int() skips around them. */
 const ASCII_INT = /^[ \t\n\r\v\f]*[+-]?(0[xX](_?[0-9a-fA-F])+|0[oO](_?[0-7])+|0[bB](_?[01])+|[1-9](_?[0-9])*|0(_?0)*)[ \t\n\r\v\f]*$/;
+/** Integers a double holds exactly, spelled as their canonical text already, or as hex of up to 52 bits. */
+const PLAIN_DECIMAL = /^(0|[1-9][0-9]{0,14})$/;
+const PLAIN_HEX = /^0[xX][0-9a-fA-F]{1,13}$/;
 /** Only these ASCII characters can be in a string int(s, 0) reads (non-ASCII digits and spaces may be too). */
 const NOT_INT_ASCII = /[^\u0080-\uffff0-9A-Za-z_+\- \t\n\r\v\f]/;
 
@@ -37,6 +40,10 @@ function isAscii(s: string): boolean {
 
 /** The integer Python's int(s, 0) reads from a string, canonical; null when it reads none. */
 export function intSpelledBy(s: string): string | null {
+  // The spellings engines write (a status in hex, a handle in decimal), read without BigInt: a column's
+  // dictionary is read on a search's first look at it, thousands of entries per segment.
+  if (PLAIN_DECIMAL.test(s)) return s;
+  if (PLAIN_HEX.test(s)) return String(parseInt(s.slice(2), 16));
   // Most strings are not numbers: say so without raising Python's ValueError.
   if (s === '' || (isAscii(s) ? !ASCII_INT.test(s) : NOT_INT_ASCII.test(s))) return null;
   try {
