@@ -179,6 +179,8 @@ describe('search against an independent scan (python3)', () => {
         '}}',
       '{"tid": 2, "tid_event_idx": 2, "kind": "kernel.return", "payload": {"name": "NtCreateFile", "status": "0xc0000034", "digits": "\u0661\u0662", "s": "1_000"}}',
       '{"tid": true, "tid_event_idx": 4,"kind":"compact","payload":{"x":[{"y":[]},{"y":[1]}],"name":"\u65e5\u672c"}}',
+      // A repeated key: its earlier value is gone from the event, but still in the line a text looks at.
+      '{"tid": 3, "tid_event_idx": 0, "kind": "x", "payload": {"w": "voidedtext", "w": 7, "o": {"p": "gone99"}, "o": 1}}',
     ];
     writeFileSync(log, lines.join('\n') + '\n');
     const db = openDb(join(dir, 'odd.sqlite'));
@@ -232,6 +234,14 @@ describe('search against an independent scan (python3)', () => {
       'payload.name=日本',
       '日本',
       '\\u006b',
+      'voidedtext',
+      '/voidedtext/',
+      '/voided[a-z]+/',
+      'payload.w=voidedtext',
+      'payload.w=7',
+      'gone99',
+      '/gone[0-9]+/',
+      'payload.o.p=gone99',
     ];
     compare(il, log, queries);
     db.close();
@@ -285,8 +295,8 @@ describe('search against an independent scan (python3)', () => {
     generatePair(canary, join(dir, 'stop-o.jsonl'), { seed: 'search-stop', eventsPerThread: 3000, threads: 1, profile: 'realistic', divergences: 0 });
     const db = openDb(join(dir, 'stop.sqlite'));
     const il = await indexed(db, canary, ':memory:');
-    // A regex is always read to be decided; a name is decided by the index alone.
-    const query = '/Nt(Read|Write)File/ kind:kernel.return';
+    // A regex across tokens is read to be decided; a kind is decided by the index alone.
+    const query = '/"name": "Nt(Read|Write)File"/ kind:kernel.return';
     const p = parseQuery(query);
     if (!p.ok) throw new Error(p.message);
     const want = pythonMatches(canary, [p.terms as QueryTerm[]])[0]![0]!;

@@ -26,7 +26,7 @@ import { tokenMatchKey } from './valueKeys';
 export type ColumnRecord = SearchColumnRow;
 
 /** The format of the columns: an index of another format is built again. */
-export const SEARCH_FORMAT = 1;
+export const SEARCH_FORMAT = 2; // 2: the leaves of a repeated key's earlier value are filed for text (segmentBuilder.ts)
 
 /** Events per segment: a column's positions are 16-bit offsets into it. */
 export const SEGMENT_EVENTS = 65536;
