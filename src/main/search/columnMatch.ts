@@ -169,3 +169,48 @@ export function fragmentLevels(c: Column, fragment: string, map: Uint8Array): vo
       return;
   }
 }
+
+/**
+ * A regex whose every match lies inside one token (regexWithinToken.ts), in
+ * one column: SURE where a key on its path or a leaf's raw token matches it,
+ * MAYBE where a hashed leaf could (its raw text is not kept), else NONE.
+ * `fragments`: lower-case texts every match holds, to try the regex on the
+ * tokens holding them only.
+ */
+export function regexLevels(c: Column, re: RegExp, fragments: string[], map: Uint8Array): void {
+  if (c.keys.some((k) => re.test(k))) return raiseAll(c, SURE, map);
+  const holds = (raw: string): boolean => {
+    if (fragments.length === 0) return true;
+    const lower = raw.toLowerCase();
+    return fragments.every((f) => lower.includes(f));
+  };
+  switch (c.encoding) {
+    case ENC_DICT8:
+    case ENC_DICT16: {
+      const entries = c.entries;
+      const candidates = fragments.length === 0 ? entries.map((_, id) => id) : entriesHolding(c, fragments[0]!);
+      let any = false;
+      const table = new Uint8Array(entries.length);
+      for (const id of candidates) {
+        const raw = entries[id]!.slice(1);
+        if (holds(raw) && re.test(raw)) table[id] = any = SURE;
+      }
+      if (any) raiseByEntry(c, table, map);
+      return;
+    }
+    case ENC_INT: {
+      if (!fragments.every((f) => /^[-0-9]+$/.test(f))) return;
+      const offsets = c.offsets;
+      const text = intFormatter(c.base);
+      const pos = c.positions;
+      for (let k = 0; k < c.count; k++) {
+        const raw = text(offsets[k]!);
+        if (holds(raw) && re.test(raw)) map[pos === null ? k : pos[k]!] = SURE;
+      }
+      return;
+    }
+    case ENC_HASH:
+      if (fragments.every((f) => charsetAdmits(c.charset, f))) raiseAll(c, MAYBE, map);
+      return;
+  }
+}

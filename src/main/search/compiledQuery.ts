@@ -4,6 +4,7 @@
 import { parseQuery, pathText, type PathStep, type QueryValue } from '../../shared/searchQuery';
 import { tokenFragments } from './fragments';
 import { requiredLiterals } from './regexLiterals';
+import { matchesWithinOneToken } from './regexWithinToken';
 import { queryMatchKey } from './valueKeys';
 
 export type CompiledTerm =
@@ -23,7 +24,13 @@ export type CompiledTerm =
       intDigits: string | null;
     }
   | { type: 'text'; needle: string; fragments: string[]; exact: boolean }
-  | { type: 'regex'; re: RegExp; fragments: string[] };
+  | {
+      type: 'regex';
+      re: RegExp;
+      fragments: string[];
+      /** Every match lies inside one token (regexWithinToken.ts): the index's tokens decide it, no line is read. */
+      withinToken: boolean;
+    };
 
 export interface CompiledQuery {
   /** The query as canonical text (what caches key on). */
@@ -64,7 +71,12 @@ export function compileQuery(text: string): CompiledQuery {
       const fragments = tokenFragments(needle);
       return { type: 'text', needle, fragments, exact: fragments.length === 1 && fragments[0] === needle };
     }
-    return { type: 'regex', re: new RegExp(t.pattern, t.flags), fragments: [...new Set(requiredLiterals(t.pattern, t.flags).flatMap(tokenFragments))] };
+    return {
+      type: 'regex',
+      re: new RegExp(t.pattern, t.flags),
+      fragments: [...new Set(requiredLiterals(t.pattern, t.flags).flatMap(tokenFragments))],
+      withinToken: matchesWithinOneToken(t.pattern, t.flags),
+    };
   });
   return { text: parsed.text, terms };
 }
