@@ -193,6 +193,49 @@ describe('the find box on a real host', () => {
   });
 });
 
+describe('matches on events the rules leave out (ignore-kind)', () => {
+  it('are not in the view: not counted, not stepped to, not marked; the note says how many and why', async () => {
+    // name:NtCreateFile matches calls (kept) and returns (left out by the rules).
+    const query = 'name:NtCreateFile';
+    const s = await call('session/open', { jobId: 'open-ignoring', canaryPath: canary, oursPath: ours });
+    await call('search/prepare', { sessionId: s.id, jobId: 'prep-ignoring' });
+    const ruled = await call('session/rules', { sessionId: s.id, jobId: 'ignore-returns', rules: { ...s.rules.rules, ignoreKinds: ['kernel.return'] } });
+    const all = expected(query);
+    const kept = expected(`${query} kind!=kernel.return`);
+    const left = expected(`${query} kind:kernel.return`);
+    for (const pair of ruled.pairs) {
+      const c = kept.canary[pair.canary.threadNo]!.length;
+      const o = kept.ours[pair.ours.threadNo]!.length;
+      const hidden = left.canary[pair.canary.threadNo]!.length + left.ours[pair.ours.threadNo]!.length;
+      expect(c + o + hidden).toBe(all.canary[pair.canary.threadNo]!.length + all.ours[pair.ours.threadNo]!.length);
+      for (const view of ['aligned', 'positional'] as const) {
+        const base = { sessionId: s.id, pairKey: pair.key, view, query };
+        const found = await call('search/find', { ...base, buckets: 4000 });
+        expect({ view, canary: found.canary, ours: found.ours, complete: found.complete }).toEqual({ view, canary: c, ours: o, complete: true });
+        if (hidden > 0)
+          expect(found.note).toBe(
+            `${hidden.toLocaleString('en')} matching ${hidden === 1 ? 'event is' : 'events are'} of kinds the rules leave out (ignore-kind kernel.return): not in this view, not counted`,
+          );
+        else expect(found.note).toBeNull();
+        // Enter lands only on rows whose event is a match the view shows: never silently on a neighbour.
+        let n = 0;
+        for (let from = -1; ; n++) {
+          const st = await call('search/step', { ...base, from, direction: 1 });
+          if (st.row === null) break;
+          const row = (await call('diff/rows', { sessionId: s.id, pairKey: pair.key, view, from: st.row, count: 1 })).rows[0]!;
+          const isMatch = (e: typeof row.canary): boolean => e !== null && e.kind === 'kernel.call' && e.summary.includes('NtCreateFile');
+          expect({ view, row: st.row, match: isMatch(row.canary) || isMatch(row.ours) }).toEqual({ view, row: st.row, match: true });
+          from = st.row;
+        }
+        expect(n).toBe(found.rows);
+        const marked = found.marks.reduce((k, m) => k + m.rows, 0);
+        expect(marked).toBeGreaterThanOrEqual(found.rows > 0 ? 1 : 0);
+      }
+    }
+    await call('session/close', { sessionId: s.id });
+  });
+});
+
 describe('building the search index', () => {
   it('can be cancelled, and keeps nothing of what it built', async () => {
     const big = join(dir, 'big-canary.jsonl');

@@ -11,7 +11,10 @@ export const OURS = 2;
 /** Where a side's events are in the view (the view's rows are in each side's position order). */
 export interface RowMapper {
   readonly total: number;
-  /** The rows of ascending positions of one side. */
+  /**
+   * The rows of ascending positions of one side, ascending: of the positions the view shows only (an
+   * event the session's rules leave out is in no row, and has none).
+   */
   rowsOf(side: 'canary' | 'ours', positions: Int32Array): Int32Array;
 }
 
@@ -68,6 +71,8 @@ export class PairMatches {
   readonly rows: Int32Array;
   /** Per row: CANARY | OURS. */
   readonly sides: Uint8Array;
+  /** Matching events the view shows, per side (the others are of kinds the rules leave out). */
+  readonly shown: { canary: number; ours: number };
   private readonly filters = new Map<number, FilterModel>();
 
   constructor(
@@ -78,7 +83,13 @@ export class PairMatches {
   ) {
     const c = rowsOf(mapper, 'canary', canary);
     const o = rowsOf(mapper, 'ours', ours);
+    this.shown = { canary: c.length, ours: o.length };
     [this.rows, this.sides] = mergeRows(c, o);
+  }
+
+  /** Matching events the view does not show, on both sides. */
+  get hidden(): number {
+    return (this.canary?.positions.length ?? 0) + (this.ours?.positions.length ?? 0) - this.shown.canary - this.shown.ours;
   }
 
   get count(): number {

@@ -46,6 +46,14 @@ function incompleteNote(m: PairMatches, threads: { canary: number; ours: number 
   return `search stopped reading events (${parts.join(', ')}): the index cannot decide this query alone, and later events were not read; narrow it with a name:, kind: or field term`;
 }
 
+/** Matches on events the rules leave out, in words (null when there are none). */
+function hiddenNote(m: PairMatches, ignoreKinds: readonly string[]): string | null {
+  const n = m.hidden;
+  if (n === 0) return null;
+  const kinds = ignoreKinds.map((k) => `ignore-kind ${k}`).join(', ');
+  return `${n.toLocaleString('en')} matching ${n === 1 ? 'event is' : 'events are'} of kinds the rules leave out (${kinds}): not in this view, not counted`;
+}
+
 export function searchHandlers(
   ctx: WorkbenchContext,
 ): Handlers<'search/prepare' | 'search/cancel' | 'search/find' | 'search/step' | 'search/hits' | 'search/filtered' | 'search/across'> {
@@ -62,10 +70,19 @@ export function searchHandlers(
     const p = ctx.pair(s, pairKey);
     const model = p.alignment.rows(view);
     // The search index holds positions in the logs' threads; under rules that leave kinds out, the streams
-    // the view shows are shorter: a match maps to the stream's position of its event (or of the next one kept).
+    // the view shows are shorter: a match maps to the stream's position of its event, and a match on an
+    // event left out is in no row (not the next event kept: Enter would land on an event that does not match).
     const toStream = (side: 'canary' | 'ours', ps: Int32Array): Int32Array => {
       const t = side === 'canary' ? p.c : p.o;
-      return t.log.cmp.reference || t.log.cmp.rules.ignoreKinds.length === 0 ? ps : ps.map((x) => t.log.streamPos(t.thread.threadNo, x));
+      if (t.log.cmp.reference || t.log.cmp.rules.ignoreKinds.length === 0) return ps;
+      const threadNo = t.thread.threadNo;
+      const out = new Int32Array(ps.length);
+      let n = 0;
+      for (const x of ps) {
+        const at = t.log.streamPos(threadNo, x);
+        if (t.log.threadPos(threadNo, at) === x) out[n++] = at;
+      }
+      return out.slice(0, n);
     };
     const rows: RowMapper = {
       total: model.total,
@@ -91,7 +108,8 @@ export function searchHandlers(
 
   const note = (s: OpenSession, pairKey: string, m: PairMatches): string | null => {
     const p = ctx.pair(s, pairKey);
-    return incompleteNote(m, { canary: p.c.thread.eventCount, ours: p.o.thread.eventCount });
+    const notes = [incompleteNote(m, { canary: p.c.thread.eventCount, ours: p.o.thread.eventCount }), hiddenNote(m, s.rules.ignoreKinds)];
+    return notes.filter((x) => x !== null).join('; ') || null;
   };
 
   /** The RowViews of some rows of a view, read a run of neighbouring rows at a time. */
@@ -149,8 +167,8 @@ export function searchHandlers(
       return {
         query: q.text,
         rows: m.count,
-        canary: m.canary?.positions.length ?? 0,
-        ours: m.ours?.positions.length ?? 0,
+        canary: m.shown.canary,
+        ours: m.shown.ours,
         complete: (m.canary?.complete ?? true) && (m.ours?.complete ?? true),
         note: note(s, pairKey, m),
         marks: m.marks(buckets),
@@ -224,8 +242,8 @@ export function searchHandlers(
           canaryTid: threadView('canary', p.c.thread).tid,
           oursTid: threadView('ours', p.o.thread).tid,
           rows: m.count,
-          canary: m.canary?.positions.length ?? 0,
-          ours: m.ours?.positions.length ?? 0,
+          canary: m.shown.canary,
+          ours: m.shown.ours,
           complete: (m.canary?.complete ?? true) && (m.ours?.complete ?? true),
           hits: first.map((row, k) => ({ row: views.get(row)!, match: sidesName(m.sides[k]!) })),
         };
