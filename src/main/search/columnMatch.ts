@@ -11,12 +11,37 @@ export const NONE = 0;
 export const MAYBE = 1;
 export const SURE = 2;
 
-function matchKeysOf(c: Column): (string | null)[] {
-  return (c.lazy.matchKeys ??= c.entries.map((t) => tokenMatchKey(t.charCodeAt(0) - 48, t.slice(1))));
+/** A 32-bit hash of a text (FNV-1a over its UTF-16 units); equal texts, equal hashes. */
+function textHash(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h;
 }
 
-function stringsOf(c: Column): (string | null)[] {
-  return (c.lazy.strings ??= c.entries.map((t) => (t.charCodeAt(0) - 48 === TOKEN_STRING ? decodeStringToken(t.slice(1)) : null)));
+/** What the equality of an entry is decided on, for a term: its match key, or (a string asked for) its decoded string. */
+function entryKey(c: Column, id: number, asString: boolean): string | null {
+  const t = c.entry(id);
+  const token = t.charCodeAt(0) - 48;
+  if (asString) return token === TOKEN_STRING ? decodeStringToken(t.slice(1)) : null;
+  return tokenMatchKey(token, t.slice(1));
+}
+
+/**
+ * Each entry's key as a hash, kept with the column: numbers rather than a string per entry (see
+ * Column.entryStarts); an entry whose hash is the one asked for is then told exactly by its key.
+ */
+function entryKeyHashes(c: Column, asString: boolean): Int32Array {
+  const cached = asString ? c.lazy.stringHashes : c.lazy.matchKeyHashes;
+  if (cached) return cached;
+  const n = c.entryCount;
+  const out = new Int32Array(n);
+  for (let id = 0; id < n; id++) {
+    const k = entryKey(c, id, asString);
+    out[id] = k === null ? 0 : textHash(k) | 1; // 0: equal to nothing (NaN, or not a string)
+  }
+  if (asString) c.lazy.stringHashes = out;
+  else c.lazy.matchKeyHashes = out;
+  return out;
 }
 
 /**
@@ -117,11 +142,12 @@ export function fieldLevels(c: Column, t: Extract<CompiledTerm, { type: 'field' 
   switch (c.encoding) {
     case ENC_DICT8:
     case ENC_DICT16: {
-      const table = new Uint8Array(c.entries.length);
-      if (t.value.type === 'string') {
-        const want = t.value.value;
-        stringsOf(c).forEach((s, id) => (table[id] = s === want ? ifEqual : ifNot));
-      } else matchKeysOf(c).forEach((k, id) => (table[id] = k === t.matchKey ? ifEqual : ifNot));
+      const asString = t.value.type === 'string';
+      const want = t.value.type === 'string' ? t.value.value : t.matchKey;
+      const hashes = entryKeyHashes(c, asString);
+      const wantHash = textHash(want) | 1;
+      const table = new Uint8Array(hashes.length);
+      for (let id = 0; id < hashes.length; id++) table[id] = hashes[id] === wantHash && entryKey(c, id, asString) === want ? ifEqual : ifNot;
       return raiseByEntry(c, table, map);
     }
     case ENC_INT: {
@@ -152,7 +178,7 @@ export function fragmentLevels(c: Column, fragment: string, map: Uint8Array): vo
     case ENC_DICT16: {
       const hits = entriesHolding(c, fragment);
       if (hits.length === 0) return; // the column's leaves are not even read
-      const table = new Uint8Array(c.entries.length);
+      const table = new Uint8Array(c.entryCount);
       for (const id of hits) table[id] = SURE;
       return raiseByEntry(c, table, map);
     }
@@ -187,13 +213,16 @@ export function regexLevels(c: Column, re: RegExp, fragments: string[], map: Uin
   switch (c.encoding) {
     case ENC_DICT8:
     case ENC_DICT16: {
-      const entries = c.entries;
-      const candidates = fragments.length === 0 ? entries.map((_, id) => id) : entriesHolding(c, fragments[0]!);
+      const n = c.entryCount;
+      const candidates = fragments.length === 0 ? Array.from({ length: n }, (_, id) => id) : entriesHolding(c, fragments[0]!);
       let any = false;
-      const table = new Uint8Array(entries.length);
+      const table = new Uint8Array(n);
       for (const id of candidates) {
-        const raw = entries[id]!.slice(1);
-        if (holds(raw) && re.test(raw)) table[id] = any = SURE;
+        const raw = c.entry(id).slice(1);
+        if (holds(raw) && re.test(raw)) {
+          table[id] = SURE;
+          any = true;
+        }
       }
       if (any) raiseByEntry(c, table, map);
       return;

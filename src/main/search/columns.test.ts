@@ -16,7 +16,7 @@ function rawTokens(c: Column): string[] {
     const text = intFormatter(c.base);
     return Array.from(c.offsets, (o) => text(o));
   }
-  return Array.from(c.ids, (id) => c.entries[id]!.slice(1));
+  return Array.from(c.ids, (id) => c.entry(id).slice(1));
 }
 
 describe('search columns', () => {

@@ -390,12 +390,12 @@ export class Column {
   private decoded: {
     positions?: Uint16Array | null;
     ids?: Uint8Array | Uint16Array;
-    entries?: string[];
+    entryStarts?: Int32Array;
     offsets?: Float64Array;
     hashes?: Uint32Array;
   } = {};
   /** Worked out on first use by the searches (columnMatch.ts), then kept with the column. */
-  readonly lazy: { keysLower?: string[]; dictLower?: string; entryStarts?: Int32Array; matchKeys?: (string | null)[]; strings?: (string | null)[] } = {};
+  readonly lazy: { keysLower?: string[]; dictLower?: string; entryStarts?: Int32Array; matchKeyHashes?: Int32Array; stringHashes?: Int32Array } = {};
 
   constructor(source: ColumnSource) {
     if (source.encoding < ENC_DICT8 || source.encoding > ENC_HASH) throw new IndexDamagedError(`a search column in an unknown encoding ${source.encoding}`);
@@ -443,8 +443,10 @@ export class Column {
   get ids(): Uint8Array | Uint16Array {
     if (!this.decoded.ids) {
       const ids = this.encoding === ENC_DICT8 ? new Uint8Array(this.exact(this.count)) : new Uint16Array(this.exact(2 * this.count));
-      const n = this.entries.length;
-      for (let k = 0; k < ids.length; k++) if (ids[k]! >= n) throw new IndexDamagedError('a search column that names no token');
+      const n = this.entryCount;
+      let max = 0;
+      for (let k = 0; k < ids.length; k++) if (ids[k]! > max) max = ids[k]!;
+      if (ids.length > 0 && max >= n) throw new IndexDamagedError('a search column that names no token');
       this.decoded.ids = ids;
     }
     return this.decoded.ids;
@@ -457,9 +459,34 @@ export class Column {
     return d;
   }
 
-  /** DICT*: the distinct tokens, "<token digit><raw text>". */
-  get entries(): string[] {
-    return (this.decoded.entries ??= this.dictText.split(DICT_SEPARATOR));
+  /**
+   * DICT*: where each entry starts in dictText. Offsets, not the entries split into strings: a
+   * search's first look at a log reads every column's dictionary, and a million small strings kept
+   * alive make every young-generation collection copy them (tens of ms, in the middle of a find).
+   */
+  get entryStarts(): Int32Array {
+    if (!this.decoded.entryStarts) {
+      const d = this.dictText;
+      let n = 1;
+      for (let at = d.indexOf(DICT_SEPARATOR); at >= 0; at = d.indexOf(DICT_SEPARATOR, at + 1)) n++;
+      const starts = new Int32Array(n);
+      let k = 1;
+      for (let at = d.indexOf(DICT_SEPARATOR); at >= 0; at = d.indexOf(DICT_SEPARATOR, at + 1)) starts[k++] = at + 1;
+      this.decoded.entryStarts = starts;
+    }
+    return this.decoded.entryStarts;
+  }
+
+  /** DICT*: how many distinct tokens. */
+  get entryCount(): number {
+    return this.entryStarts.length;
+  }
+
+  /** DICT*: entry `id`, "<token digit><raw text>". */
+  entry(id: number): string {
+    const starts = this.entryStarts;
+    const end = id + 1 < starts.length ? starts[id + 1]! - 1 : this.dictText.length;
+    return this.dictText.slice(starts[id]!, end);
   }
 
   /** INT: the base's decimal text. */

@@ -55,6 +55,20 @@ function mightHold(h: SearchColumnHead, fragment: string): boolean {
   return true;
 }
 
+/**
+ * Whether a key name on a path every event of the segment has, once each, holds the fragment
+ * (`ent` in tid_event_idx): then every event does, and no other column need be read.
+ */
+function everyEventHolds(reader: SearchReader, heads: readonly SearchColumnHead[], fragment: string, events: number): boolean {
+  for (const h of heads) {
+    if (h.count !== events) continue;
+    let keys = headKeys.get(h);
+    if (!keys) headKeys.set(h, (keys = (JSON.parse(h.keys) as string[]).map((k) => k.toLowerCase())));
+    if (keys.some((k) => k.includes(fragment)) && reader.column(h).positions === null) return true;
+  }
+  return false;
+}
+
 function termLevels(
   reader: SearchReader,
   heads: ReturnType<SearchReader['thread']>['heads'][number],
@@ -74,7 +88,8 @@ function termLevels(
     let first = true;
     for (const f of t.fragments) {
       const fm = first ? map : new Uint8Array(events);
-      for (const h of heads) if (mightHold(h, f)) fragmentLevels(reader.column(h), f, fm);
+      if (everyEventHolds(reader, heads, f, events)) fm.fill(SURE);
+      else for (const h of heads) if (mightHold(h, f)) fragmentLevels(reader.column(h), f, fm);
       if (overflow) for (let i = 0; i < events; i++) if (fm[i] === NONE) fm[i] = MAYBE;
       if (!first) for (let i = 0; i < events; i++) if (fm[i]! < map[i]!) map[i] = fm[i]!;
       first = false;
@@ -86,6 +101,12 @@ function termLevels(
   // Leaves the index did not file may hold anything.
   if (overflow) for (let i = 0; i < events; i++) if (map[i] === NONE) map[i] = MAYBE;
   return map;
+}
+
+/** Append the positions of the SURE events of a segment to `out` (room made); returns the new count. */
+function collectSure(levels: Uint8Array, events: number, base: number, out: Int32Array, found: number): number {
+  for (let i = 0; i < events; i++) if (levels[i] === SURE) out[found++] = base + i;
+  return found;
 }
 
 /** The events of a thread that match `q` (a query with at least one term). */
@@ -124,7 +145,7 @@ export function searchThread(log: IndexedLog, threadNo: number, q: CompiledQuery
         more.set(out.subarray(0, found));
         out = more;
       }
-      for (let i = 0; i < seg.events; i++) if (levels[i] === SURE) out[found++] = base + i;
+      found = collectSure(levels, seg.events, base, out, found);
       continue;
     }
     for (let i = 0; i < seg.events; i++) {
