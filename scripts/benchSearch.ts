@@ -29,7 +29,7 @@ export interface SearchBench {
   denseRows: number;
 }
 
-export type SearchTimings = (QueryTimings[number] & { cpuMedian: number })[];
+export type SearchTimings = (QueryTimings[number] & { cpuMedian: number; cpuP99: number })[];
 
 /** Wall times, and the median CPU time of this thread's work (what the figures are on a machine shared with others). */
 function stats(name: string, xs: number[], cpu: number[]): SearchTimings[number] {
@@ -42,6 +42,7 @@ function stats(name: string, xs: number[], cpu: number[]): SearchTimings[number]
     max: s.at(-1)!,
     n: s.length,
     cpuMedian: c[Math.floor(c.length / 2)]!,
+    cpuP99: c[Math.min(c.length - 1, Math.floor(c.length * 0.99))]!,
   };
 }
 

@@ -110,14 +110,13 @@ export class AlignedRows {
     const last = this.total - 1;
     const segs = start.length;
     let k = 0;
-    let j = 0; // the segment rowOf takes for positions of segment k: the last at or before it with events on this side
     let i = 0;
     // Positions before the first segment with events on this side: row 0, as rowOf says.
     while (i < n && positions[i]! < start[0]!) out[i++] = 0;
     while (i < n) {
       const p = positions[i]!;
       while (k + 1 < segs && start[k + 1]! <= p) k++;
-      j = k;
+      let j = k; // the segment rowOf takes for positions of segment k: the last at or before it with events on this side
       while (j > 0 && this.sideRows(j, side) === 0) j--;
       const s = start[j]!;
       const row = this.segRow[j]!;

@@ -11,7 +11,7 @@ const MAX_COLUMNS = 2048;
  * What a voided leaf's path starts with: no query's path does (a field term reads the column of its
  * own path), while a text or regex looks at every column.
  */
-export const VOIDED = '\u0001voided ';
+const VOIDED = '\u0001voided ';
 
 export class SegmentBuilder implements LeafSink {
   private readonly columns = new Map<string, ColumnBuilder>();
