@@ -197,6 +197,43 @@ for (const scheme of ['light', 'dark'] as const) {
   });
 }
 
+for (const scheme of ['light', 'dark'] as const) {
+  test(`matches on events the rules leave out are not counted or stepped to, and the note says so (${scheme})`, async ({ page, serve }) => {
+    const isNtReadCall = (ev: { kind?: string; payload?: Record<string, unknown> }): boolean => ev.kind === 'kernel.call' && ev.payload?.name === 'NtReadFile';
+    const calls = { canary: positions(DEMO.canary, '6', isNtReadCall).length, ours: positions(DEMO.ours, '4', isNtReadCall).length };
+    const hidden = canaryMatches.length + oursMatches.length; // the returns, left out by the rule
+    expect(hidden).toBeGreaterThan(0);
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.goto(serve.url);
+    await expect(pairRow(page, '6')).toBeVisible();
+    // Leave kernel.return out, from the Rules panel.
+    await page.keyboard.press('r');
+    await page.getByTestId('rules-panel').locator('input[name="ignore-kind"]').fill('kernel.return');
+    await page.getByTestId('rules-panel').locator('input[name="ignore-kind"]').press('Enter');
+    await page.keyboard.press('Control+Enter');
+    await expect(page.getByTestId('rules-mode')).toHaveText("1 rule differs from the reference's");
+    await page.keyboard.press('Escape');
+    await pairRow(page, '6').click();
+    await expect(page.getByRole('listbox')).toBeVisible();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('/');
+    await page.keyboard.type('name:NtReadFile', { delay: 0 });
+    // Only the calls are in the view: counted, each side's events, and every Enter lands on one.
+    await expect(count(page)).toHaveAttribute('title', `canary ${calls.canary} · ours ${calls.ours} events`);
+    await expect(page.locator('#find-problem')).toHaveText(
+      `${hidden} matching events are of kinds the rules leave out (ignore-kind kernel.return): not in this view, not counted`,
+    );
+    for (let k = 0; k < 4; k++) {
+      await expect(selectedRow(page)).toContainText('NtReadFile');
+      await expect(selectedRow(page)).not.toContainText('kernel.return');
+      await page.keyboard.press('Enter');
+    }
+    await screenshot(page, `find-f1-rules-leave-out-${scheme}`);
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await screenshot(page, `find-f2-rules-leave-out-1024-${scheme}`);
+  });
+}
+
 test('a bad regular expression is said at once, and the keys typed after it still arrive', async ({ page, serve }) => {
   await page.goto(serve.url);
   await pairRow(page, '6').click();
