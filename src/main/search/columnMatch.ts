@@ -5,18 +5,11 @@
 import { charsetAdmits, ENC_DICT16, ENC_DICT8, ENC_HASH, ENC_INT, intFormatter, matchKeyHash, type Column } from './columns';
 import type { CompiledTerm } from './compiledQuery';
 import { TOKEN_STRING } from './lineLeaves';
-import { decodeStringToken, tokenMatchKey } from './valueKeys';
+import { decodeStringToken, keyHash32, tokenMatchKey } from './valueKeys';
 
 export const NONE = 0;
 export const MAYBE = 1;
 export const SURE = 2;
-
-/** A 32-bit hash of a text (FNV-1a over its UTF-16 units); equal texts, equal hashes. */
-function textHash(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return h;
-}
 
 /** What the equality of an entry is decided on, for a term: its match key, or (a string asked for) its decoded string. */
 function entryKey(c: Column, id: number, asString: boolean): string | null {
@@ -24,24 +17,6 @@ function entryKey(c: Column, id: number, asString: boolean): string | null {
   const token = t.charCodeAt(0) - 48;
   if (asString) return token === TOKEN_STRING ? decodeStringToken(t.slice(1)) : null;
   return tokenMatchKey(token, t.slice(1));
-}
-
-/**
- * Each entry's key as a hash, kept with the column: numbers rather than a string per entry (see
- * Column.entryStarts); an entry whose hash is the one asked for is then told exactly by its key.
- */
-function entryKeyHashes(c: Column, asString: boolean): Int32Array {
-  const cached = asString ? c.lazy.stringHashes : c.lazy.matchKeyHashes;
-  if (cached) return cached;
-  const n = c.entryCount;
-  const out = new Int32Array(n);
-  for (let id = 0; id < n; id++) {
-    const k = entryKey(c, id, asString);
-    out[id] = k === null ? 0 : textHash(k) | 1; // 0: equal to nothing (NaN, or not a string)
-  }
-  if (asString) c.lazy.stringHashes = out;
-  else c.lazy.matchKeyHashes = out;
-  return out;
 }
 
 /**
@@ -142,10 +117,12 @@ export function fieldLevels(c: Column, t: Extract<CompiledTerm, { type: 'field' 
   switch (c.encoding) {
     case ENC_DICT8:
     case ENC_DICT16: {
+      // The entries whose key hash is the value's, told exactly by their key (a string asked for: by the
+      // string itself, which has the same key: valueKeys.ts queryMatchKey).
       const asString = t.value.type === 'string';
       const want = t.value.type === 'string' ? t.value.value : t.matchKey;
-      const hashes = entryKeyHashes(c, asString);
-      const wantHash = textHash(want) | 1;
+      const hashes = c.keyHashes;
+      const wantHash = keyHash32(t.matchKey);
       const table = new Uint8Array(hashes.length);
       for (let id = 0; id < hashes.length; id++) table[id] = hashes[id] === wantHash && entryKey(c, id, asString) === want ? ifEqual : ifNot;
       return raiseByEntry(c, table, map);

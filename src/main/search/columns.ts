@@ -20,13 +20,13 @@ import { beginValueHash, endHash, feedString } from '../ingest/valueHash';
 import { IndexDamagedError } from '../store/db';
 import type { SearchColumnRow } from '../store/searchIndex';
 import { ByteWriter, readVarints, zigzag } from './varint';
-import { tokenMatchKey } from './valueKeys';
+import { keyHash32, tokenMatchKey } from './valueKeys';
 
 /** One column of one segment, as stored (store/searchIndex.ts describes the fields). */
 export type ColumnRecord = SearchColumnRow;
 
 /** The format of the columns: an index of another format is built again. */
-export const SEARCH_FORMAT = 2; // 2: the leaves of a repeated key's earlier value are filed for text (segmentBuilder.ts)
+export const SEARCH_FORMAT = 2; // 2: a repeated key's earlier value filed for text (segmentBuilder.ts); dictionaries carry their entries' key hashes
 
 /** Events per segment: a column's positions are 16-bit offsets into it. */
 export const SEGMENT_EVENTS = 65536;
@@ -302,7 +302,7 @@ export class ColumnBuilder {
     let dict: string | null = null;
     if (this.entries && this.entries.length <= 256) {
       encoding = ENC_DICT8;
-      data = Uint8Array.from(this.ids!.a.subarray(0, n));
+      data = withKeyHashes(Uint8Array.from(this.ids!.a.subarray(0, n)), this.entries);
       dict = this.entries.join(DICT_SEPARATOR);
     } else if (this.entries) {
       const dictText = this.entries.join(DICT_SEPARATOR);
@@ -313,7 +313,7 @@ export class ColumnBuilder {
         dict = this.base!.text;
       } else {
         encoding = ENC_DICT16;
-        data = new Uint8Array(new Uint16Array(this.ids!.a.subarray(0, n)).buffer);
+        data = withKeyHashes(new Uint8Array(new Uint16Array(this.ids!.a.subarray(0, n)).buffer), this.entries);
         dict = dictText;
       }
     } else if (this.offsets) {
@@ -340,6 +340,19 @@ export class ColumnBuilder {
       crc: blobCrc(positions, data),
     };
   }
+}
+
+/**
+ * A dictionary column's data: each leaf's entry id, then each entry's match-key hash (keyHash32),
+ * so that a field search's first look at a column compares numbers and works out no entry's key.
+ */
+function withKeyHashes(ids: Uint8Array, entries: string[]): Uint8Array {
+  const hashes = new Uint32Array(entries.length);
+  entries.forEach((t, id) => (hashes[id] = keyHash32(tokenMatchKey(t.charCodeAt(0) - 48, t.slice(1)))));
+  const out = new Uint8Array(ids.length + 4 * entries.length);
+  out.set(ids);
+  out.set(new Uint8Array(hashes.buffer), ids.length);
+  return out;
 }
 
 /** The checksum a stored column's blobs carry (its dictionary has its own): damaged pages are noticed, not searched. */
@@ -391,11 +404,12 @@ export class Column {
     positions?: Uint16Array | null;
     ids?: Uint8Array | Uint16Array;
     entryStarts?: Int32Array;
+    keyHashes?: Int32Array;
     offsets?: Float64Array;
     hashes?: Uint32Array;
   } = {};
   /** Worked out on first use by the searches (columnMatch.ts), then kept with the column. */
-  readonly lazy: { keysLower?: string[]; dictLower?: string; entryStarts?: Int32Array; matchKeyHashes?: Int32Array; stringHashes?: Int32Array } = {};
+  readonly lazy: { keysLower?: string[]; dictLower?: string; entryStarts?: Int32Array } = {};
 
   constructor(source: ColumnSource) {
     if (source.encoding < ENC_DICT8 || source.encoding > ENC_HASH) throw new IndexDamagedError(`a search column in an unknown encoding ${source.encoding}`);
@@ -442,7 +456,10 @@ export class Column {
   /** DICT*: each leaf's entry. */
   get ids(): Uint8Array | Uint16Array {
     if (!this.decoded.ids) {
-      const ids = this.encoding === ENC_DICT8 ? new Uint8Array(this.exact(this.count)) : new Uint16Array(this.exact(2 * this.count));
+      const width = this.encoding === ENC_DICT8 ? 1 : 2;
+      const data = this.exact(width * this.count + 4 * this.entryCount);
+      const ids = width === 1 ? new Uint8Array(data, 0, this.count) : new Uint16Array(data, 0, this.count);
+      this.decoded.keyHashes = new Int32Array(data.slice(width * this.count));
       const n = this.entryCount;
       let max = 0;
       for (let k = 0; k < ids.length; k++) if (ids[k]! > max) max = ids[k]!;
@@ -450,6 +467,12 @@ export class Column {
       this.decoded.ids = ids;
     }
     return this.decoded.ids;
+  }
+
+  /** DICT*: each entry's match-key hash (keyHash32), written with the column. */
+  get keyHashes(): Int32Array {
+    if (!this.decoded.keyHashes) void this.ids;
+    return this.decoded.keyHashes!;
   }
 
   /** DICT*: the tokens of the dictionary, NUL-separated (what a text is looked for in). */

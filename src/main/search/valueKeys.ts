@@ -77,6 +77,17 @@ export function tokenMatchKey(token: number, raw: string): string | null {
 }
 
 /**
+ * A 32-bit hash of a match key (FNV-1a over its UTF-16 units), odd; 0 for null (equal to nothing).
+ * Not keyed: an equal hash only picks the entries whose key is then compared exactly.
+ */
+export function keyHash32(key: string | null): number {
+  if (key === null) return 0;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return h | 1;
+}
+
+/**
  * What a query value matches: the match key to look for, and whether a token
  * with that key is surely equal (`exact`) or must be checked: a quoted string
  * that int(s, 0) reads is filed under its number, as "0x10" and 16 are.
