@@ -5,7 +5,7 @@
 import { charsetAdmits, ENC_DICT16, ENC_DICT8, ENC_HASH, ENC_INT, intFormatter, matchKeyHash, type Column } from './columns';
 import type { CompiledTerm } from './compiledQuery';
 import { TOKEN_STRING } from './lineLeaves';
-import { decodeStringToken, keyHash32, tokenMatchKey } from './valueKeys';
+import { decodeStringToken, keyHash16, tokenMatchKey } from './valueKeys';
 
 export const NONE = 0;
 export const MAYBE = 1;
@@ -122,7 +122,7 @@ export function fieldLevels(c: Column, t: Extract<CompiledTerm, { type: 'field' 
       const asString = t.value.type === 'string';
       const want = t.value.type === 'string' ? t.value.value : t.matchKey;
       const hashes = c.keyHashes;
-      const wantHash = keyHash32(t.matchKey);
+      const wantHash = keyHash16(t.matchKey);
       const table = new Uint8Array(hashes.length);
       for (let id = 0; id < hashes.length; id++) table[id] = hashes[id] === wantHash && entryKey(c, id, asString) === want ? ifEqual : ifNot;
       return raiseByEntry(c, table, map);

@@ -20,7 +20,7 @@ import { beginValueHash, endHash, feedString } from '../ingest/valueHash';
 import { IndexDamagedError } from '../store/db';
 import type { SearchColumnRow } from '../store/searchIndex';
 import { ByteWriter, readVarints, zigzag } from './varint';
-import { keyHash32, tokenMatchKey } from './valueKeys';
+import { keyHash16, tokenMatchKey } from './valueKeys';
 
 /** One column of one segment, as stored (store/searchIndex.ts describes the fields). */
 export type ColumnRecord = SearchColumnRow;
@@ -343,13 +343,13 @@ export class ColumnBuilder {
 }
 
 /**
- * A dictionary column's data: each leaf's entry id, then each entry's match-key hash (keyHash32),
+ * A dictionary column's data: each leaf's entry id, then each entry's match-key hash (keyHash16),
  * so that a field search's first look at a column compares numbers and works out no entry's key.
  */
 function withKeyHashes(ids: Uint8Array, entries: string[]): Uint8Array {
-  const hashes = new Uint32Array(entries.length);
-  entries.forEach((t, id) => (hashes[id] = keyHash32(tokenMatchKey(t.charCodeAt(0) - 48, t.slice(1)))));
-  const out = new Uint8Array(ids.length + 4 * entries.length);
+  const hashes = new Uint16Array(entries.length);
+  entries.forEach((t, id) => (hashes[id] = keyHash16(tokenMatchKey(t.charCodeAt(0) - 48, t.slice(1)))));
+  const out = new Uint8Array(ids.length + 2 * entries.length);
   out.set(ids);
   out.set(new Uint8Array(hashes.buffer), ids.length);
   return out;
@@ -404,7 +404,7 @@ export class Column {
     positions?: Uint16Array | null;
     ids?: Uint8Array | Uint16Array;
     entryStarts?: Int32Array;
-    keyHashes?: Int32Array;
+    keyHashes?: Uint16Array;
     offsets?: Float64Array;
     hashes?: Uint32Array;
   } = {};
@@ -457,9 +457,9 @@ export class Column {
   get ids(): Uint8Array | Uint16Array {
     if (!this.decoded.ids) {
       const width = this.encoding === ENC_DICT8 ? 1 : 2;
-      const data = this.exact(width * this.count + 4 * this.entryCount);
+      const data = this.exact(width * this.count + 2 * this.entryCount);
       const ids = width === 1 ? new Uint8Array(data, 0, this.count) : new Uint16Array(data, 0, this.count);
-      this.decoded.keyHashes = new Int32Array(data.slice(width * this.count));
+      this.decoded.keyHashes = new Uint16Array(data.slice(width * this.count));
       const n = this.entryCount;
       let max = 0;
       for (let k = 0; k < ids.length; k++) if (ids[k]! > max) max = ids[k]!;
@@ -469,8 +469,8 @@ export class Column {
     return this.decoded.ids;
   }
 
-  /** DICT*: each entry's match-key hash (keyHash32), written with the column. */
-  get keyHashes(): Int32Array {
+  /** DICT*: each entry's match-key hash (keyHash16), written with the column. */
+  get keyHashes(): Uint16Array {
     if (!this.decoded.keyHashes) void this.ids;
     return this.decoded.keyHashes!;
   }

@@ -46,22 +46,29 @@ function mergeRows(c: Int32Array, o: Int32Array): [Int32Array, Uint8Array] {
   let i = 0;
   let j = 0;
   let n = 0;
-  // Plain locals and typed arrays: the rows of a million matches are merged on every new query.
+  let last = -1;
+  // One compare per element: the rows of a million matches are merged on every new query. A side
+  // rarely puts two events on one row (rowOf clamps past a hunk's end): then the row is taken once.
   while (i < cn || j < on) {
-    const a = i < cn ? c[i]! : 0x7fffffff;
-    const b = j < on ? o[j]! : 0x7fffffff;
-    const r = a <= b ? a : b;
-    let s = 0;
-    while (i < cn && c[i] === r) {
-      s |= CANARY;
-      i++;
-    }
-    while (j < on && o[j] === r) {
-      s |= OURS;
+    let r: number;
+    let s: number;
+    if (j >= on || (i < cn && c[i]! < o[j]!)) {
+      r = c[i++]!;
+      s = CANARY;
+    } else if (i >= cn || o[j]! < c[i]!) {
+      r = o[j++]!;
+      s = OURS;
+    } else {
+      r = c[i++]!;
       j++;
+      s = CANARY | OURS;
     }
-    rows[n] = r;
-    sides[n++] = s;
+    if (r === last) sides[n - 1]! |= s;
+    else {
+      rows[n] = r;
+      sides[n++] = s;
+      last = r;
+    }
   }
   return [rows.slice(0, n), sides.slice(0, n)];
 }
@@ -125,9 +132,9 @@ export class PairMatches {
     const per = Math.max(1, this.total / buckets);
     const out: { row: number; rows: number }[] = [];
     const rows = this.rows;
-    let first = -1; // the mark being made: its first row, its last row's bucket and its last row
-    let lastBucket = 0;
+    let first = -1; // the mark being made: its first row, its last row and that row's bucket
     let lastRow = 0;
+    let lastBucket = 0;
     for (let k = 0; k < rows.length; k++) {
       const row = rows[k]!;
       const bucket = Math.floor(row / per);

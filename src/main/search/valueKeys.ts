@@ -77,14 +77,15 @@ export function tokenMatchKey(token: number, raw: string): string | null {
 }
 
 /**
- * A 32-bit hash of a match key (FNV-1a over its UTF-16 units), odd; 0 for null (equal to nothing).
- * Not keyed: an equal hash only picks the entries whose key is then compared exactly.
+ * A 16-bit hash of a match key (FNV-1a over its UTF-16 units, folded), odd; 0 for null (equal to
+ * nothing). Not keyed, and short: an equal hash only picks the entries whose key is then compared
+ * exactly (a column of 65,536 entries has one such stranger per search or so).
  */
-export function keyHash32(key: string | null): number {
+export function keyHash16(key: string | null): number {
   if (key === null) return 0;
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  return h | 1;
+  return ((h ^ (h >>> 16)) & 0xffff) | 1;
 }
 
 /**
