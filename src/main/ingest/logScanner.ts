@@ -9,6 +9,7 @@ import { PyError, pyEq, pyHashKey, pyLe, pyTruthy, pyTypeName, type PyDict, type
 import { ALLOCATOR_RETURN_FNS } from '../rules/referenceRules';
 import { BLOCK_SIZE, EventBlockBuilder, FLAG_ALLOCATOR, FLAG_FORCE_EXACT, FLAG_IDX_INEXACT } from '../store/eventBlock';
 import { ByteArena, type PendingEvents } from '../store/eventArena';
+import { SpillFile } from '../store/spillFile';
 import { ChunkCutter } from '../store/keyChunks';
 import { FieldBlockBuilder, SHAPE_DICT, SHAPE_MISSING, SHAPE_OTHER } from '../store/fieldBlocks';
 import type { ThreadRow } from '../store/logIndex';
@@ -116,8 +117,8 @@ export function exactEventKey(ev: PyDict, out: Uint32Array): void {
 
 export class LogScanner {
   private readonly threads = new Map<string, ThreadState>();
-  /** Every thread's pending events and fields, packed in one arena: many short threads cost what they hold. */
-  private readonly arena = new ByteArena();
+  /** Every thread's pending events and fields, packed in one arena: many short threads cost what they hold (past a budget, a file). */
+  private readonly arena: ByteArena;
   /** Where a full (or last) block is gathered to be packed, with its fields. */
   private readonly packing = new EventBlockBuilder();
   private readonly packingFields = new FieldBlockBuilder();
@@ -141,7 +142,10 @@ export class LogScanner {
     private readonly exactOnly = false,
     /** The log's size (to know its last line), and whether a last line cut short is left out rather than refused. */
     private readonly cut: CutCheck | null = null,
+    /** Where pending events may be spilled (store/spillFile.ts); null: kept in memory. */
+    spillDir: string | null = null,
   ) {
+    this.arena = new ByteArena(spillDir === null ? null : new SpillFile(spillDir));
     this.recorder = new FieldRecorder((chunk) => this.writer.addFieldChunk(chunk));
   }
 
@@ -437,6 +441,12 @@ export class LogScanner {
     th.row.eventCount = pos + 1;
     this.events++;
     if (p.count === BLOCK_SIZE) this.pack(th);
+    else if (this.arena.overBudget) for (const t of this.order) t.pending.spill(this.arena.spillFile!);
+  }
+
+  /** Remove the spill file (after finish, or on an error). */
+  close(): void {
+    this.arena.spillFile?.close();
   }
 
   /** The thread's pending events as its next block, to the sink, with their fields. */

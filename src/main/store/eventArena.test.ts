@@ -2,12 +2,16 @@
 // in order, whatever the interleaving of threads and however often blocks are
 // packed and slabs reused; and a packed block must decode to the same values
 // (store/eventRecord.ts): compared with plain arrays of what was written.
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Rng } from '../generator/prng';
 import { ByteArena, type PendingEvents } from './eventArena';
 import { BLOCK_SIZE, decodeBlock, EventBlockBuilder, FLAG_ALLOCATOR, FLAG_FORCE_EXACT, FLAG_IDX_INEXACT, KEY_WORDS } from './eventBlock';
 import { FieldBlockBuilder, FieldCursor, readFieldBlocks } from './fieldBlocks';
 import { openDb } from './db';
+import { SpillFile } from './spillFile';
 
 interface Written {
   offset: number;
@@ -46,10 +50,18 @@ function nextEvent(rng: Rng, prev: Written | undefined, pos: number): Written {
   };
 }
 
+const dir = mkdtempSync(join(tmpdir(), 'arena-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
 describe('event arena', () => {
-  it('gives each thread back its events and fields, in order, packed into blocks that decode to what was written', () => {
+  it.each([
+    ['in memory', null],
+    ['spilled to a file past a small budget', 64 << 10],
+  ])('gives each thread back its events and fields, in order, packed into blocks that decode to what was written (%s)', (_, budget) => {
     const rng = new Rng('arena');
-    const arena = new ByteArena();
+    const spill = budget === null ? null : new SpillFile(dir);
+    const arena = new ByteArena(spill, budget ?? undefined);
+    let spills = 0;
     const threads = 300;
     const pending: PendingEvents[] = Array.from({ length: threads }, () => arena.thread());
     const mirror: Written[][] = Array.from({ length: threads }, () => []);
@@ -90,9 +102,21 @@ describe('event arena', () => {
       pending[t]!.addFields(w.kind, w.shape, w.ids, w.ids.length);
       mirror[t]!.push(w);
       if (pending[t]!.count === BLOCK_SIZE) pack(t);
+      else if (arena.overBudget) {
+        for (const p of pending) p.spill(spill!);
+        spills++;
+      }
     }
     for (let t = 0; t < threads; t++) if (pending[t]!.count > 0) pack(t);
     expect(blocks).toBeGreaterThan(threads);
+    if (spill) {
+      expect(spills).toBeGreaterThan(10);
+      // Spilled and read back, the slabs reused: the arena stayed near its budget.
+      expect(arena.bytes).toBeLessThanOrEqual(2 << 20);
+      spill.close();
+      // Nothing left behind.
+      expect(readdirSync(dir)).toEqual([]);
+    }
     db.close();
   });
 

@@ -9,10 +9,14 @@
 // 1M-event logs of 10,000 threads held 230 MB in one worker; packed, an event
 // takes about 35 bytes, and a thread wastes less than one slab per stream.
 // Slabs are taken from segments of one size and given back when the block is
-// packed: nothing is reallocated as threads grow.
+// packed: nothing is reallocated as threads grow. Past a budget, the owner
+// spills every thread's pending bytes to a file (store/spillFile.ts) and the
+// slabs are reused: the memory of the pending events no longer grows with the
+// threads (two 1M-event logs of 10,000 threads hold 130 MB of them).
 import { BLOCK_SIZE, type EventBlockBuilder } from './eventBlock';
 import { MAX_EVENT_RECORD, putEventRecord, RecordBase } from './eventRecord';
 import { FieldBase, maxFieldRecord, putFieldRecord, type FieldBlockBuilder } from './fieldBlocks';
+import type { SpillFile } from './spillFile';
 
 /** Bytes per slab: a thread wastes fewer than this per stream. */
 const SLAB = 128;
@@ -20,6 +24,8 @@ const SLAB_SHIFT = 7;
 /** Slabs per segment (1 MiB): the arena grows a segment at a time. */
 const SEGMENT_SLABS = 8192;
 const SEGMENT_SHIFT = 13;
+/** Bytes of slabs in use past which the owner spills (ByteArena.overBudget). */
+const BUDGET = 16 << 20;
 
 /** A chain of slabs holding one thread's bytes of one stream (events or fields), in order. */
 class PendingBytes {
@@ -46,6 +52,22 @@ class PendingBytes {
       from += k;
       this.size += k;
     }
+  }
+
+  /** Append the bytes to `file` and give the slabs back. */
+  spillTo(file: SpillFile): void {
+    let left = this.size;
+    for (let slab = this.first; left > 0;) {
+      const k = Math.min(SLAB, left);
+      const from = (slab & (SEGMENT_SLABS - 1)) << SLAB_SHIFT;
+      file.append(this.arena.segmentOf(slab).subarray(from, from + k));
+      left -= k;
+      const next = this.arena.next(slab);
+      this.arena.give(slab);
+      slab = next;
+    }
+    this.size = 0;
+    this.first = this.last = -1;
   }
 
   /** Copy the bytes into `out` from 0 and give the slabs back. */
@@ -75,8 +97,10 @@ export class PendingEvents {
   private readonly fields: PendingBytes;
   private readonly eventBase = new RecordBase();
   private readonly fieldBase = new FieldBase();
+  /** Earlier pending bytes in the spill file, in order: [position, event bytes, field bytes] per spill. */
+  private spilled: number[] | null = null;
 
-  constructor(arena: ByteArena) {
+  constructor(private readonly arena: ByteArena) {
     this.events = new PendingBytes(arena);
     this.fields = new PendingBytes(arena);
   }
@@ -101,11 +125,45 @@ export class PendingEvents {
     this.fields.append(scratch, n);
   }
 
+  /** Move the pending bytes to the spill file, in order after those spilled before. */
+  spill(file: SpillFile): void {
+    if (this.events.size === 0 && this.fields.size === 0) return;
+    const eventBytes = this.events.size;
+    const fieldBytes = this.fields.size;
+    const at = file.size;
+    this.events.spillTo(file);
+    this.fields.spillTo(file);
+    (this.spilled ??= []).push(at, eventBytes, fieldBytes);
+  }
+
   /** Move the events into `events` and their fields into `fields` (both then hold this block), and give the slabs back. */
   moveTo(events: EventBlockBuilder, fields: FieldBlockBuilder): void {
-    this.events.moveTo(events.room(this.events.size));
+    const s = this.spilled;
+    let eventBytes = 0;
+    let fieldBytes = 0;
+    if (s) {
+      for (let i = 0; i < s.length; i += 3) {
+        eventBytes += s[i + 1]!;
+        fieldBytes += s[i + 2]!;
+      }
+    }
+    const ev = events.room(eventBytes + this.events.size);
+    const fd = fields.room(fieldBytes + this.fields.size);
+    if (s) {
+      const file = this.arena.spillFile!;
+      let e = 0;
+      let f = 0;
+      for (let i = 0; i < s.length; i += 3) {
+        file.read(s[i]!, s[i + 1]!, ev, e);
+        file.read(s[i]! + s[i + 1]!, s[i + 2]!, fd, f);
+        e += s[i + 1]!;
+        f += s[i + 2]!;
+      }
+      this.spilled = null;
+    }
+    this.events.moveTo(ev.subarray(eventBytes));
     events.loaded(this.count);
-    this.fields.moveTo(fields.room(this.fields.size));
+    this.fields.moveTo(fd.subarray(fieldBytes));
     fields.loaded(this.count);
     this.count = 0;
   }
@@ -115,6 +173,18 @@ if (MAX_EVENT_RECORD > scratch.length) throw new Error('the record scratch is sm
 
 export class ByteArena {
   private readonly segments: Uint8Array[] = [];
+  private used = 0;
+
+  constructor(
+    /** Where the owner spills pending bytes past the budget (null: it does not; every byte stays here). */
+    readonly spillFile: SpillFile | null = null,
+    private readonly budget = BUDGET,
+  ) {}
+
+  /** Spill now: the slabs in use are past the budget (never without a spill file). */
+  get overBudget(): boolean {
+    return this.spillFile !== null && this.used * SLAB >= this.budget;
+  }
   /** The slab after each slab in its chain (-1: the last); for a free slab, the next free one. */
   private links = new Int32Array(SEGMENT_SLABS);
   private freeHead = -1;
@@ -143,10 +213,12 @@ export class ByteArena {
     const slab = this.freeHead;
     this.freeHead = this.links[slab]!;
     this.links[slab] = -1;
+    this.used++;
     return slab;
   }
 
   give(slab: number): void {
+    this.used--;
     this.links[slab] = this.freeHead;
     this.freeHead = slab;
   }
