@@ -41,6 +41,7 @@ export interface IngestedPair {
 
 const WORKER_SCRIPT = join(APP_ROOT, 'out', 'main', 'ingestWorker.js');
 const DEFAULT_WORKER_THRESHOLD = 16 << 20;
+const YOUNG_GENERATION_MB = 8;
 
 type Outcome = { ok: true; log: LogRow; reused: boolean } | { ok: false; error: Error };
 
@@ -89,7 +90,9 @@ function inWorker(
   };
   const inFlight = new Int32Array(req.inFlight);
   return new Promise<Outcome>((resolve) => {
-    const w = new Worker(WORKER_SCRIPT, { workerData: req });
+    // A small young generation: the worker's garbage (a batch's records once posted) is short-lived, and
+    // V8's default lets it grow to tens of MB per worker before collecting (1,000 threads: 297 -> 265 MB peak).
+    const w = new Worker(WORKER_SCRIPT, { workerData: req, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     let settled = false;
     const finish = (o: Outcome): void => {
       if (settled) return;

@@ -25,6 +25,8 @@ export interface FieldDictChunk {
   children: Uint8Array;
 }
 
+let scratch = new Uint8Array(0);
+
 /** Pack `entryCount` entries (ENTRY_WORDS words each) and `childCount` child words, starting at entry `entryStart` and child word `childStart`. */
 export function packDictChunk(
   chunkNo: number,
@@ -35,7 +37,11 @@ export function packDictChunk(
   childWords: Uint32Array,
   childCount: number,
 ): FieldDictChunk {
-  const entries = new Uint8Array(4 + entryCount * (MAX_VARINT + 16));
+  // Packed into scratch, then copied out at their size: one allocation a chunk (a chunk is 16,384 entries).
+  if (scratch.length < 4 + entryCount * (MAX_VARINT + 16) || scratch.length < 4 + childCount * MAX_VARINT) {
+    scratch = new Uint8Array(Math.max(4 + entryCount * (MAX_VARINT + 16), 4 + childCount * MAX_VARINT));
+  }
+  const entries = scratch;
   new DataView(entries.buffer).setUint32(0, entryCount, true);
   let at = 4;
   let next = childStart;
@@ -57,7 +63,8 @@ export function packDictChunk(
       entries[at++] = x >>> 24;
     }
   }
-  const children = new Uint8Array(4 + childCount * MAX_VARINT);
+  const packedEntries = entries.slice(0, at);
+  const children = scratch;
   new DataView(children.buffer).setUint32(0, childCount, true);
   let c = 4;
   let prev = 0;
@@ -70,7 +77,7 @@ export function packDictChunk(
       prev = id;
     }
   }
-  return { chunkNo, entryStart, childStart, entries: entries.slice(0, at), children: children.slice(0, c) };
+  return { chunkNo, entryStart, childStart, entries: packedEntries, children: children.slice(0, c) };
 }
 
 /** The entries and child words a packed chunk holds (from its headers). */
