@@ -6,7 +6,7 @@
 // goes to the index a chunk at a time, the cache has a fixed size.
 import { jsonDumpsExact } from '../py/format';
 import type { PyValue } from '../py/value';
-import { ENTRY_WORDS, REF_DICT, REF_LEAF, REF_NULL, type FieldDictChunk } from '../store/fieldBlocks';
+import { ENTRY_WORDS, packDictChunk, REF_DICT, REF_LEAF, REF_NULL, type FieldDictChunk } from '../store/fieldDictChunk';
 import { nullValueHash, type EntryRecorder } from './valueHash';
 
 /** Entries per dictionary chunk written to the index. */
@@ -166,14 +166,7 @@ export class FieldRecorder implements EntryRecorder {
   /** Send what the dictionary holds since the last chunk. */
   flush(): void {
     if (this.entryCount === 0 && this.childCount === 0) return;
-    const bytes = (a: Uint32Array, n: number): Uint8Array => new Uint8Array(a.buffer.slice(0, 4 * n));
-    this.onChunk({
-      chunkNo: this.chunkNo++,
-      entryStart: this.entryStart,
-      childStart: this.childStart,
-      entries: bytes(this.entries, ENTRY_WORDS * this.entryCount),
-      children: bytes(this.children, this.childCount),
-    });
+    this.onChunk(packDictChunk(this.chunkNo++, this.entryStart, this.childStart, this.entries, this.entryCount, this.children, this.childCount));
     this.entryStart += this.entryCount;
     this.childStart += this.childCount;
     this.entryCount = 0;

@@ -35,6 +35,8 @@ export interface IngestHooks {
   exactOnly?: boolean;
   /** A last line cut short (a run that crashed) is left out, not refused (--accept-truncated). */
   acceptTruncated?: boolean;
+  /** Where pending events are spilled when a log of many threads holds more than the arena's budget (beside the index); none: all in memory. */
+  spillDir?: string | null;
 }
 
 export interface IngestedLog {
@@ -61,7 +63,7 @@ export function scanLog(
   useHashSecret(secret);
   // The size is known at the end (a compressed log's decompressed size): no line is the last before.
   const cut: CutCheck = { size: Infinity, acceptTruncated: hooks.acceptTruncated ?? false, fileCut: null };
-  const scanner = new LogScanner(label, sink, hooks.exactOnly, cut);
+  const scanner = new LogScanner(label, sink, hooks.exactOnly, cut, hooks.spillDir ?? null);
   const started = Date.now();
   let bytes: LogBytes | null = null;
   let copy: CopyingBytes | null = null;
@@ -118,6 +120,7 @@ export function scanLog(
     throw e;
   } finally {
     bytes?.close();
+    scanner.close();
     recordEntries(null);
   }
 }

@@ -76,6 +76,7 @@ try {
     {
       isCancelled,
       acceptTruncated: req.acceptTruncated,
+      spillDir: req.spillDir,
       onProgress: (p) => {
         const now = Date.now();
         if (now - last >= 100 || p.bytesDone === p.bytesTotal) {

@@ -7,8 +7,9 @@ import { jsonDumpsExact, pyRepr } from '../py/format';
 import { JsonDecodeError, pyJsonLoads } from '../py/parse';
 import { PyError, pyEq, pyHashKey, pyLe, pyTruthy, pyTypeName, type PyDict, type PyValue } from '../py/value';
 import { ALLOCATOR_RETURN_FNS } from '../rules/referenceRules';
-import { BLOCK_SIZE, EventBlockBuilder, FLAG_ALLOCATOR, FLAG_FORCE_EXACT, FLAG_IDX_INEXACT, KEY_WORDS } from '../store/eventBlock';
-import { EventArena, type PendingEvents } from '../store/eventArena';
+import { BLOCK_SIZE, EventBlockBuilder, FLAG_ALLOCATOR, FLAG_FORCE_EXACT, FLAG_IDX_INEXACT } from '../store/eventBlock';
+import { ByteArena, type PendingEvents } from '../store/eventArena';
+import { SpillFile } from '../store/spillFile';
 import { ChunkCutter } from '../store/keyChunks';
 import { FieldBlockBuilder, SHAPE_DICT, SHAPE_MISSING, SHAPE_OTHER } from '../store/fieldBlocks';
 import type { ThreadRow } from '../store/logIndex';
@@ -37,11 +38,9 @@ interface ThreadState {
   orderError: LogInputError | null;
   canonCrash: { line: number; message: string } | null;
   allocCounters: Map<string, number>;
-  /** Its events not packed into a block yet. */
+  /** Its events not packed into a block yet, with their fields (store/fieldBlocks.ts). */
   pending: PendingEvents;
   chunks: ChunkCutter;
-  /** The same events' fields (store/fieldBlocks.ts), flushed with the block. */
-  fields: FieldBlockBuilder;
   blockNo: number;
   sketch: ThreadSketch;
 }
@@ -118,10 +117,11 @@ export function exactEventKey(ev: PyDict, out: Uint32Array): void {
 
 export class LogScanner {
   private readonly threads = new Map<string, ThreadState>();
-  /** Every thread's pending events, in one arena: many short threads cost what they hold. */
-  private readonly arena = new EventArena();
-  /** Where a full (or last) block is gathered to be packed. */
-  private readonly packing = new EventBlockBuilder(BLOCK_SIZE);
+  /** Every thread's pending events and fields, packed in one arena: many short threads cost what they hold (past a budget, a file). */
+  private readonly arena: ByteArena;
+  /** Where a full (or last) block is gathered to be packed, with its fields. */
+  private readonly packing = new EventBlockBuilder();
+  private readonly packingFields = new FieldBlockBuilder();
   private readonly order: ThreadState[] = [];
   private lastTid = NaN;
   private lastThread: ThreadState | null = null;
@@ -142,7 +142,10 @@ export class LogScanner {
     private readonly exactOnly = false,
     /** The log's size (to know its last line), and whether a last line cut short is left out rather than refused. */
     private readonly cut: CutCheck | null = null,
+    /** Where pending events may be spilled (store/spillFile.ts); null: kept in memory. */
+    spillDir: string | null = null,
   ) {
+    this.arena = new ByteArena(spillDir === null ? null : new SpillFile(spillDir));
     this.recorder = new FieldRecorder((chunk) => this.writer.addFieldChunk(chunk));
   }
 
@@ -337,7 +340,6 @@ export class LogScanner {
         allocCounters: new Map(),
         pending: this.arena.thread(),
         chunks: new ChunkCutter(),
-        fields: new FieldBlockBuilder(),
         blockNo: 0,
         sketch: new ThreadSketch(),
       };
@@ -418,32 +420,6 @@ export class LogScanner {
     const entryCount = keys.payloadShape === 'dict' ? keys.entries.n : 0;
     if (this.idScratch.length < entryCount) this.idScratch = new Int32Array(2 * entryCount);
     if (entryCount > 0) keys.entries.sortedIds(this.idScratch);
-    th.fields.add(
-      keys.kindId,
-      keys.payloadShape === 'dict' ? SHAPE_DICT : keys.payloadShape === 'other' ? SHAPE_OTHER : SHAPE_MISSING,
-      this.idScratch,
-      entryCount,
-    );
-
-    const p = th.pending;
-    const s = p.slot();
-    const blk = p.columns;
-    blk.offset[s] = offset;
-    blk.length[s] = end - start;
-    blk.line[s] = lineNo;
-    blk.ordinal[s] = ordinal;
-    blk.flags[s] = keys.flags;
-    const kr = blk.keyRaw;
-    const km = blk.keyMasked;
-    const at = KEY_WORDS * s;
-    kr[at] = keyRaw[0]!;
-    kr[at + 1] = keyRaw[1]!;
-    kr[at + 2] = keyRaw[2]!;
-    kr[at + 3] = keyRaw[3]!;
-    km[at] = keyMasked[0]!;
-    km[at + 1] = keyMasked[1]!;
-    km[at + 2] = keyMasked[2]!;
-    km[at + 3] = keyMasked[3]!;
     const idxNum =
       typeof idx === 'number'
         ? idx
@@ -452,18 +428,31 @@ export class LogScanner {
           : typeof idx === 'bigint' && (keys.flags & FLAG_IDX_INEXACT) === 0
             ? Number(idx)
             : NaN;
-    blk.idx[s] = idxNum;
+    const p = th.pending;
+    p.add(offset, end - start, lineNo, idxNum, keyRaw, keyMasked, ordinal, keys.flags);
+    p.addFields(
+      keys.kindId,
+      keys.payloadShape === 'dict' ? SHAPE_DICT : keys.payloadShape === 'other' ? SHAPE_OTHER : SHAPE_MISSING,
+      this.idScratch,
+      entryCount,
+    );
     if (pos === 0) th.row.firstIdx = Number.isNaN(idxNum) ? null : idxNum;
     th.row.lastIdx = Number.isNaN(idxNum) ? null : idxNum;
     th.row.eventCount = pos + 1;
     this.events++;
     if (p.count === BLOCK_SIZE) this.pack(th);
+    else if (this.arena.overBudget) for (const t of this.order) t.pending.spill(this.arena.spillFile!);
+  }
+
+  /** Remove the spill file (after finish, or on an error). */
+  close(): void {
+    this.arena.spillFile?.close();
   }
 
   /** The thread's pending events as its next block, to the sink, with their fields. */
   private pack(th: ThreadState): void {
-    th.pending.moveTo(this.packing);
-    this.writer.addBlock(th.row.threadNo, th.blockNo++, this.packing, th.chunks, th.fields);
+    th.pending.moveTo(this.packing, this.packingFields);
+    this.writer.addBlock(th.row.threadNo, th.blockNo++, this.packing, th.chunks, this.packingFields);
   }
 
   /** The thread's stream summary for the similarity mapping: its calls by name, its entry point. */

@@ -19,6 +19,8 @@ export interface WorkerRequest {
   acceptTruncated: boolean;
   /** Where a compressed log's decompressed copy is written (store/readBackCopies.ts); null for a plain log. */
   copyTo: string | null;
+  /** Where pending events are spilled past the arena's budget (the index's directory). */
+  spillDir: string;
   /** Int32 count of 'blocks' messages posted and not yet written: the worker waits while it is at MAX_IN_FLIGHT. */
   inFlight: SharedArrayBuffer;
 }

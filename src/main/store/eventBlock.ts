@@ -1,175 +1,87 @@
 // A block: the compact keys of up to BLOCK_SIZE consecutive events of one
-// thread, packed column by column into one BLOB. Everything the diff needs to
+// thread, packed event by event into one BLOB. Everything the diff needs to
 // decide "equal" lives here; the full event is read back from the log by
 // (offset, length) only where a difference has to be described.
 import { crc32 } from 'node:zlib';
 import { IndexDamagedError } from './db';
+import { eventColumns, FLAG_ALLOCATOR, KEY_WORDS, type EventBlock } from './eventColumns';
+import { decodeRecords } from './eventRecord';
+
+export { FLAG_ALLOCATOR, FLAG_FORCE_EXACT, FLAG_IDX_INEXACT, KEY_WORDS, type EventBlock } from './eventColumns';
 
 // 1024: a random jump in the context viewer reads and decodes ~46 KB per side, not 184 KB.
 export const BLOCK_SIZE = 1024;
 
-/**
- * The event's key cannot decide equality: the reference compares it exactly,
- * or fails on it (a NaN at the top of the payload or in kind, which never
- * equals itself there; a missing, list or dict kind; a payload that is not an
- * object). The alignment takes such an event as equal to no other.
- */
-export const FLAG_FORCE_EXACT = 1;
-/** A kernel.return of an allocator: canonicalization rewrites it (its canonical key comes from keyMasked and ordinal). */
-export const FLAG_ALLOCATOR = 2;
-/** tid_event_idx is not a number a double holds exactly (idx column is NaN): the positional comparison reads it back. */
-export const FLAG_IDX_INEXACT = 4;
-
-// Format 4: the header carries a CRC-32 of the columns, so that damaged pages
-// of the index are noticed (and the index rebuilt) rather than compared.
-const FORMAT = 4;
+// Format 5: each event packed as a record relative to the one before it in the
+// block (store/eventRecord.ts), 24 bytes an event on average rather than 61 as
+// the columns took (format 4); the header carries a CRC-32 of the records, so
+// that damaged pages of the index are noticed (and the index rebuilt) rather
+// than compared. Decoded into the same columns.
+const FORMAT = 5;
 /** format u32, count u32, CRC-32 of the bytes after the header u32, zero u32. */
 const HEADER = 16;
-/** Words per key: 128 bits. */
-export const KEY_WORDS = 4;
 
-export interface EventBlock {
-  count: number;
-  offset: Float64Array; // byte offset of the line in the log
-  idx: Float64Array; // tid_event_idx (NaN when FLAG_IDX_INEXACT)
-  keyRaw: Uint32Array; // 4 per event: the event's key without tid_event_idx (valueHash.eventKey)
-  keyMasked: Uint32Array; // 4 per event: an allocator return's key without its values; else keyRaw
-  length: Uint32Array; // bytes of the line, without its terminator
-  line: Uint32Array; // 1-based line number in the log
-  ordinal: Int32Array; // allocator ordinal, -1 if none
-  flags: Uint8Array;
-}
-
-function layout(n: number): { size: number; at: number[] } {
-  const widths = [8, 8, 16, 16, 4, 4, 4, 1];
-  const at: number[] = [];
-  let pos = HEADER;
-  for (const w of widths) {
-    pos = (pos + 7) & ~7;
-    at.push(pos);
-    pos += w * n;
-  }
-  return { size: pos, at };
-}
-
-function views(buf: ArrayBuffer, n: number, capacity: number): EventBlock {
-  const { at } = layout(capacity);
-  return {
-    count: n,
-    offset: new Float64Array(buf, at[0], capacity),
-    idx: new Float64Array(buf, at[1], capacity),
-    keyRaw: new Uint32Array(buf, at[2], KEY_WORDS * capacity),
-    keyMasked: new Uint32Array(buf, at[3], KEY_WORDS * capacity),
-    length: new Uint32Array(buf, at[4], capacity),
-    line: new Uint32Array(buf, at[5], capacity),
-    ordinal: new Int32Array(buf, at[6], capacity),
-    flags: new Uint8Array(buf, at[7], capacity),
-  };
-}
-
-/** Columns for `capacity` events (count 0) over a fresh buffer. */
-export function eventColumns(capacity: number): EventBlock {
-  return views(new ArrayBuffer(layout(capacity).size), 0, capacity);
-}
-
-/** Collects a block's events and packs them (the ingest gathers each thread's pending events from its arena into one: eventArena.ts); grows when made small. */
+/**
+ * One block being packed: its events' records (as a thread's pending events
+ * hold them, store/eventArena.ts) and the same events decoded into columns,
+ * which the block's summaries and chunks are computed from.
+ */
 export class EventBlockBuilder {
-  block: EventBlock;
-  private capacity: number;
-  private buf: ArrayBuffer;
-
-  constructor(initial = 16) {
-    this.capacity = initial;
-    this.buf = new ArrayBuffer(layout(initial).size);
-    this.block = views(this.buf, 0, initial);
-  }
+  readonly block: EventBlock = eventColumns(0, BLOCK_SIZE);
+  private body = new Uint8Array(BLOCK_SIZE * 32);
+  private bodyLength = 0;
 
   get count(): number {
     return this.block.count;
   }
 
+  /** Where `bytes` records of `count` events go: fill the returned array's first `bytes` bytes, then call loaded(). */
+  room(bytes: number): Uint8Array {
+    if (bytes > this.body.length) this.body = new Uint8Array(Math.max(bytes, 2 * this.body.length));
+    this.bodyLength = bytes;
+    return this.body;
+  }
+
+  /** The records put in room() hold `count` events: decode them into the columns. */
+  loaded(count: number): void {
+    if (count > BLOCK_SIZE) throw new RangeError(`a block holds at most ${BLOCK_SIZE} events`);
+    decodeRecords(this.body, 0, this.bodyLength, count, this.block);
+    this.block.count = count;
+  }
+
   /** Bytes of the BLOB take() makes now. */
   blobSize(): number {
-    return layout(this.block.count).size;
-  }
-
-  /** Append `n` events of `src` from its slot `from` (columns copied as they are). */
-  append(src: EventBlock, from: number, n: number): void {
-    while (this.block.count + n > this.capacity) this.grow(Math.min(this.capacity * 2, BLOCK_SIZE));
-    const b = this.block;
-    const at = b.count;
-    b.offset.set(src.offset.subarray(from, from + n), at);
-    b.idx.set(src.idx.subarray(from, from + n), at);
-    b.keyRaw.set(src.keyRaw.subarray(KEY_WORDS * from, KEY_WORDS * (from + n)), KEY_WORDS * at);
-    b.keyMasked.set(src.keyMasked.subarray(KEY_WORDS * from, KEY_WORDS * (from + n)), KEY_WORDS * at);
-    b.length.set(src.length.subarray(from, from + n), at);
-    b.line.set(src.line.subarray(from, from + n), at);
-    b.ordinal.set(src.ordinal.subarray(from, from + n), at);
-    b.flags.set(src.flags.subarray(from, from + n), at);
-    b.count = at + n;
-  }
-
-  /** Make room for one more event and return its slot. */
-  slot(): number {
-    if (this.block.count === this.capacity) this.grow(Math.min(this.capacity * 2, BLOCK_SIZE));
-    return this.block.count++;
-  }
-
-  private grow(capacity: number): void {
-    const old = this.block;
-    this.buf = new ArrayBuffer(layout(capacity).size);
-    const b = views(this.buf, old.count, capacity);
-    b.offset.set(old.offset);
-    b.idx.set(old.idx);
-    b.keyRaw.set(old.keyRaw);
-    b.keyMasked.set(old.keyMasked);
-    b.length.set(old.length);
-    b.line.set(old.line);
-    b.ordinal.set(old.ordinal);
-    b.flags.set(old.flags);
-    this.capacity = capacity;
-    this.block = b;
+    return HEADER + this.bodyLength;
   }
 
   /**
-   * Pack the events so far into a BLOB and start over (keeping the capacity).
+   * Pack the events into a BLOB and start over.
    * `into` (at least blobSize() bytes) is reused when given: SQLite copies what it binds.
    */
   take(into?: Buffer): Buffer {
-    const n = this.block.count;
-    const { size, at } = layout(n);
+    const size = this.blobSize();
     const out = into ? into.subarray(0, size) : Buffer.alloc(size);
-    if (into) out.fill(0); // alignment padding must not carry bytes of an earlier block
     out.writeUInt32LE(FORMAT, 0);
-    out.writeUInt32LE(n, 4);
-    const b = this.block;
-    const copy = (src: ArrayBufferView, pos: number, bytes: number): void => {
-      out.set(new Uint8Array(src.buffer, src.byteOffset, bytes), pos);
-    };
-    copy(b.offset, at[0]!, 8 * n);
-    copy(b.idx, at[1]!, 8 * n);
-    copy(b.keyRaw, at[2]!, 16 * n);
-    copy(b.keyMasked, at[3]!, 16 * n);
-    copy(b.length, at[4]!, 4 * n);
-    copy(b.line, at[5]!, 4 * n);
-    copy(b.ordinal, at[6]!, 4 * n);
-    copy(b.flags, at[7]!, n);
+    out.writeUInt32LE(this.block.count, 4);
+    out.writeUInt32LE(0, 12);
+    out.set(this.body.subarray(0, this.bodyLength), HEADER);
     out.writeUInt32LE(crc32(out.subarray(HEADER)), 8);
-    b.count = 0;
+    this.block.count = 0;
+    this.bodyLength = 0;
     return out;
   }
 }
 
 export function decodeBlock(blob: Uint8Array): EventBlock {
-  // Copy into a fresh, aligned buffer: SQLite's Buffer may sit at any offset.
-  const buf = new ArrayBuffer(blob.byteLength);
-  new Uint8Array(buf).set(blob);
-  const dv = new DataView(buf);
-  if (blob.byteLength < HEADER || dv.getUint32(0, true) !== FORMAT) throw new IndexDamagedError('an index block in an unknown format');
-  const n = dv.getUint32(4, true);
-  if (layout(n).size !== blob.byteLength) throw new IndexDamagedError('an index block of the wrong length');
+  if (blob.byteLength < HEADER) throw new IndexDamagedError('an index block in an unknown format');
+  const dv = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
+  if (dv.getUint32(0, true) !== FORMAT) throw new IndexDamagedError('an index block in an unknown format');
   if (crc32(blob.subarray(HEADER)) !== dv.getUint32(8, true)) throw new IndexDamagedError('an index block whose checksum does not match');
-  return views(buf, n, n);
+  const n = dv.getUint32(4, true);
+  if (n > BLOCK_SIZE) throw new IndexDamagedError('an index block of the wrong length');
+  const b = eventColumns(n, n);
+  decodeRecords(blob, HEADER, blob.byteLength, n, b);
+  return b;
 }
 
 function fmix(h: number): number {

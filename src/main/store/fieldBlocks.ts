@@ -13,72 +13,125 @@
 // rather than inside them: the default comparison never reads them.
 import { crc32 } from 'node:zlib';
 import { IndexDamagedError, type Db } from './db';
+import { dictChunkSize, ENTRY_WORDS, unpackDictChunk } from './fieldDictChunk';
+import { ByteReader, MAX_VARINT, putVarint, unzigzag, zigzag } from './varint';
+
+export { ENTRY_WORDS, REF_DICT, REF_NULL, type FieldDictChunk } from './fieldDictChunk';
 
 /** The payload of an event: absent, an object, or any other value (compared exactly). */
 export const SHAPE_MISSING = 0;
 export const SHAPE_DICT = 1;
 export const SHAPE_OTHER = 2;
 
-const FORMAT = 1;
+// Format 2: each event a record of varints relative to the event before it in
+// the block (format 1 took a u32 word for every number):
+//   kind id, shape + 4 × entry count, then each entry id as the zigzag of its
+//   difference from the id before it (ids recorded together are close).
+const FORMAT = 2;
+/** format u32, count u32, CRC-32 of the bytes after the header u32, decoded words u32. */
 const HEADER = 16;
-/** Kind ids and entry counts past these take a word of their own. */
+/** Kind ids and entry counts past these take a word of their own (in the decoded words). */
 const KIND_ESCAPE = 0xfffff;
 const COUNT_ESCAPE = 0x3ff;
 
-/** Words per dictionary entry: key id, value hash (4), child reference. */
-export const ENTRY_WORDS = 6;
-/** A child reference: 0 a value that is not an object, 1 null, n >= 2 an object whose entries are at children[n - 2]. */
-export const REF_LEAF = 0;
-export const REF_NULL = 1;
-export const REF_DICT = 2;
+/** What a field record is relative to: the last entry id of the block so far (reset at a block's start). */
+export class FieldBase {
+  id = 0;
 
-/** One thread's events' fields, in event order, packed into u32 words. */
+  reset(): void {
+    this.id = 0;
+  }
+}
+
+/** Bytes an event's field record of `count` entries takes at most. */
+export function maxFieldRecord(count: number): number {
+  return 2 * MAX_VARINT + count * MAX_VARINT;
+}
+
+/** Write an event's field record at `at` (room for maxFieldRecord(count)); the position after it. */
+export function putFieldRecord(out: Uint8Array, at: number, base: FieldBase, kindId: number, shape: number, ids: ArrayLike<number>, count: number): number {
+  at = putVarint(out, at, kindId);
+  at = putVarint(out, at, shape + 4 * count);
+  let prev = base.id;
+  for (let i = 0; i < count; i++) {
+    const id = ids[i]!;
+    at = putVarint(out, at, zigzag(id - prev));
+    prev = id;
+  }
+  base.id = prev;
+  return at;
+}
+
+/** One block's events' fields being packed: their records, as a thread's pending events hold them (store/eventArena.ts). */
 export class FieldBlockBuilder {
-  private words: Uint32Array;
-  private n = 0;
-  count = 0;
+  private body = new Uint8Array(16384);
+  private bodyLength = 0;
+  private count = 0;
 
-  constructor(initial = 64) {
-    this.words = new Uint32Array(initial);
+  /** Where `bytes` of records go: fill the returned array's first `bytes` bytes, then call loaded(). */
+  room(bytes: number): Uint8Array {
+    if (bytes > this.body.length) this.body = new Uint8Array(Math.max(bytes, 2 * this.body.length));
+    this.bodyLength = bytes;
+    return this.body;
   }
 
-  private room(k: number): void {
-    if (this.n + k <= this.words.length) return;
-    const w = new Uint32Array(Math.max(this.words.length * 2, this.n + k));
-    w.set(this.words.subarray(0, this.n));
-    this.words = w;
-  }
-
-  /** An event: its kind's id, its payload's shape, and its top-level entries' ids in key order. */
-  add(kindId: number, shape: number, ids: ArrayLike<number>, count: number): void {
-    this.room(count + 3);
-    const w = this.words;
-    let p = this.n;
-    w[p++] = Math.min(kindId, KIND_ESCAPE) | (shape << 20) | (Math.min(count, COUNT_ESCAPE) << 22);
-    if (kindId >= KIND_ESCAPE) w[p++] = kindId;
-    if (count >= COUNT_ESCAPE) w[p++] = count;
-    for (let i = 0; i < count; i++) w[p++] = ids[i]!;
-    this.n = p;
-    this.count++;
+  /** The records put in room() are those of `count` events. */
+  loaded(count: number): void {
+    this.count = count;
   }
 
   blobSize(): number {
-    return HEADER + 4 * this.n;
+    return HEADER + this.bodyLength;
   }
 
-  /** Pack the events so far and start over. */
+  /** Pack the events' fields and start over. */
   take(into?: Buffer): Buffer {
     const size = this.blobSize();
     const out = into ? into.subarray(0, size) : Buffer.alloc(size);
+    const body = this.body.subarray(0, this.bodyLength);
     out.writeUInt32LE(FORMAT, 0);
     out.writeUInt32LE(this.count, 4);
-    out.writeUInt32LE(this.n, 12);
-    out.set(new Uint8Array(this.words.buffer, 0, 4 * this.n), HEADER);
+    out.writeUInt32LE(decodedWords(body, 0, this.bodyLength, this.count, null), 12);
+    out.set(body, HEADER);
     out.writeUInt32LE(crc32(out.subarray(HEADER)), 8);
-    this.n = 0;
+    this.bodyLength = 0;
     this.count = 0;
     return out;
   }
+}
+
+/**
+ * Decode `count` field records of bytes[start, end) into `words` (when given)
+ * as FieldCursor reads them; the words they take. Throws when the records do
+ * not fill the bytes exactly.
+ */
+function decodedWords(bytes: Uint8Array, start: number, end: number, count: number, words: Uint32Array | null): number {
+  const r = new ByteReader(bytes, start, end);
+  let p = 0;
+  let prev = 0;
+  for (let i = 0; i < count; i++) {
+    const kind = r.varint();
+    const sc = r.varint();
+    const shape = sc % 4;
+    const n = Math.floor(sc / 4);
+    if (words) words[p] = Math.min(kind, KIND_ESCAPE) | (shape << 20) | (Math.min(n, COUNT_ESCAPE) << 22);
+    p++;
+    if (kind >= KIND_ESCAPE) {
+      if (words) words[p] = kind;
+      p++;
+    }
+    if (n >= COUNT_ESCAPE) {
+      if (words) words[p] = n;
+      p++;
+    }
+    for (let j = 0; j < n; j++) {
+      prev += unzigzag(r.varint());
+      if (words) words[p] = prev;
+      p++;
+    }
+  }
+  if (r.at !== end) throw new IndexDamagedError('a field block of the wrong length');
+  return p;
 }
 
 /** A decoded field block: read it event by event with FieldCursor. */
@@ -90,12 +143,15 @@ export interface FieldBlock {
 function decodeFieldBlock(blob: Uint8Array): FieldBlock {
   if (blob.byteLength < HEADER) throw new IndexDamagedError('a field block too short');
   const dv = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
-  const n = dv.getUint32(12, true);
-  if (dv.getUint32(0, true) !== FORMAT || HEADER + 4 * n !== blob.byteLength) throw new IndexDamagedError('a field block in an unknown format');
+  if (dv.getUint32(0, true) !== FORMAT) throw new IndexDamagedError('a field block in an unknown format');
   if (crc32(blob.subarray(HEADER)) !== dv.getUint32(8, true)) throw new IndexDamagedError('a field block whose checksum does not match');
+  const count = dv.getUint32(4, true);
+  const n = dv.getUint32(12, true);
+  // Each record takes at least two bytes and one word per id byte at most: a damaged count cannot ask for more.
+  if (n > 3 * count + blob.byteLength) throw new IndexDamagedError('a field block of the wrong length');
   const words = new Uint32Array(n);
-  new Uint8Array(words.buffer).set(blob.subarray(HEADER));
-  return { count: dv.getUint32(4, true), words };
+  if (decodedWords(blob, HEADER, blob.byteLength, count, words) !== n) throw new IndexDamagedError('a field block of the wrong length');
+  return { count, words };
 }
 
 /** Walks a field block's events in order. */
@@ -125,15 +181,6 @@ export class FieldCursor {
   }
 }
 
-/** A slice of a log's entry dictionary, written as it fills: its first entry's id and first child word. */
-export interface FieldDictChunk {
-  chunkNo: number;
-  entryStart: number;
-  childStart: number;
-  entries: Uint8Array;
-  children: Uint8Array;
-}
-
 /** A log's whole entry dictionary and names, read back for a derivation. */
 export interface FieldDictionary {
   entries: Uint32Array;
@@ -142,17 +189,6 @@ export interface FieldDictionary {
   keys: string[];
   /** Kinds by id, as exact JSON (a kind need not be a string). */
   kinds: string[];
-}
-
-function concat(parts: Uint8Array[], total: number): Uint32Array {
-  const out = new Uint32Array(total / 4);
-  const bytes = new Uint8Array(out.buffer);
-  let at = 0;
-  for (const p of parts) {
-    bytes.set(p, at);
-    at += p.byteLength;
-  }
-  return out;
 }
 
 export function readFieldDictionary(db: Db, logId: number): FieldDictionary {
@@ -167,24 +203,15 @@ export function readFieldDictionary(db: Db, logId: number): FieldDictionary {
   let e = 0;
   let c = 0;
   for (const r of rows) {
-    if (r.entry_start !== e / (4 * ENTRY_WORDS) || r.child_start !== c / 4 || r.entries.byteLength % (4 * ENTRY_WORDS) || r.children.byteLength % 4) {
-      throw new IndexDamagedError(`the field dictionary of log ${logId} is not whole`);
-    }
-    e += r.entries.byteLength;
-    c += r.children.byteLength;
+    const size = dictChunkSize(r.entries, r.children);
+    if (r.entry_start !== e || r.child_start !== c) throw new IndexDamagedError(`the field dictionary of log ${logId} is not whole`);
+    e += size.entries;
+    c += size.children;
   }
-  return {
-    entries: concat(
-      rows.map((r) => r.entries),
-      e,
-    ),
-    children: concat(
-      rows.map((r) => r.children),
-      c,
-    ),
-    keys: JSON.parse(names.keys) as string[],
-    kinds: JSON.parse(names.kinds) as string[],
-  };
+  const entries = new Uint32Array(ENTRY_WORDS * e);
+  const children = new Uint32Array(c);
+  for (const r of rows) unpackDictChunk(r.entries, r.children, r.entry_start, r.child_start, entries, children);
+  return { entries, children, keys: JSON.parse(names.keys) as string[], kinds: JSON.parse(names.kinds) as string[] };
 }
 
 /** A thread's field blocks in order, read in one query. */

@@ -56,6 +56,13 @@ export function discardLog(db: Db, logId: number): void {
  */
 export function reclaimSpace(db: Db): boolean {
   try {
+    // The WAL first: a failed ingest leaves it as long as the disk (or a file-size limit) let it grow, and
+    // the deletes below are written there too; once its pages are in the index file it starts over.
+    db.pragma('wal_checkpoint(TRUNCATE)');
+  } catch {
+    // no room even for that: the deletes may still fit
+  }
+  try {
     const rows = db.prepare(`SELECT log_id FROM logs WHERE state = 'ingesting' AND owner_pid = ?`).all(process.pid) as { log_id: number }[];
     for (const r of rows) if (!active.has(r.log_id)) deleteLog(db, r.log_id);
     db.pragma('incremental_vacuum');

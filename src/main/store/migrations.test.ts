@@ -132,6 +132,43 @@ describe('index migration 15: chunk summaries for the alignment', () => {
   });
 });
 
+describe('index migration 16: packed blocks and fields, thread features in a rowid table', () => {
+  it('indexes again, on next use, the logs indexed in the older formats, and keeps thread features one row a thread in fewer pages', () => {
+    const path = join(dir, 'index-v15.sqlite');
+    const raw = new Database(path);
+    for (const step of MIGRATIONS.slice(0, 15)) raw.exec(step);
+    raw.pragma('user_version = 15');
+    // Earlier steps retired every log indexed before them: start from an index version 15 wrote, none stale.
+    raw.exec('DELETE FROM stale_logs');
+    raw.prepare("INSERT INTO logs (log_id, path, size, mtime_ms, fingerprint, state, event_count) VALUES (1, '/a.jsonl', 10, 1, 'f', 'complete', 1)").run();
+    raw
+      .prepare(
+        "INSERT INTO alignments (canary_log, canary_thread, ours_log, ours_thread, keys, version, aligned, cost, hunks) VALUES (1, 0, 1, 0, 'k', 1, 1, 0, x'')",
+      )
+      .run();
+    const feature = raw.prepare('INSERT INTO thread_features (log_id, thread_no, shingles, summary) VALUES (1, ?, ?, ?)');
+    const summary = JSON.stringify({ calls: 1, names: [['NtClose', 1]], otherCalls: 0, firstCalls: ['NtClose'], entry: null }).padEnd(640);
+    for (let t = 0; t < 400; t++) feature.run(t, Buffer.alloc(512, t), summary);
+    const pages = (db: Database.Database): number =>
+      (db.prepare("SELECT count(*) AS n FROM dbstat WHERE name LIKE 'thread_features%'").get() as { n: number }).n;
+    const before = pages(raw);
+    // Its own step only.
+    raw.pragma('foreign_keys = ON');
+    raw.exec(MIGRATIONS[15]!);
+    const db = raw;
+    expect(findReusableLog(db, { path: '/a.jsonl', size: 10, mtimeMs: 1, fingerprint: 'f', compression: null })).toBeUndefined();
+    expect(db.prepare('SELECT count(*) AS n FROM alignments').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT count(*) AS n, sum(length(shingles)) AS s FROM thread_features').get()).toEqual({ n: 400, s: 400 * 512 });
+    // Two rows or more a page, not a page and an overflow page a row.
+    expect(pages(db)).toBeLessThan(before / 3);
+    expect(() => feature.run(0, Buffer.alloc(512), summary)).toThrow(/UNIQUE/);
+    // The features go with their log.
+    db.prepare('DELETE FROM logs WHERE log_id = 1').run();
+    expect(db.prepare('SELECT count(*) AS n FROM thread_features').get()).toEqual({ n: 0 });
+    db.close();
+  });
+});
+
 describe('sessions migration 3: bookmarks on both sides of an aligned row', () => {
   it('keeps every bookmark and its note, at its old position on each side', () => {
     const path = join(dir, 'sessions-v2.sqlite');

@@ -243,6 +243,24 @@ export const INDEX_MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   INSERT OR IGNORE INTO stale_logs (log_id) SELECT log_id FROM logs;
   `,
+  // 16: a denser index for logs of many threads. Blocks, field blocks and the field dictionary are packed
+  // as varint records (store/eventRecord.ts, fieldBlocks.ts, fieldDictChunk.ts: formats the older ones
+  // cannot read); thread_features becomes a rowid table: WITHOUT ROWID, its 1.2 KB rows spilled into
+  // overflow pages, 4.6 KB a thread. Logs indexed before: indexed again on next use, their alignments dropped now.
+  `
+  DELETE FROM alignments;
+  INSERT OR IGNORE INTO stale_logs (log_id) SELECT log_id FROM logs;
+  CREATE TABLE thread_features_v16 (
+    log_id    INTEGER NOT NULL REFERENCES logs (log_id) ON DELETE CASCADE,
+    thread_no INTEGER NOT NULL,
+    shingles  BLOB NOT NULL, -- int32 LE × 128: the MinHash bins of the call-name 3-grams (one permutation hashing)
+    summary   TEXT NOT NULL  -- JSON {calls, names, otherCalls, firstCalls, entry}
+  );
+  INSERT INTO thread_features_v16 (log_id, thread_no, shingles, summary) SELECT log_id, thread_no, shingles, summary FROM thread_features;
+  DROP TABLE thread_features;
+  ALTER TABLE thread_features_v16 RENAME TO thread_features;
+  CREATE UNIQUE INDEX thread_features_by_thread ON thread_features (log_id, thread_no);
+  `,
 ];
 
 export const SESSION_MIGRATIONS: readonly string[] = [
