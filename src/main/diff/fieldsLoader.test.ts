@@ -13,7 +13,7 @@ import { parseRules } from '../rules/rulesFile';
 import { IndexDamagedError, openDb, type Db } from '../store/db';
 import { BLOCK_SIZE, effectiveKeys, FLAG_FORCE_EXACT, FLAG_IDX_INEXACT, KEY_WORDS } from '../store/eventBlock';
 import { readBlock } from '../store/logIndex';
-import { comparisonOf } from './comparison';
+import { comparisonOf, referenceComparison } from './comparison';
 import { loadFieldData } from './fieldsLoader';
 import { IndexedLog } from './indexedLog';
 import { fieldDataKept, readBaseColumns, RuledLog } from './ruledLog';
@@ -50,11 +50,17 @@ describe.skipIf(!built)('the index read for a rule change in a worker', () => {
     try {
       for (const canonicalize of [true, false]) {
         const cmp = comparisonOf(canonicalize, RULES);
-        for (const path of [canary, ours]) {
+        for (const [path, derive] of [
+          [canary, false],
+          [ours, false],
+          [canary, true],
+          [ours, true],
+        ] as const) {
           const loaded = openLog(db, path);
-          await loadFieldData(loaded, canonicalize, dbPath, { threshold: 0 });
-          // Everything was kept from the worker: this thread read nothing yet.
+          await loadFieldData(loaded, derive ? cmp : referenceComparison(canonicalize), dbPath, { threshold: 0 });
+          // Everything was kept from the worker: this thread read nothing yet (nor derived, when the worker was given the rules).
           expect(fieldDataKept(loaded, canonicalize)).toBe(true);
+          expect(loaded.threads.every((t) => new RuledLog(loaded, cmp).isDerived(t.threadNo))).toBe(derive);
           const byWorker = new RuledLog(loaded, cmp);
           const here = new RuledLog(openLog(db, path), cmp);
           expect(byWorker.threads.map((t) => t.eventCount)).toEqual(here.threads.map((t) => t.eventCount));
@@ -104,7 +110,7 @@ describe.skipIf(!built)('the index read for a rule change in a worker', () => {
       const log = openLog(db, ours);
       // A field block whose checksum no longer matches its bytes.
       db.prepare('UPDATE field_blocks SET data = zeroblob(length(data)) WHERE log_id = ? AND block_no = 1').run(log.log.logId);
-      await loadFieldData(log, true, copy, { threshold: 0 });
+      await loadFieldData(log, comparisonOf(true, RULES), copy, { threshold: 0 });
       expect(fieldDataKept(log, true)).toBe(false);
       const ruled = new RuledLog(log, comparisonOf(true, RULES));
       expect(() => ruled.derived(log.threads[0]!.threadNo)).toThrow(IndexDamagedError);

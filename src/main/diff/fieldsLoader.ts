@@ -12,7 +12,8 @@ import { Worker } from 'node:worker_threads';
 import { APP_ROOT } from '../appRoot';
 import type { FieldsReply, FieldsRequest } from './fieldsWorkerProtocol';
 import type { IndexedLog } from './indexedLog';
-import { fieldDataKept, keepColumns, keepFields } from './ruledLog';
+import type { Comparison } from './comparison';
+import { fieldDataKept, keepColumns, keepDerived, keepFields } from './ruledLog';
 
 const WORKER_SCRIPT = join(APP_ROOT, 'out', 'main', 'fieldsWorker.js');
 /** Events of a log below which it is read where needed: a worker costs more to start than a small log to read. */
@@ -27,12 +28,14 @@ export interface LoadFieldsOptions {
 }
 
 /**
- * Read what a rule change needs of the log's index in a worker, unless it is
- * kept already, the log is small, or the index is in memory; resolves when it
- * is kept (or the worker gave up: see above). Two calls for one log share one
- * read.
+ * Read what a rule change needs of the log's index in a worker, and derive
+ * the log's streams under the comparison there, unless it is kept already,
+ * the log is small, or the index is in memory; resolves when it is kept (or
+ * the worker gave up: see above). Two calls for one log share one read (the
+ * second derives in this thread).
  */
-export function loadFieldData(base: IndexedLog, canonicalize: boolean, dbPath: string, opts: LoadFieldsOptions = {}): Promise<void> {
+export function loadFieldData(base: IndexedLog, cmp: Comparison, dbPath: string, opts: LoadFieldsOptions = {}): Promise<void> {
+  const canonicalize = cmp.canonicalize;
   if (base.log.eventCount < (opts.threshold ?? DEFAULT_THRESHOLD) || dbPath === ':memory:' || !existsSync(WORKER_SCRIPT)) return Promise.resolve();
   if (fieldDataKept(base, canonicalize)) return Promise.resolve();
   let byCanon = pending.get(base);
@@ -44,6 +47,7 @@ export function loadFieldData(base: IndexedLog, canonicalize: boolean, dbPath: s
     logId: base.log.logId,
     threads: base.threads.map((t) => ({ threadNo: t.threadNo, eventCount: t.eventCount })),
     canonicalize,
+    rules: cmp.reference ? null : cmp.rules,
     ...(opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {}),
   };
   const run = new Promise<void>((resolve) => {
@@ -61,6 +65,7 @@ export function loadFieldData(base: IndexedLog, canonicalize: boolean, dbPath: s
       else if (m.type === 'thread') {
         keepFields(base, null, { threadNo: m.threadNo, blocks: m.blocks });
         keepColumns(base, m.threadNo, canonicalize, m.columns);
+        if (m.derived) keepDerived(base, cmp, m.threadNo, m.derived);
       } else settle();
     });
     w.on('error', settle);

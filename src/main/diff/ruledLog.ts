@@ -124,6 +124,14 @@ function deriverOf(base: IndexedLog, set: DerivedSet): KeyDeriver {
   return (set.deriver ??= new KeyDeriver(logFields(base), set.rules));
 }
 
+/** Keep a thread's stream under a comparison as another thread derived it (a structured clone), unless derived here already. */
+export function keepDerived(base: IndexedLog, cmp: Comparison, threadNo: number, d: DerivedThread): void {
+  if (cmp.reference) return;
+  const set = derivedSet(base, cmp);
+  if (!set.threads.has(threadNo))
+    set.threads.set(threadNo, new DerivedThread(d.length, d.positions, d.changed, d.changedKeys, d.changedFlags, d.idxSkip, d.sentinels, d.paired));
+}
+
 /** What an alignment worker is given of a thread's stream, to read it as the owning thread does (RuledLog.adopt). */
 export interface StreamParts {
   derived: DerivedThread;
@@ -194,9 +202,7 @@ export class RuledLog {
   /** Take a thread's stream as another thread derived it (streamParts, after a structured clone). */
   adopt(threadNo: number, parts: StreamParts): void {
     if (this.cmp.reference) return;
-    this.set ??= derivedSet(this.base, this.cmp);
-    const d = parts.derived;
-    this.set.threads.set(threadNo, new DerivedThread(d.length, d.positions, d.changed, d.changedKeys, d.changedFlags, d.idxSkip, d.sentinels, d.paired));
+    keepDerived(this.base, this.cmp, threadNo, parts.derived);
     keepColumns(this.base, threadNo, this.cmp.canonicalize, parts.columns);
   }
 

@@ -165,10 +165,10 @@ export async function recomputeUnder(
   const on = ours.base.threads.map((t) => t.threadNo);
   const total = canary.base.log.eventCount + ours.base.log.eventCount;
   if (!cmp.reference) {
-    // What the derivation reads of both indexes, read at once in two workers (large logs; kept for later changes).
+    // Both indexes read, and their streams derived, at once in two workers (large logs; what is read is kept for later changes).
     onProgress('deriving', 0, total);
     const opts = ctx.opts.nativeBinding ? { nativeBinding: ctx.opts.nativeBinding } : {};
-    await Promise.all([canary.base, ours.base].map((b) => loadFieldData(b, cmp.canonicalize, ctx.dbPath, opts)));
+    await Promise.all([canary.base, ours.base].map((b) => loadFieldData(b, cmp, ctx.dbPath, opts)));
     if (signal.aborted) return false;
   }
   await canary.prepare(cn, (done) => onProgress('deriving', done, total), signal);
