@@ -16,6 +16,7 @@ export default defineConfig({
           ingestWorker: resolve(__dirname, 'src/main/ingest/ingestWorker.ts'),
           searchWorker: resolve(__dirname, 'src/main/search/searchWorker.ts'),
           alignWorker: resolve(__dirname, 'src/main/align/alignWorker.ts'),
+          fieldsWorker: resolve(__dirname, 'src/main/diff/fieldsWorker.ts'),
         },
       },
     },

@@ -193,8 +193,10 @@ export class LogFields {
     readonly db: Db,
     readonly logId: number,
     readonly secret: Uint8Array,
+    /** The dictionary as another thread read it (diff/fieldsLoader.ts); else read here. */
+    dict?: FieldDictionary,
   ) {
-    this.dict = readFieldDictionary(db, logId);
+    this.dict = dict ?? readFieldDictionary(db, logId);
     this.dict.keys.forEach((k, i) => this.keyIds.set(k, i));
     useHashSecretOf(secret);
     this.kindValues = this.dict.kinds.map((k) => pyJsonLoads(k));
@@ -220,6 +222,15 @@ export class LogFields {
     let b = this.blocksByThread.get(threadNo);
     if (!b) this.blocksByThread.set(threadNo, (b = readFieldBlocks(this.db, this.logId, threadNo)));
     return b;
+  }
+
+  hasBlocks(threadNo: number): boolean {
+    return this.blocksByThread.has(threadNo);
+  }
+
+  /** Keep a thread's field blocks as another thread read them (diff/fieldsLoader.ts), unless read already. */
+  adoptBlocks(threadNo: number, blocks: FieldBlock[]): void {
+    if (!this.blocksByThread.has(threadNo)) this.blocksByThread.set(threadNo, blocks);
   }
 
   /** The entry's hash, at entryWordsOf()[4 * id]. */

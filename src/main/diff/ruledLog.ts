@@ -5,8 +5,11 @@
 // index (block summaries, kept keys); under others the keys are derived from
 // the index's field blocks (deriveKeys.ts), once per thread and rule set.
 import { isDict, type PyDict } from '../py/value';
-import { BLOCK_SIZE as BLOCK, effectiveKeys, FLAG_FORCE_EXACT as EXACT, FLAG_IDX_INEXACT as INEXACT, KEY_WORDS as WORDS } from '../store/eventBlock';
-import { readBlock } from '../store/logIndex';
+import { BLOCK_SIZE as BLOCK, FLAG_FORCE_EXACT as EXACT, FLAG_IDX_INEXACT as INEXACT, KEY_WORDS as WORDS } from '../store/eventBlock';
+import type { Db } from '../store/db';
+import type { KeyColumns } from '../store/eventBlock';
+import type { FieldBlock, FieldDictionary } from '../store/fieldBlocks';
+import { readThreadKeys } from '../store/logIndex';
 import { CompiledRules, KeyDeriver, LogFields } from './deriveKeys';
 import { DerivedThread, DFLAG_IDX_SKIPPED as IDX_SKIPPED, type Sentinel } from './derivedThread';
 import type { Comparison } from './comparison';
@@ -46,13 +49,20 @@ const fieldsOf = new WeakMap<IndexedLog, LogFields>();
  * index holds them, in one piece, in shared memory: an alignment worker reads
  * the very columns this thread read (RuledLog.streamParts), without a copy.
  */
-interface BaseColumns {
-  keys: Uint32Array;
-  flags: Uint8Array;
-  idx: Float64Array;
-}
+export type BaseColumns = KeyColumns;
 
 const columnsOf = new WeakMap<IndexedLog, Map<string, BaseColumns>>();
+
+/** A thread's columns read from the index into shared memory (here, or in a worker: diff/fieldsWorker.ts). */
+export function readBaseColumns(db: Db, logId: number, threadNo: number, eventCount: number, canonicalize: boolean): BaseColumns {
+  const cols = {
+    keys: new Uint32Array(new SharedArrayBuffer(4 * KEY_WORDS * eventCount)),
+    flags: new Uint8Array(new SharedArrayBuffer(eventCount)),
+    idx: new Float64Array(new SharedArrayBuffer(8 * eventCount)),
+  };
+  readThreadKeys(db, logId, threadNo, eventCount, canonicalize, FLAG_FORCE_EXACT | FLAG_IDX_INEXACT, cols);
+  return cols;
+}
 
 /**
  * The index's columns of a thread, read once per log and kept with it while
@@ -60,28 +70,39 @@ const columnsOf = new WeakMap<IndexedLog, Map<string, BaseColumns>>();
  * event: what the derived streams lay their changes over).
  */
 function baseColumns(base: IndexedLog, threadNo: number, canonicalize: boolean): BaseColumns {
+  const kept = columnsOf.get(base)?.get(`${threadNo}:${canonicalize}`);
+  if (kept) return kept;
+  const t = base.threads.find((x) => x.threadNo === threadNo);
+  const cols = readBaseColumns(base.db, base.log.logId, threadNo, t?.eventCount ?? 0, canonicalize);
+  keepColumns(base, threadNo, canonicalize, cols);
+  return cols;
+}
+
+/** Keep a thread's columns with its log (unless kept already: whoever asked first has them). */
+export function keepColumns(base: IndexedLog, threadNo: number, canonicalize: boolean, cols: BaseColumns): void {
   let byThread = columnsOf.get(base);
   if (!byThread) columnsOf.set(base, (byThread = new Map()));
   const key = `${threadNo}:${canonicalize}`;
-  let cols = byThread.get(key);
-  if (cols) return cols;
-  const t = base.threads.find((x) => x.threadNo === threadNo);
-  const n = t?.eventCount ?? 0;
-  cols = {
-    keys: new Uint32Array(new SharedArrayBuffer(4 * KEY_WORDS * n)),
-    flags: new Uint8Array(new SharedArrayBuffer(n)),
-    idx: new Float64Array(new SharedArrayBuffer(8 * n)),
-  };
-  const KEEP = FLAG_FORCE_EXACT | FLAG_IDX_INEXACT;
-  for (let k = 0; k * BLOCK_SIZE < n; k++) {
-    const b = readBlock(base.db, base.log.logId, threadNo, k);
-    const at = k * BLOCK_SIZE;
-    cols.keys.set(effectiveKeys(b, canonicalize).subarray(0, KEY_WORDS * b.count), KEY_WORDS * at);
-    cols.idx.set(b.idx.subarray(0, b.count), at);
-    for (let i = 0; i < b.count; i++) cols.flags[at + i] = b.flags[i]! & KEEP;
-  }
-  byThread.set(key, cols);
-  return cols;
+  if (!byThread.has(key)) byThread.set(key, cols);
+}
+
+function logFields(base: IndexedLog): LogFields {
+  let fields = fieldsOf.get(base);
+  if (!fields) fieldsOf.set(base, (fields = new LogFields(base.db, base.log.logId, base.secret)));
+  return fields;
+}
+
+/** Keep a log's field dictionary and field blocks as another thread read them (diff/fieldsLoader.ts), unless read here already. */
+export function keepFields(base: IndexedLog, dict: FieldDictionary | null, blocks: { threadNo: number; blocks: FieldBlock[] } | null): void {
+  if (dict && !fieldsOf.has(base)) fieldsOf.set(base, new LogFields(base.db, base.log.logId, base.secret, dict));
+  if (blocks) fieldsOf.get(base)?.adoptBlocks(blocks.threadNo, blocks.blocks);
+}
+
+/** Whether everything a rule change reads of a log's index is kept with it already (nothing for a loader to read). */
+export function fieldDataKept(base: IndexedLog, canonicalize: boolean): boolean {
+  const fields = fieldsOf.get(base);
+  const cols = columnsOf.get(base);
+  return !!fields && !!cols && base.threads.every((t) => fields.hasBlocks(t.threadNo) && cols.has(`${t.threadNo}:${canonicalize}`));
 }
 const derivedOf = new WeakMap<IndexedLog, Map<string, DerivedSet>>();
 
@@ -100,10 +121,15 @@ function derivedSet(base: IndexedLog, cmp: Comparison): DerivedSet {
 }
 
 function deriverOf(base: IndexedLog, set: DerivedSet): KeyDeriver {
-  if (set.deriver) return set.deriver;
-  let fields = fieldsOf.get(base);
-  if (!fields) fieldsOf.set(base, (fields = new LogFields(base.db, base.log.logId, base.secret)));
-  return (set.deriver = new KeyDeriver(fields, set.rules));
+  return (set.deriver ??= new KeyDeriver(logFields(base), set.rules));
+}
+
+/** Keep a thread's stream under a comparison as another thread derived it (a structured clone), unless derived here already. */
+export function keepDerived(base: IndexedLog, cmp: Comparison, threadNo: number, d: DerivedThread): void {
+  if (cmp.reference) return;
+  const set = derivedSet(base, cmp);
+  if (!set.threads.has(threadNo))
+    set.threads.set(threadNo, new DerivedThread(d.length, d.positions, d.changed, d.changedKeys, d.changedFlags, d.idxSkip, d.sentinels, d.paired));
 }
 
 /** What an alignment worker is given of a thread's stream, to read it as the owning thread does (RuledLog.adopt). */
@@ -176,12 +202,8 @@ export class RuledLog {
   /** Take a thread's stream as another thread derived it (streamParts, after a structured clone). */
   adopt(threadNo: number, parts: StreamParts): void {
     if (this.cmp.reference) return;
-    this.set ??= derivedSet(this.base, this.cmp);
-    const d = parts.derived;
-    this.set.threads.set(threadNo, new DerivedThread(d.length, d.positions, d.changed, d.changedKeys, d.changedFlags, d.idxSkip, d.sentinels, d.paired));
-    let byThread = columnsOf.get(this.base);
-    if (!byThread) columnsOf.set(this.base, (byThread = new Map()));
-    byThread.set(`${threadNo}:${this.cmp.canonicalize}`, parts.columns);
+    keepDerived(this.base, this.cmp, threadNo, parts.derived);
+    keepColumns(this.base, threadNo, this.cmp.canonicalize, parts.columns);
   }
 
   threadByKey(tidKey: string): ThreadInfo | undefined {

@@ -1,5 +1,9 @@
-// Unsigned LEB128 varints of non-negative integers up to 2^53, into a
-// growable byte buffer: the search index's positions and integer columns.
+// The search index's integer columns: varints (store/varint.ts, the same
+// LEB128 and zigzag the index's blocks use) into a growable byte buffer, and
+// read back a column at a time.
+import { ByteReader, MAX_VARINT, putVarint, unzigzag } from '../store/varint';
+
+export { zigzag } from '../store/varint';
 
 export class ByteWriter {
   private buf: Uint8Array;
@@ -17,12 +21,8 @@ export class ByteWriter {
   }
 
   varint(v: number): void {
-    this.room(8);
-    while (v >= 0x80) {
-      this.buf[this.length++] = (v % 0x80) | 0x80;
-      v = Math.floor(v / 0x80);
-    }
-    this.buf[this.length++] = v;
+    this.room(MAX_VARINT);
+    this.length = putVarint(this.buf, this.length, v);
   }
 
   bytes(): Uint8Array {
@@ -30,28 +30,19 @@ export class ByteWriter {
   }
 }
 
-/** Zigzag: signed to unsigned, small magnitudes small (|v| up to 2^51). */
-export const zigzag = (v: number): number => (v >= 0 ? 2 * v : -2 * v - 1);
-const unzigzag = (z: number): number => (z % 2 === 0 ? z / 2 : -(z + 1) / 2);
+// Module-local: an imported binding is a getter call each time where the sources run unbundled (tsx).
+const fromZigzag = unzigzag;
 
-/** Reads `count` varints; throws when the bytes end first or are left over (a damaged column). */
+/** Reads `count` varints; throws when the bytes end first or are left over (a damaged column: IndexDamagedError). */
 export function readVarints(bytes: Uint8Array, count: number, out: Float64Array | Uint16Array | Uint32Array, delta: 'positions' | 'zigzag' | 'none'): void {
-  let at = 0;
+  const r = new ByteReader(bytes);
   let prev = 0;
   for (let k = 0; k < count; k++) {
-    let v = 0;
-    let mul = 1;
-    for (;;) {
-      if (at >= bytes.length) throw new RangeError('the column ends early');
-      const b = bytes[at++]!;
-      v += (b & 0x7f) * mul;
-      if (b < 0x80) break;
-      mul *= 0x80;
-    }
+    const v = r.varint();
     if (delta === 'positions') prev += v;
-    else if (delta === 'zigzag') prev += unzigzag(v);
+    else if (delta === 'zigzag') prev += fromZigzag(v);
     else prev = v;
     out[k] = prev;
   }
-  if (at !== bytes.length) throw new RangeError('the column has bytes left over');
+  if (r.at !== bytes.length) throw new RangeError('the column has bytes left over');
 }

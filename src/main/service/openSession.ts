@@ -7,6 +7,7 @@ import type { BookmarkView, Events, RecentEntry, SessionView } from '../../share
 import { comparisonOf } from '../diff/comparison';
 import { diffLogs, NoTidMapping, type DiffResult } from '../diff/diffLogs';
 import { IndexedLog } from '../diff/indexedLog';
+import { loadFieldData } from '../diff/fieldsLoader';
 import { RuledLog } from '../diff/ruledLog';
 import { REFERENCE_RULES } from '../rules/referenceRules';
 import type { RuleSet } from '../rules/ruleSet';
@@ -163,6 +164,13 @@ export async function recomputeUnder(
   const cn = canary.base.threads.map((t) => t.threadNo);
   const on = ours.base.threads.map((t) => t.threadNo);
   const total = canary.base.log.eventCount + ours.base.log.eventCount;
+  if (!cmp.reference) {
+    // Both indexes read, and their streams derived, at once in two workers (large logs; what is read is kept for later changes).
+    onProgress('deriving', 0, total);
+    const opts = ctx.opts.nativeBinding ? { nativeBinding: ctx.opts.nativeBinding } : {};
+    await Promise.all([canary.base, ours.base].map((b) => loadFieldData(b, cmp, ctx.dbPath, opts)));
+    if (signal.aborted) return false;
+  }
   await canary.prepare(cn, (done) => onProgress('deriving', done, total), signal);
   if (signal.aborted) return false;
   await ours.prepare(on, (done) => onProgress('deriving', canary.base.log.eventCount + done, total), signal);

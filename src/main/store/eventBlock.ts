@@ -5,7 +5,7 @@
 import { crc32 } from 'node:zlib';
 import { IndexDamagedError } from './db';
 import { eventColumns, FLAG_ALLOCATOR, KEY_WORDS, type EventBlock } from './eventColumns';
-import { decodeRecords } from './eventRecord';
+import { decodeKeyRecords, decodeRecords } from './eventRecord';
 
 export { FLAG_ALLOCATOR, FLAG_FORCE_EXACT, FLAG_IDX_INEXACT, KEY_WORDS, type EventBlock } from './eventColumns';
 
@@ -72,16 +72,56 @@ export class EventBlockBuilder {
   }
 }
 
-export function decodeBlock(blob: Uint8Array): EventBlock {
+/** The number of events a block's BLOB holds, once its header and checksum are found right. */
+function checkedCount(blob: Uint8Array): number {
   if (blob.byteLength < HEADER) throw new IndexDamagedError('an index block in an unknown format');
   const dv = new DataView(blob.buffer, blob.byteOffset, blob.byteLength);
   if (dv.getUint32(0, true) !== FORMAT) throw new IndexDamagedError('an index block in an unknown format');
   if (crc32(blob.subarray(HEADER)) !== dv.getUint32(8, true)) throw new IndexDamagedError('an index block whose checksum does not match');
   const n = dv.getUint32(4, true);
   if (n > BLOCK_SIZE) throw new IndexDamagedError('an index block of the wrong length');
+  return n;
+}
+
+export function decodeBlock(blob: Uint8Array): EventBlock {
+  const n = checkedCount(blob);
   const b = eventColumns(n, n);
   decodeRecords(blob, HEADER, blob.byteLength, n, b);
   return b;
+}
+
+/** A thread's columns as a comparison reads them, filled block by block (decodeBlockKeys). */
+export interface KeyColumns {
+  /** KEY_WORDS words an event: the effective key (effectiveKeys). */
+  keys: Uint32Array;
+  flags: Uint8Array;
+  idx: Float64Array;
+}
+
+const scratchMasked = new Uint32Array(KEY_WORDS * BLOCK_SIZE);
+const scratchOrdinal = new Int32Array(BLOCK_SIZE);
+
+/**
+ * Decode a block's keys (as effectiveKeys makes them), flags (those in
+ * `keep`) and tid_event_idx into a thread's columns at event `to`, without the
+ * columns nobody comparing reads (offsets, lengths, lines): what a rule change
+ * reads of every block. The number of events decoded.
+ */
+export function decodeBlockKeys(blob: Uint8Array, canonicalize: boolean, keep: number, into: KeyColumns, to: number): number {
+  const n = checkedCount(blob);
+  if (to + n > into.idx.length) throw new IndexDamagedError('an index block past the end of its thread');
+  if (!canonicalize) {
+    decodeKeyRecords(blob, HEADER, blob.byteLength, n, to, keep, into.keys, into.flags, into.idx, null, null);
+    return n;
+  }
+  // An allocator return's ordinal is written (a varint: never negative), any other event's left at -1.
+  scratchOrdinal.fill(-1, 0, n);
+  decodeKeyRecords(blob, HEADER, blob.byteLength, n, to, keep, into.keys, into.flags, into.idx, scratchMasked, scratchOrdinal);
+  for (let i = 0; i < n; i++) {
+    const o = scratchOrdinal[i]!;
+    if (o >= 0) canonicalKey(scratchMasked, KEY_WORDS * i, o, into.keys, KEY_WORDS * (to + i));
+  }
+  return n;
 }
 
 function fmix(h: number): number {

@@ -22,6 +22,11 @@ import { ByteReader, MAX_VARINT, putVarint, unzigzag, zigzag } from './varint';
 
 const SEQ_IDX = 32;
 const FLAG_BITS = 31;
+// Module-local copies of what the decoding loops read per event: an imported binding is a getter
+// call each time where the sources run unbundled (tsx: the benchmark, the tests).
+const WORDS = KEY_WORDS;
+const ALLOCATOR = FLAG_ALLOCATOR;
+const fromZigzag = unzigzag;
 
 /** Bytes an event's record takes at most. */
 export const MAX_EVENT_RECORD = 1 + 32 + 4 * MAX_VARINT + 8;
@@ -54,7 +59,7 @@ function putKey(out: Uint8Array, at: number, key: Uint32Array, from: number): nu
 }
 
 function getKey(b: Uint8Array, at: number, key: Uint32Array, to: number): void {
-  for (let w = 0; w < KEY_WORDS; w++, at += 4) key[to + w] = (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+  for (let w = 0; w < WORDS; w++, at += 4) key[to + w] = (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
 }
 
 /** Write one event's record at `at` (room for MAX_EVENT_RECORD bytes); the position after it. */
@@ -102,19 +107,19 @@ export function decodeRecords(bytes: Uint8Array, start: number, end: number, cou
   for (let i = 0; i < count; i++) {
     const head = r.byte();
     const flags = head & FLAG_BITS;
-    const k = KEY_WORDS * i;
+    const k = WORDS * i;
     getKey(bytes, r.skip(16), into.keyRaw, k);
-    if (flags & FLAG_ALLOCATOR) {
+    if (flags & ALLOCATOR) {
       getKey(bytes, r.skip(16), into.keyMasked, k);
       into.ordinal[i] = r.varint();
     } else {
-      for (let w = 0; w < KEY_WORDS; w++) into.keyMasked[k + w] = into.keyRaw[k + w]!;
+      for (let w = 0; w < WORDS; w++) into.keyMasked[k + w] = into.keyRaw[k + w]!;
       into.ordinal[i] = -1;
     }
-    offset += unzigzag(r.varint());
+    offset += fromZigzag(r.varint());
     into.offset[i] = offset;
     into.length[i] = r.varint();
-    line += unzigzag(r.varint());
+    line += fromZigzag(r.varint());
     into.line[i] = line;
     if (head & SEQ_IDX) idx += 1;
     else {
@@ -124,6 +129,55 @@ export function decodeRecords(bytes: Uint8Array, start: number, end: number, cou
     }
     into.idx[i] = idx;
     into.flags[i] = flags;
+  }
+  if (r.at !== end) throw new IndexDamagedError('an index block of the wrong length');
+}
+
+/**
+ * What a comparison reads of `count` records, decoded straight into a
+ * thread's columns at event `to`: each key (keyRaw), its flags less those not
+ * in `keep`, and tid_event_idx. An allocator return's masked key and ordinal
+ * go to `masked` and `ordinal` at the event's place in the block (for the
+ * canonical key), when given; the other fields are stepped over.
+ */
+export function decodeKeyRecords(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  count: number,
+  to: number,
+  keep: number,
+  keys: Uint32Array,
+  flagsOut: Uint8Array,
+  idxOut: Float64Array,
+  masked: Uint32Array | null,
+  ordinal: Int32Array | null,
+): void {
+  const r = new ByteReader(bytes, start, end);
+  let idx = NaN;
+  for (let i = 0; i < count; i++) {
+    const head = r.byte();
+    const flags = head & FLAG_BITS;
+    getKey(bytes, r.skip(16), keys, WORDS * (to + i));
+    if (flags & ALLOCATOR) {
+      const at = r.skip(16);
+      const o = r.varint();
+      if (masked && ordinal) {
+        getKey(bytes, at, masked, WORDS * i);
+        ordinal[i] = o;
+      }
+    }
+    r.varint(); // offset
+    r.varint(); // length
+    r.varint(); // line
+    if (head & SEQ_IDX) idx += 1;
+    else {
+      const at = r.skip(8);
+      for (let j = 0; j < 8; j++) f64Bytes[j] = bytes[at + j]!;
+      idx = f64[0]!;
+    }
+    idxOut[to + i] = idx;
+    flagsOut[to + i] = flags & keep;
   }
   if (r.at !== end) throw new IndexDamagedError('an index block of the wrong length');
 }

@@ -191,7 +191,8 @@ export interface FieldDictionary {
   kinds: string[];
 }
 
-export function readFieldDictionary(db: Db, logId: number): FieldDictionary {
+/** `shared`: in shared memory, for a worker that reads it and hands it over while it still uses it (diff/fieldsWorker.ts). */
+export function readFieldDictionary(db: Db, logId: number, shared = false): FieldDictionary {
   const names = db.prepare('SELECT keys, kinds FROM field_names WHERE log_id = ?').get(logId) as { keys: string; kinds: string } | undefined;
   if (!names) throw new IndexDamagedError(`the index has no field names of log ${logId}`);
   const rows = db.prepare('SELECT entry_start, child_start, entries, children FROM field_dict WHERE log_id = ? ORDER BY chunk_no').all(logId) as {
@@ -208,8 +209,9 @@ export function readFieldDictionary(db: Db, logId: number): FieldDictionary {
     e += size.entries;
     c += size.children;
   }
-  const entries = new Uint32Array(ENTRY_WORDS * e);
-  const children = new Uint32Array(c);
+  const words = (n: number): Uint32Array => (shared ? new Uint32Array(new SharedArrayBuffer(4 * n)) : new Uint32Array(n));
+  const entries = words(ENTRY_WORDS * e);
+  const children = words(c);
   for (const r of rows) unpackDictChunk(r.entries, r.children, r.entry_start, r.child_start, entries, children);
   return { entries, children, keys: JSON.parse(names.keys) as string[], kinds: JSON.parse(names.kinds) as string[] };
 }

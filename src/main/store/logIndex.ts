@@ -1,7 +1,7 @@
 // Read queries on the per-log event index (tables logs, threads, blocks), and
 // the rows they return. What writes an index lives in logWriter.ts.
 import { cached, IndexDamagedError, type Db } from './db';
-import { decodeBlock, type EventBlock } from './eventBlock';
+import { BLOCK_SIZE, decodeBlock, decodeBlockKeys, type EventBlock, type KeyColumns } from './eventBlock';
 import { readBackCopyReady } from './readBackCopies';
 
 /** A log kept compressed, as its first bytes say (ingest/logBytes.ts); null: a plain log. */
@@ -172,6 +172,23 @@ export function readBlock(db: Db, logId: number, threadNo: number, blockNo: numb
     { data: Buffer } | undefined;
   if (!r) throw new IndexDamagedError(`the index has no block ${blockNo} of thread ${threadNo} in log ${logId}`);
   return decodeBlock(r.data);
+}
+
+/**
+ * Every block of a thread of `eventCount` events, decoded into columns of that
+ * size as a comparison reads them (decodeBlockKeys): keys canonicalized as
+ * asked, the flags in `keep`, tid_event_idx. One query for the thread.
+ */
+export function readThreadKeys(db: Db, logId: number, threadNo: number, eventCount: number, canonicalize: boolean, keep: number, into: KeyColumns): void {
+  const rows = cached(db, 'SELECT block_no, data FROM blocks WHERE log_id = ? AND thread_no = ? ORDER BY block_no').raw().iterate(logId, threadNo) as Iterable<
+    [number, Buffer]
+  >;
+  let to = 0;
+  for (const [blockNo, data] of rows) {
+    if (blockNo * BLOCK_SIZE !== to) throw new IndexDamagedError(`the index has no block ${to / BLOCK_SIZE} of thread ${threadNo} in log ${logId}`);
+    to += decodeBlockKeys(data, canonicalize, keep, into, to);
+  }
+  if (to !== eventCount) throw new IndexDamagedError(`the index has no block ${Math.floor(to / BLOCK_SIZE)} of thread ${threadNo} in log ${logId}`);
 }
 
 /** The chunk rows (keyChunks.ts) of blocks [fromBlock, toBlock] of a thread, in block order. */
