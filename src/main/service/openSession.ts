@@ -102,7 +102,7 @@ const EVENTS_PER_TURN = 32 * 1024;
  * streams are kept, there is nothing to do. `onProgress` hears events done of
  * both logs' total. False when aborted (what was derived stays kept).
  */
-export async function deriveStreams(
+async function deriveStreams(
   canary: RuledLog,
   ours: RuledLog,
   onProgress: ((done: number, total: number) => void) | undefined,
