@@ -136,6 +136,9 @@ describe('deriving under rules, stepwise', () => {
         return s;
       });
       expect(order).toEqual(['app/info', 'session/open']);
+      // Every thread of both logs is derived by the open: a change of mapping later has nothing left to derive in one go.
+      const live = w.sessions.get(opened.id)!;
+      for (const log of [live.canary, live.ours]) expect(log.base.threads.filter((t) => !log.isDerived(t.threadNo))).toEqual([]);
       expect(opened.rules.differences).toEqual(ruled.rules.differences);
       expect(summary(opened)).toEqual(summary(ruled));
       const old = oldWay(w, opened);
