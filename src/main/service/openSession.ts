@@ -97,10 +97,12 @@ const EVENTS_PER_TURN = 32 * 1024;
 /**
  * Derive both logs' streams under their comparison now, from the index, a few
  * blocks at a time with a turn of the host between (it answers other requests
- * meanwhile), rather than all at once on first use inside the summary. Threads
- * derived before are skipped: under the reference's rules, or rules whose
- * streams are kept, there is nothing to do. `onProgress` hears events done of
- * both logs' total. False when aborted (what was derived stays kept).
+ * meanwhile), rather than all at once on first use inside the summary; and
+ * read the index's key columns they lie over (RuledLog.streamParts), thread by
+ * thread, which the summary's first look at a thread would otherwise read in
+ * one go. What was done before is kept: under the reference's rules, or rules
+ * whose streams are kept, there is nothing to do. `onProgress` hears events
+ * done of both logs' total. False when aborted (what was derived stays kept).
  */
 async function deriveStreams(
   canary: RuledLog,
@@ -113,7 +115,7 @@ async function deriveStreams(
   const total = count(canary) + count(ours);
   let done = 0;
   for (const log of [canary, ours]) {
-    // Small threads together, a big one alone: a turn of the host after each batch that derived something.
+    // Small threads together, a big one alone, a turn of the host after each batch.
     const batches: { threadNos: number[]; events: number }[] = [];
     for (const t of log.base.threads) {
       const last = batches.at(-1);
@@ -123,15 +125,12 @@ async function deriveStreams(
       } else batches.push({ threadNos: [t.threadNo], events: t.eventCount });
     }
     for (const b of batches) {
-      if (b.threadNos.every((n) => log.isDerived(n))) {
-        done += b.events;
-        continue;
-      }
       const from = done;
-      await log.prepare(b.threadNos, (n) => onProgress?.(from + n, total), signal);
+      if (!b.threadNos.every((n) => log.isDerived(n))) await log.prepare(b.threadNos, (n) => onProgress?.(from + n, total), signal);
+      if (signal?.aborted) return false;
+      for (const n of b.threadNos) log.streamParts(n);
       done += b.events;
       onProgress?.(done, total);
-      if (signal?.aborted) return false;
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (signal?.aborted) return false;
     }
@@ -166,26 +165,34 @@ export async function recompute(ctx: RecomputeContext, s: OpenSession, change: S
   const cmp = same ? s.canary.cmp : comparisonOf(canonicalize, change.rules ?? s.rules);
   const canary = same ? s.canary : new RuledLog(s.canary.base, cmp);
   const ours = same ? s.ours : new RuledLog(s.ours.base, cmp);
-  // A cancel heard before (or while deriving) leaves the session as it was, even when there was nothing to derive.
-  if (!(await deriveStreams(canary, ours, job.onDeriving, job.signal)) || job.signal?.aborted) throw new IngestCancelled();
-  const result = computeDiff({ canary, ours, tidPairs });
-  const started = Date.now();
-  const aligned = await alignPairs(
-    result.pairs.map((p) => sides(p, canary, ours)),
-    ctx.dbPath,
-    {
-      ...(job.signal ? { signal: job.signal } : {}),
-      ...(ctx.opts.nativeBinding ? { nativeBinding: ctx.opts.nativeBinding } : {}),
-      onProgress: (p) => {
-        ctx.emit('align/progress', { jobId: job.jobId, sessionId: job.jobId === null ? s.id : null, ...p, elapsedMs: Date.now() - started });
-        job.onProgress?.(p.pairsDone, p.pairsTotal);
+  // What the session would sign in the background is about to be replaced: not meanwhile (it would hold up every step here).
+  s.triage.suspend();
+  let taken = false;
+  try {
+    // A cancel heard before (or while deriving) leaves the session as it was, even when there was nothing to derive.
+    if (!(await deriveStreams(canary, ours, job.onDeriving, job.signal)) || job.signal?.aborted) throw new IngestCancelled();
+    const result = computeDiff({ canary, ours, tidPairs });
+    const started = Date.now();
+    const aligned = await alignPairs(
+      result.pairs.map((p) => sides(p, canary, ours)),
+      ctx.dbPath,
+      {
+        ...(job.signal ? { signal: job.signal } : {}),
+        ...(ctx.opts.nativeBinding ? { nativeBinding: ctx.opts.nativeBinding } : {}),
+        onProgress: (p) => {
+          ctx.emit('align/progress', { jobId: job.jobId, sessionId: job.jobId === null ? s.id : null, ...p, elapsedMs: Date.now() - started });
+          job.onProgress?.(p.pairsDone, p.pairsTotal);
+        },
       },
-    },
-  );
-  const alignments = new Map<string, PairAlignment>();
-  result.pairs.forEach((p, i) => alignments.set(p.canaryThread.tidKey, new PairAlignment(aligned[i]!, p.canaryTotal, p.oursTotal)));
-  Object.assign(s, { canary, ours, canonicalize, rules: cmp.rules, tidPairs, result, alignments });
-  s.triage.reset();
+    );
+    const alignments = new Map<string, PairAlignment>();
+    result.pairs.forEach((p, i) => alignments.set(p.canaryThread.tidKey, new PairAlignment(aligned[i]!, p.canaryTotal, p.oursTotal)));
+    Object.assign(s, { canary, ours, canonicalize, rules: cmp.rules, tidPairs, result, alignments });
+    taken = true;
+  } finally {
+    if (taken) s.triage.reset();
+    else s.triage.resume();
+  }
 }
 
 /** Run a change of the session's mapping or settings after the ones under way: each reads what the one before left. */
