@@ -3,7 +3,7 @@
 // opening a session saved with rules, and the allocator switch under them.
 // Meanwhile the host answers other requests (checked by the order answers
 // arrive in, not by timing), and what it computes is what deriving all at
-// once inside the summary gives.
+// once inside the summary gives; the session's background signing waits.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -189,6 +189,27 @@ describe('deriving under rules, stepwise', () => {
       const old = oldWay(w, off);
       expect(summary(off)).toEqual(old.summary);
       expect(await servedHunks(w, off)).toEqual(old.hunks);
+    } finally {
+      w.close();
+    }
+  });
+
+  it('signs no pair in the background while the session is recomputed (its signatures are about to be replaced), and signs the new ones after', async () => {
+    const w = workbench();
+    try {
+      // Opened, its pairs not signed yet: the signing would run in the turns the switch takes.
+      const s = await call(w, 'session/open', { jobId: 'open', canaryPath: canary, oursPath: ours });
+      const live = w.sessions.get(s.id)!;
+      const signed: number[] = [];
+      const off = w.onEvent((e, p) => {
+        if (e === 'rules/progress' && (p as Events['rules/progress']).jobId === 'sw') signed.push(live.triage.signatures.size);
+      });
+      const after = await call(w, 'session/canonicalize', { sessionId: s.id, canonicalize: !s.canonicalize, jobId: 'sw' });
+      off();
+      expect(signed.length).toBeGreaterThan(2);
+      expect(new Set(signed).size).toBe(1);
+      const hunks = await call(w, 'diff/hunks', { sessionId: s.id, pairKey: after.pairs.find((p) => p.alignment.hunks > 0)!.key, from: 0, count: 1 });
+      expect(hunks.hunks[0]?.signature.id).toBeTruthy();
     } finally {
       w.close();
     }
