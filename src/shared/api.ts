@@ -502,6 +502,7 @@ interface RequestResults {
   'map/apply-proposal': MapChange;
   /** Undo the last change to the mapping (pair, unpair, reset, apply). */
   'map/undo': MapChange;
+  /** Allocator canonicalization on or off: the summary and alignments recomputed (under rules, the keys derived again first). With a jobId: progress 'rules/progress' with it, cancel: 'session/cancel'. */
   'session/canonicalize': SessionView;
   /** Compare under other rules: keys derived from the index (no log read again), summary and alignments recomputed. Progress: 'rules/progress' with this jobId; cancel: 'session/cancel'. */
   'session/rules': SessionView;

@@ -55,7 +55,7 @@ export const REQUEST_SCHEMAS = {
   'map/propose': obj({ sessionId }),
   'map/apply-proposal': obj({ sessionId }),
   'map/undo': obj({ sessionId }),
-  'session/canonicalize': obj({ sessionId, canonicalize: bool }),
+  'session/canonicalize': obj({ sessionId, canonicalize: bool, jobId: optional(id) }),
   'session/rules': obj({ sessionId, jobId: id, rules: RULES_DATA }),
   'bookmark/add': obj({ sessionId, pairKey, view, row: int(0), title: str({ max: 1000 }), note: str({ max: 1_000_000 }), atDivergence: optional(bool) }),
   'bookmark/update': obj({ sessionId, bookmarkId: id, title: str({ max: 1000 }), note: str({ max: 1_000_000 }) }),

@@ -77,11 +77,11 @@ function computeDiff(s: Pick<OpenSession, 'canary' | 'ours' | 'tidPairs'>): Diff
   }
 }
 
-/** What recomputing a session needs of the workbench: where the index is, and the progress channel. */
+/** What recomputing a session needs of the workbench: where the index is, and the progress channels. */
 export interface RecomputeContext {
   readonly dbPath: string;
   readonly opts: { readonly nativeBinding?: string };
-  emit<E extends 'align/progress'>(event: E, payload: Events[E]): void;
+  emit<E extends 'align/progress' | 'rules/progress'>(event: E, payload: Events[E]): void;
 }
 
 /** A change of mapping or setting to recompute the session for (what is absent stays). */
@@ -92,20 +92,80 @@ export interface SessionChange {
   rules?: RuleSet;
 }
 
+/** Events derived between two turns of the host when a log's threads are small (RuledLog.prepare takes its turns inside a thread only). */
+const EVENTS_PER_TURN = 32 * 1024;
+
+/**
+ * Derive both logs' streams under their comparison now, from the index, a few
+ * blocks at a time with a turn of the host between (it answers other requests
+ * meanwhile), rather than all at once on first use inside the summary; and
+ * read the index's key columns they lie over (RuledLog.streamParts), thread by
+ * thread, which the summary's first look at a thread would otherwise read in
+ * one go. What was done before is kept: under the reference's rules, or rules
+ * whose streams are kept, there is nothing to do. `onProgress` hears events
+ * done of both logs' total. False when aborted (what was derived stays kept).
+ * Large logs are first read, and derived, in a worker each (diff/fieldsLoader.ts).
+ */
+async function deriveStreams(
+  ctx: RecomputeContext,
+  canary: RuledLog,
+  ours: RuledLog,
+  onProgress: ((done: number, total: number) => void) | undefined,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  if (canary.cmp.reference && ours.cmp.reference) return true;
+  const count = (log: RuledLog): number => log.base.threads.reduce((a, t) => a + t.eventCount, 0);
+  const total = count(canary) + count(ours);
+  // Large logs not read before: both indexes read, and their streams derived, at once in two workers (what is read is kept for later changes).
+  onProgress?.(0, total);
+  const opts = ctx.opts.nativeBinding ? { nativeBinding: ctx.opts.nativeBinding } : {};
+  await Promise.all([canary, ours].map((log) => loadFieldData(log.base, log.cmp, ctx.dbPath, opts)));
+  if (signal?.aborted) return false;
+  let done = 0;
+  for (const log of [canary, ours]) {
+    // Small threads together, a big one alone, a turn of the host after each batch.
+    const batches: { threadNos: number[]; events: number }[] = [];
+    for (const t of log.base.threads) {
+      const last = batches.at(-1);
+      if (last && last.events + t.eventCount <= EVENTS_PER_TURN) {
+        last.threadNos.push(t.threadNo);
+        last.events += t.eventCount;
+      } else batches.push({ threadNos: [t.threadNo], events: t.eventCount });
+    }
+    for (const b of batches) {
+      const from = done;
+      if (!b.threadNos.every((n) => log.isDerived(n))) await log.prepare(b.threadNos, (n) => onProgress?.(from + n, total), signal);
+      if (signal?.aborted) return false;
+      for (const n of b.threadNos) log.streamParts(n);
+      done += b.events;
+      onProgress?.(done, total);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (signal?.aborted) return false;
+    }
+  }
+  return true;
+}
+
+/** What a recompute reports to and is stopped by: the open's job id (null: a change of an open session), its abort, and progress of each phase. */
+export interface RecomputeJob {
+  jobId: string | null;
+  signal?: AbortSignal;
+  /** Events whose keys are derived under the rules, of both logs' total (only when there is something to derive). */
+  onDeriving?: (done: number, total: number) => void;
+  onProgress?: (pairsDone: number, pairsTotal: number) => void;
+}
+
 /**
  * The session's summary and every pair's alignment for its mapping and
- * settings with `change` applied. Alignments are kept in the index: a pair the
- * change did not touch is read back; the others are aligned in a worker, with
- * 'align/progress', while the host answers other requests. The session takes
- * the change all at once when everything is ready: a request answered
- * meanwhile sees the session as it was.
+ * settings with `change` applied. Under rules that are not the reference's,
+ * each thread's keys are derived first, stepwise (deriveStreams). Alignments
+ * are kept in the index: a pair the change did not touch is read back; the
+ * others are aligned in a worker, with 'align/progress', while the host
+ * answers other requests. The session takes the change all at once when
+ * everything is ready: a request answered meanwhile sees the session as it
+ * was; an abort (IngestCancelled) leaves it so.
  */
-export async function recompute(
-  ctx: RecomputeContext,
-  s: OpenSession,
-  change: SessionChange = {},
-  job: { jobId: string | null; signal?: AbortSignal; onProgress?: (pairsDone: number, pairsTotal: number) => void } = { jobId: null },
-): Promise<void> {
+export async function recompute(ctx: RecomputeContext, s: OpenSession, change: SessionChange = {}, job: RecomputeJob = { jobId: null }): Promise<void> {
   const canonicalize = change.canonicalize ?? s.canonicalize;
   const tidPairs = change.tidPairs !== undefined ? change.tidPairs : s.tidPairs;
   // Another allocator setting or other rules: both logs as the new comparison sees them (keys derived once per rule set and kept).
@@ -113,24 +173,34 @@ export async function recompute(
   const cmp = same ? s.canary.cmp : comparisonOf(canonicalize, change.rules ?? s.rules);
   const canary = same ? s.canary : new RuledLog(s.canary.base, cmp);
   const ours = same ? s.ours : new RuledLog(s.ours.base, cmp);
-  const result = computeDiff({ canary, ours, tidPairs });
-  const started = Date.now();
-  const aligned = await alignPairs(
-    result.pairs.map((p) => sides(p, canary, ours)),
-    ctx.dbPath,
-    {
-      ...(job.signal ? { signal: job.signal } : {}),
-      ...(ctx.opts.nativeBinding ? { nativeBinding: ctx.opts.nativeBinding } : {}),
-      onProgress: (p) => {
-        ctx.emit('align/progress', { jobId: job.jobId, sessionId: job.jobId === null ? s.id : null, ...p, elapsedMs: Date.now() - started });
-        job.onProgress?.(p.pairsDone, p.pairsTotal);
+  // What the session would sign in the background is about to be replaced: not meanwhile (it would hold up every step here).
+  s.triage.suspend();
+  let taken = false;
+  try {
+    // A cancel heard before (or while deriving) leaves the session as it was, even when there was nothing to derive.
+    if (!(await deriveStreams(ctx, canary, ours, job.onDeriving, job.signal)) || job.signal?.aborted) throw new IngestCancelled();
+    const result = computeDiff({ canary, ours, tidPairs });
+    const started = Date.now();
+    const aligned = await alignPairs(
+      result.pairs.map((p) => sides(p, canary, ours)),
+      ctx.dbPath,
+      {
+        ...(job.signal ? { signal: job.signal } : {}),
+        ...(ctx.opts.nativeBinding ? { nativeBinding: ctx.opts.nativeBinding } : {}),
+        onProgress: (p) => {
+          ctx.emit('align/progress', { jobId: job.jobId, sessionId: job.jobId === null ? s.id : null, ...p, elapsedMs: Date.now() - started });
+          job.onProgress?.(p.pairsDone, p.pairsTotal);
+        },
       },
-    },
-  );
-  const alignments = new Map<string, PairAlignment>();
-  result.pairs.forEach((p, i) => alignments.set(p.canaryThread.tidKey, new PairAlignment(aligned[i]!, p.canaryTotal, p.oursTotal)));
-  Object.assign(s, { canary, ours, canonicalize, rules: cmp.rules, tidPairs, result, alignments });
-  s.triage.reset();
+    );
+    const alignments = new Map<string, PairAlignment>();
+    result.pairs.forEach((p, i) => alignments.set(p.canaryThread.tidKey, new PairAlignment(aligned[i]!, p.canaryTotal, p.oursTotal)));
+    Object.assign(s, { canary, ours, canonicalize, rules: cmp.rules, tidPairs, result, alignments });
+    taken = true;
+  } finally {
+    if (taken) s.triage.reset();
+    else s.triage.resume();
+  }
 }
 
 /** Run a change of the session's mapping or settings after the ones under way: each reads what the one before left. */
@@ -158,25 +228,18 @@ export async function recomputeUnder(
   onProgress: (phase: 'deriving' | 'aligning', done: number, total: number) => void,
   signal: AbortSignal,
 ): Promise<boolean> {
-  const cmp = comparisonOf(canonicalize, rules);
-  const canary = new RuledLog(s.canary.base, cmp);
-  const ours = new RuledLog(s.ours.base, cmp);
-  const cn = canary.base.threads.map((t) => t.threadNo);
-  const on = ours.base.threads.map((t) => t.threadNo);
-  const total = canary.base.log.eventCount + ours.base.log.eventCount;
-  if (!cmp.reference) {
-    // Both indexes read, and their streams derived, at once in two workers (large logs; what is read is kept for later changes).
-    onProgress('deriving', 0, total);
-    const opts = ctx.opts.nativeBinding ? { nativeBinding: ctx.opts.nativeBinding } : {};
-    await Promise.all([canary.base, ours.base].map((b) => loadFieldData(b, cmp, ctx.dbPath, opts)));
-    if (signal.aborted) return false;
-  }
-  await canary.prepare(cn, (done) => onProgress('deriving', done, total), signal);
-  if (signal.aborted) return false;
-  await ours.prepare(on, (done) => onProgress('deriving', canary.base.log.eventCount + done, total), signal);
-  if (signal.aborted) return false;
   try {
-    await recompute(ctx, s, { canonicalize, rules: cmp.rules }, { jobId: null, signal, onProgress: (done, n) => onProgress('aligning', done, n) });
+    await recompute(
+      ctx,
+      s,
+      { canonicalize, rules },
+      {
+        jobId: null,
+        signal,
+        onDeriving: (done, total) => onProgress('deriving', done, total),
+        onProgress: (done, n) => onProgress('aligning', done, n),
+      },
+    );
   } catch (e) {
     if (e instanceof IngestCancelled) return false;
     throw e;
@@ -404,7 +467,7 @@ export interface OpenContext extends RecomputeContext {
   readonly sessions: Map<string, OpenSession>;
   readonly jobs: Map<string, AbortController>;
   readonly cancelledEarly: Map<string, number>;
-  emit<E extends 'ingest/progress' | 'sessions/recent' | 'align/progress'>(event: E, payload: Events[E]): void;
+  emit<E extends 'ingest/progress' | 'sessions/recent' | 'align/progress' | 'rules/progress'>(event: E, payload: Events[E]): void;
 }
 
 /** The session's settings to restore (a saved session, a session file), or none for a new one. */
@@ -432,10 +495,7 @@ function shortName(p: string): string {
  * the session's settings; the session is kept open and saved.
  */
 export async function openLogs(ctx: OpenContext, jobId: string, canaryPath: string, oursPath: string, saved: SavedSettings): Promise<OpenSession> {
-  if (ctx.jobs.has(jobId)) throw new JobConflict(jobId);
-  if (ctx.cancelledEarly.delete(jobId)) throw new IngestCancelled();
-  const abort = new AbortController();
-  ctx.jobs.set(jobId, abort);
+  const job = startJob(ctx, jobId);
   try {
     const pair = await ingestPair(
       ctx.db,
@@ -443,13 +503,13 @@ export async function openLogs(ctx: OpenContext, jobId: string, canaryPath: stri
       { path: canaryPath, label: canaryPath },
       { path: oursPath, label: oursPath },
       {
-        signal: abort.signal,
+        signal: job.signal,
         workerThreshold: 0, // always off the thread that answers requests
         acceptTruncated: saved.acceptTruncated ?? false,
         onProgress: (side, { reused, ...p }) => ctx.emit('ingest/progress', { jobId, side, phase: reused ? 'reused' : 'indexing', ...p }),
       },
     );
-    if (abort.signal.aborted) throw new IngestCancelled();
+    if (job.signal.aborted) throw new IngestCancelled();
     for (const [side, log] of [
       ['canary', pair.canary],
       ['ours', pair.ours],
@@ -489,7 +549,13 @@ export async function openLogs(ctx: OpenContext, jobId: string, canaryPath: stri
       }
     }
     s.logNotes.push(...cutNotices(s));
-    await recompute(ctx, s, {}, { jobId, signal: abort.signal });
+    // Under rules that are not the reference's, the keys are derived first with 'rules/progress' under the open's job id.
+    await recompute(
+      ctx,
+      s,
+      {},
+      { jobId, signal: job.signal, onDeriving: (done, total) => ctx.emit('rules/progress', { jobId, phase: 'deriving', done, total }) },
+    );
     // The same session open before (opened again) answered requests until now.
     const previous = ctx.sessions.get(id);
     if (previous) closeSession(previous);
@@ -499,8 +565,21 @@ export async function openLogs(ctx: OpenContext, jobId: string, canaryPath: stri
     ctx.emit('sessions/recent', { recent: recentEntries(ctx.sessionsDb) });
     return s;
   } finally {
-    ctx.jobs.delete(jobId);
+    job.end();
   }
+}
+
+/**
+ * Run long work under the client's job id: 'session/cancel' aborts `signal`;
+ * a cancel that overtook the request on its way is honoured (IngestCancelled).
+ * `end` forgets the job.
+ */
+export function startJob(ctx: Pick<OpenContext, 'jobs' | 'cancelledEarly'>, jobId: string): { signal: AbortSignal; end: () => void } {
+  if (ctx.jobs.has(jobId)) throw new JobConflict(jobId);
+  if (ctx.cancelledEarly.delete(jobId)) throw new IngestCancelled();
+  const abort = new AbortController();
+  ctx.jobs.set(jobId, abort);
+  return { signal: abort.signal, end: () => ctx.jobs.delete(jobId) };
 }
 
 /** An open under a job id that is already running. */

@@ -58,6 +58,21 @@ export class SessionTriage {
     this.signInBackground();
   }
 
+  /**
+   * Stop signing in the background while the session is recomputed (what it
+   * would sign is about to be replaced; the recompute's own steps should not
+   * wait behind it). What was signed stays, for the requests answered
+   * meanwhile; `resume` carries on if the recompute does not take.
+   */
+  suspend(): void {
+    this.generation++;
+  }
+
+  resume(): void {
+    this.generation++;
+    this.signInBackground();
+  }
+
   choose(choice: StoredBaseline | null): void {
     this.choice = choice;
     this.loaded = null;

@@ -1,7 +1,8 @@
 // One 'session/open' in flight: its client-made job id, and the latest
 // 'ingest/progress' of each log, from which the bars derive rate and time left,
-// then the 'align/progress' of the pairs the index had no alignment for.
-import type { AlignProgressEvent, IngestProgressEvent, Side } from '../../shared/api';
+// then, under a session's own rules, the 'rules/progress' of the keys derived
+// from the index, then the 'align/progress' of the pairs the index had no alignment for.
+import type { AlignProgressEvent, IngestProgressEvent, RulesProgressEvent, Side } from '../../shared/api';
 import { backend } from './backend';
 
 export interface SideProgress {
@@ -66,6 +67,9 @@ export class IngestJob {
   /** The alignment of the pairs the index keeps none for (null: none to align, or not started). */
   align = $state.raw<AlignProgressEvent | null>(null);
   private readonly offAlign: () => void;
+  /** Each event's key derived under the session's rules (null: the reference's rules, nothing to derive). */
+  deriving = $state.raw<RulesProgressEvent | null>(null);
+  private readonly offDeriving: () => void;
 
   constructor(
     readonly canaryPath: string,
@@ -81,6 +85,9 @@ export class IngestJob {
     });
     this.offAlign = backend.on('align/progress', (p) => {
       if (p.jobId === this.id) this.align = p;
+    });
+    this.offDeriving = backend.on('rules/progress', (p) => {
+      if (p.jobId === this.id) this.deriving = p;
     });
   }
 
@@ -100,5 +107,6 @@ export class IngestJob {
     this.settled = true;
     this.off();
     this.offAlign();
+    this.offDeriving();
   }
 }

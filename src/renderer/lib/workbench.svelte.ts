@@ -2,7 +2,7 @@
 // view, an ingest in progress, the per-thread summary, and the context viewer
 // of one pair. Every failure arrives as data and lands on a screen the user
 // can act from; nothing here throws at the views.
-import type { ApiError, AppInfo, BookmarkView, LogCheck, PairView, SessionView, ViewMode } from '../../shared/api';
+import type { ApiError, AppInfo, BookmarkView, LogCheck, PairView, RulesProgressEvent, SessionView, ViewMode } from '../../shared/api';
 import { backend } from './backend';
 import { baseName, formatBytes } from './format';
 import { IngestJob } from './ingestJob.svelte';
@@ -48,6 +48,8 @@ export class WorkbenchState {
   locate = $state.raw<LocateRequest | null>(null);
   /** A request that changes the session's settings is on its way. */
   settingsBusy = $state(false);
+  /** The allocator switch's recompute under way: keys derived under the session's rules, then pairs aligned (null: none, or not heard of yet). */
+  switchProgress = $state.raw<RulesProgressEvent | null>(null);
   /** The browser host stopped answering (its transport says so): the page says it over everything. */
   hostGone = $state(false);
   /** A log of the open session is not what was indexed any more: nothing of it is shown until it is indexed again. */
@@ -316,7 +318,13 @@ export class WorkbenchState {
     const s = this.session;
     if (!s || this.settingsBusy || s.canonicalize === on) return;
     this.settingsBusy = true;
-    const r = await backend.request('session/canonicalize', { sessionId: s.id, canonicalize: on });
+    const jobId = `allocators-${Date.now()}-${Math.random().toString(36).slice(2, 8)}`;
+    const off = backend.on('rules/progress', (p) => {
+      if (p.jobId === jobId) this.switchProgress = p;
+    });
+    const r = await backend.request('session/canonicalize', { sessionId: s.id, canonicalize: on, jobId });
+    off();
+    this.switchProgress = null;
     this.settingsBusy = false;
     if (!r.ok) return this.say({ tone: 'warn', text: `Could not change allocator canonicalization: ${r.error.message}` });
     this.applySession(r.value);

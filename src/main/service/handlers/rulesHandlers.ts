@@ -3,9 +3,8 @@
 // with the session.
 import { fromRulesData } from '../../rules/rulesData';
 import { RulesError } from '../../rules/rulesFile';
-import { IngestCancelled } from '../../ingest/logErrors';
 import { RequestError, type Handlers, type WorkbenchContext } from '../context';
-import { JobConflict, persistSession, recomputeUnder, serially, sessionView } from '../openSession';
+import { persistSession, recomputeUnder, serially, sessionView, startJob } from '../openSession';
 
 export function rulesHandlers(ctx: WorkbenchContext): Handlers<'session/rules'> {
   return {
@@ -18,10 +17,7 @@ export function rulesHandlers(ctx: WorkbenchContext): Handlers<'session/rules'> 
         if (e instanceof RulesError) throw new RequestError({ code: 'input', message: e.message });
         throw e;
       }
-      if (ctx.jobs.has(jobId)) throw new JobConflict(jobId);
-      if (ctx.cancelledEarly.delete(jobId)) throw new IngestCancelled();
-      const abort = new AbortController();
-      ctx.jobs.set(jobId, abort);
+      const job = startJob(ctx, jobId);
       // After the session's changes under way (mapping, settings): each reads what the one before left.
       return serially(s, async () => {
         try {
@@ -31,11 +27,11 @@ export function rulesHandlers(ctx: WorkbenchContext): Handlers<'session/rules'> 
             s.canonicalize,
             parsed,
             (phase, n, total) => ctx.emit('rules/progress', { jobId, phase, done: n, total }),
-            abort.signal,
+            job.signal,
           );
           if (!done) throw new RequestError({ code: 'cancelled', message: 'cancelled: the rules are as they were' });
         } finally {
-          ctx.jobs.delete(jobId);
+          job.end();
         }
         persistSession(s, ctx.sessionsDb);
         return sessionView(s, ctx.sessionsDb);

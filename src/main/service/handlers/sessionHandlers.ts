@@ -11,7 +11,8 @@ import { locateSessionLogs } from '../../sessions/sessionLogs';
 import { importBookmarks } from '../../store/bookmarks';
 import { findSessionByPaths, setSessionPlace } from '../../store/sessions';
 import { RequestError, type Handlers, type WorkbenchContext } from '../context';
-import { closeSession, openLogs, persistSession, recentEntries, recompute, serially, sessionFileOf, sessionView } from '../openSession';
+import { IngestCancelled } from '../../ingest/logErrors';
+import { closeSession, openLogs, persistSession, recentEntries, recompute, serially, sessionFileOf, sessionView, startJob } from '../openSession';
 
 function pairKeyOfTidJson(tid: string): string {
   try {
@@ -107,10 +108,25 @@ export function sessionHandlers(
       return { saved: true as const };
     },
 
-    'session/canonicalize': ({ sessionId, canonicalize }) => {
+    'session/canonicalize': ({ sessionId, canonicalize, jobId }) => {
       const s = ctx.session(sessionId);
+      // With a job id: progress ('rules/progress': under rules, the keys derived again first; then the alignments) and a cancel.
+      const job = jobId === undefined ? null : startJob(ctx, jobId);
+      const progress = (phase: 'deriving' | 'aligning') => (done: number, total: number) => ctx.emit('rules/progress', { jobId: jobId!, phase, done, total });
       return serially(s, async () => {
-        await recompute(ctx, s, { canonicalize });
+        try {
+          await recompute(
+            ctx,
+            s,
+            { canonicalize },
+            job ? { jobId: null, signal: job.signal, onDeriving: progress('deriving'), onProgress: progress('aligning') } : { jobId: null },
+          );
+        } catch (e) {
+          if (e instanceof IngestCancelled) throw new RequestError({ code: 'cancelled', message: 'cancelled: allocator canonicalization is as it was' });
+          throw e;
+        } finally {
+          job?.end();
+        }
         persistSession(s, ctx.sessionsDb);
         return sessionView(s, ctx.sessionsDb);
       });
