@@ -57,7 +57,10 @@ describe.skipIf(!built)('the index read for a rule change in a worker', () => {
           [ours, true],
         ] as const) {
           const loaded = openLog(db, path);
-          await loadFieldData(loaded, derive ? cmp : referenceComparison(canonicalize), dbPath, { threshold: 0 });
+          const heard: number[] = [];
+          await loadFieldData(loaded, derive ? cmp : referenceComparison(canonicalize), dbPath, { threshold: 0, onThread: (n) => heard.push(n) });
+          // Each thread heard as it is handed over: the progress of the read.
+          expect(heard).toEqual(loaded.threads.map((t) => t.eventCount));
           // Everything was kept from the worker: this thread read nothing yet (nor derived, when the worker was given the rules).
           expect(fieldDataKept(loaded, canonicalize)).toBe(true);
           expect(loaded.threads.every((t) => new RuledLog(loaded, cmp).isDerived(t.threadNo))).toBe(derive);

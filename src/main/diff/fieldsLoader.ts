@@ -25,6 +25,8 @@ export interface LoadFieldsOptions {
   nativeBinding?: string;
   /** Read in a worker from this many events in the log. */
   threshold?: number;
+  /** Hears each thread's events as the worker hands the thread over (its progress). */
+  onThread?: (events: number) => void;
 }
 
 /**
@@ -64,6 +66,7 @@ export function loadFieldData(base: IndexedLog, cmp: Comparison, dbPath: string,
       if (m.type === 'dictionary') keepFields(base, m.dict, null);
       else if (m.type === 'thread') {
         keepFields(base, null, { threadNo: m.threadNo, blocks: m.blocks });
+        opts.onThread?.(base.threads.find((t) => t.threadNo === m.threadNo)?.eventCount ?? 0);
         keepColumns(base, m.threadNo, canonicalize, m.columns);
         if (m.derived) keepDerived(base, cmp, m.threadNo, m.derived);
       } else settle();

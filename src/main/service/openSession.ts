@@ -116,10 +116,19 @@ async function deriveStreams(
   if (canary.cmp.reference && ours.cmp.reference) return true;
   const count = (log: RuledLog): number => log.base.threads.reduce((a, t) => a + t.eventCount, 0);
   const total = count(canary) + count(ours);
+  // What the bar shows never goes back: the workers' threads come first, then the walk below counts them again.
+  let shown = 0;
+  const report = (n: number): void => {
+    if (n < shown) return;
+    shown = n;
+    onProgress?.(n, total);
+  };
+  report(0);
   // Large logs not read before: both indexes read, and their streams derived, at once in two workers (what is read is kept for later changes).
-  onProgress?.(0, total);
   const opts = ctx.opts.nativeBinding ? { nativeBinding: ctx.opts.nativeBinding } : {};
-  await Promise.all([canary, ours].map((log) => loadFieldData(log.base, log.cmp, ctx.dbPath, opts)));
+  let loaded = 0;
+  const onThread = (events: number): void => report((loaded += events));
+  await Promise.all([canary, ours].map((log) => loadFieldData(log.base, log.cmp, ctx.dbPath, { ...opts, onThread })));
   if (signal?.aborted) return false;
   let done = 0;
   for (const log of [canary, ours]) {
@@ -134,11 +143,11 @@ async function deriveStreams(
     }
     for (const b of batches) {
       const from = done;
-      if (!b.threadNos.every((n) => log.isDerived(n))) await log.prepare(b.threadNos, (n) => onProgress?.(from + n, total), signal);
+      if (!b.threadNos.every((n) => log.isDerived(n))) await log.prepare(b.threadNos, (n) => report(from + n), signal);
       if (signal?.aborted) return false;
       for (const n of b.threadNos) log.streamParts(n);
       done += b.events;
-      onProgress?.(done, total);
+      report(done);
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (signal?.aborted) return false;
     }
